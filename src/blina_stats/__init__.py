@@ -1,0 +1,28 @@
+"""blina-stats: survival and competing-risks analysis of the blinatumomab maintenance trial.
+
+Public names only; see the README for the tour.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .estimators import (
+    CumulativeIncidenceResult,
+    KaplanMeierResult,
+    Quantile,
+    cumulative_incidence,
+    kaplan_meier,
+)
+
+try:
+    __version__ = version("blina-stats")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CumulativeIncidenceResult",
+    "KaplanMeierResult",
+    "Quantile",
+    "__version__",
+    "cumulative_incidence",
+    "kaplan_meier",
+]

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``blina-stats`` command line (see ``blina_stats.cli``)."""

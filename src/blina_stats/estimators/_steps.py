@@ -1,0 +1,104 @@
+"""Counting at distinct times and step-function lookup, shared by the estimators.
+
+Everything here is O(n log n): one sort of the times, one of the event times of
+each cause, one of the entry times, then ``searchsorted`` and ``diff``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RiskTable:
+    """Counts at every distinct observed time.
+
+    Attributes
+    ----------
+    time : ndarray, shape (m,)
+        Distinct values of the observed times, increasing.
+    n_at_risk : ndarray, shape (m,)
+        Patients with ``entry < time[j] <= observed time``.
+    n_events : ndarray, shape (m, K)
+        Events of each cause at ``time[j]`` (K = 1 for a survival endpoint).
+    n_censored : ndarray, shape (m,)
+        Censorings at ``time[j]``.
+    sorted_time, sorted_entry : ndarray
+        The observed (and entry) times sorted, kept to count the risk set at
+        arbitrary times; ``sorted_entry`` is None without delayed entry.
+    """
+
+    time: FloatArray
+    n_at_risk: IntArray
+    n_events: IntArray
+    n_censored: IntArray
+    sorted_time: FloatArray
+    sorted_entry: FloatArray | None
+
+    def at_risk(self, t: FloatArray) -> IntArray:
+        """Number at risk at each time in `t`: entered before `t`, still followed at `t`."""
+        n = self.sorted_time.size
+        still = n - np.searchsorted(self.sorted_time, t, side="left")
+        if self.sorted_entry is not None:
+            still = still - (n - np.searchsorted(self.sorted_entry, t, side="left"))
+        return still.astype(np.int64)
+
+
+def risk_table(
+    time: FloatArray, status: IntArray, causes: IntArray, entry: FloatArray | None
+) -> RiskTable:
+    """Count patients at risk, events of each cause and censorings at each distinct time.
+
+    Tied times are handled exactly: all events of all causes at one time enter
+    together, and the patients censored at that time are still in its risk set
+    (censorings are taken to happen just after the events).
+    """
+    n = time.size
+    srt = np.sort(time, kind="stable")
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    utime = srt[starts]
+    n_ge = n - starts  # observed time >= utime
+    n_at_risk = n_ge
+    sorted_entry = None
+    if entry is not None:
+        sorted_entry = np.sort(entry, kind="stable")
+        n_at_risk = n_ge - (n - np.searchsorted(sorted_entry, utime, side="left"))
+    counts = np.diff(np.append(starts, n))
+    n_events = np.empty((utime.size, causes.size), dtype=np.int64)
+    for k, cause in enumerate(causes):
+        ev = np.sort(time[status == cause], kind="stable")
+        cum = np.searchsorted(ev, utime, side="right")
+        n_events[:, k] = np.diff(cum, prepend=0)
+    n_censored = counts - n_events.sum(axis=1)
+    return RiskTable(
+        time=utime,
+        n_at_risk=n_at_risk.astype(np.int64),
+        n_events=n_events,
+        n_censored=n_censored.astype(np.int64),
+        sorted_time=srt,
+        sorted_entry=sorted_entry,
+    )
+
+
+def step_index(grid: FloatArray, t: FloatArray) -> IntArray:
+    """Index of the last grid time at or before each `t`; -1 before the first."""
+    return np.searchsorted(grid, t, side="right").astype(np.int64) - 1
+
+
+def as_query_times(times: npt.ArrayLike) -> FloatArray:
+    """Validate times asked of a fitted curve (finite, one-dimensional)."""
+    t = np.atleast_1d(np.asarray(times, dtype=np.float64))
+    if t.ndim != 1:
+        raise ValueError(f"`times` must be one-dimensional, got shape {t.shape}")
+    if np.isnan(t).any():
+        raise ValueError("`times` must not contain NaN")
+    return t

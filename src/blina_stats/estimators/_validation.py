@@ -1,0 +1,100 @@
+"""Validation of the arrays handed to the estimators (the public boundary).
+
+Every check names the caller's argument, the offending positions and values,
+and never drops or alters a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+CONF_TYPES = ("log-log", "log", "plain", "arcsine", "logit")
+
+_SHOWN = 5
+
+
+def _where(mask: npt.NDArray[np.bool_], values: npt.ArrayLike) -> str:
+    """Describe the first few offending positions and their values."""
+    idx = np.flatnonzero(mask)
+    vals = np.asarray(values)[idx[:_SHOWN]]
+    pairs = ", ".join(f"[{i}]={v!r}" for i, v in zip(idx[:_SHOWN], vals.tolist(), strict=True))
+    more = f" and {idx.size - _SHOWN} more" if idx.size > _SHOWN else ""
+    return f"{idx.size} position(s): {pairs}{more}"
+
+
+def as_time(values: Any, name: str) -> FloatArray:
+    """Return `values` as a 1-d float array of finite, non-negative times."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"`{name}` must be numeric: {exc}") from None
+    if arr.ndim != 1:
+        arr = arr.reshape(-1) if arr.ndim == 0 else arr
+        if arr.ndim != 1:
+            raise ValueError(f"`{name}` must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"`{name}` is empty: at least one patient is needed")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ValueError(f"`{name}` must be finite (no NaN or infinity): {_where(bad, arr)}")
+    neg = arr < 0
+    if neg.any():
+        raise ValueError(f"`{name}` must be non-negative: {_where(neg, arr)}")
+    return arr
+
+
+def as_codes(values: Any, name: str, n: int, max_code: int | None = None) -> IntArray:
+    """Return `values` as integer codes 0..max_code (0/1 when max_code is 1)."""
+    raw = np.asarray(values)
+    if raw.ndim != 1:
+        raise ValueError(f"`{name}` must be one-dimensional, got shape {raw.shape}")
+    if raw.size != n:
+        raise ValueError(f"`{name}` has {raw.size} values but `time` has {n}: lengths must match")
+    if raw.dtype == bool:
+        return raw.astype(np.int64)
+    try:
+        flt = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must hold integer codes, got dtype {raw.dtype}") from None
+    bad = ~np.isfinite(flt) | (flt != np.round(flt)) | (flt < 0)
+    if max_code is not None:
+        bad |= flt > max_code
+    if bad.any():
+        allowed = "0 or 1" if max_code == 1 else "0 (censored) or a positive cause code"
+        raise ValueError(f"`{name}` must be {allowed}: {_where(bad, raw)}")
+    return flt.astype(np.int64)
+
+
+def as_entry(values: Any, time: FloatArray) -> FloatArray | None:
+    """Validate delayed-entry times: same length as `time`, finite, and `entry < time`."""
+    if values is None:
+        return None
+    entry = as_time(values, "entry")
+    if entry.size != time.size:
+        raise ValueError(
+            f"`entry` has {entry.size} values but `time` has {time.size}: lengths must match"
+        )
+    late = entry >= time
+    if late.any():
+        idx = np.flatnonzero(late)[:_SHOWN]
+        pairs = ", ".join(f"[{i}] entry={entry[i]!r} time={time[i]!r}" for i in idx)
+        raise ValueError(f"`entry` must be before `time` for every patient: {late.sum()} not: {pairs}")
+    return entry
+
+
+def check_conf(conf_type: str, conf_level: float) -> float:
+    """Validate the interval options; return the normal quantile z."""
+    from scipy.special import ndtri
+
+    if conf_type not in CONF_TYPES:
+        raise ValueError(f"`conf_type` must be one of {CONF_TYPES}, got {conf_type!r}")
+    level = float(conf_level)
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"`conf_level` must be strictly between 0 and 1, got {conf_level!r}")
+    return float(ndtri(1.0 - (1.0 - level) / 2.0))

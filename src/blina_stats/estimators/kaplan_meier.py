@@ -1,0 +1,300 @@
+"""The Kaplan-Meier estimator with Greenwood variance, delayed entry and exact ties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ._steps import RiskTable, as_query_times, risk_table, step_index
+from ._validation import as_codes, as_entry, as_time, check_conf
+from .intervals import confidence_interval
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: R's ``quantile.survfit`` tolerance for "the curve equals p over an interval".
+_QUANTILE_TOL = float(np.sqrt(np.finfo(np.float64).eps))
+
+
+@dataclass(frozen=True)
+class Quantile:
+    """A survival-time quantile with its Brookmeyer-Crowley interval (NaN: not reached)."""
+
+    probability: float
+    estimate: float
+    ci_lower: float
+    ci_upper: float
+
+
+@dataclass(frozen=True)
+class KaplanMeierResult:
+    """The Kaplan-Meier step function at every distinct observed time.
+
+    Attributes
+    ----------
+    time : ndarray
+        Distinct observed times (events and censorings), increasing.
+    estimate : ndarray
+        Survival probability just after each time, S(t).
+    variance, se : ndarray
+        Greenwood variance of S(t) and its square root (NaN once S reaches 0).
+    ci_lower, ci_upper : ndarray
+        Pointwise interval of `conf_type` at `conf_level`.
+    n_at_risk, n_events, n_censored : ndarray
+        Patients at risk at, events at and censorings at each time.
+    conf_type, conf_level : str, float
+        The interval's transform and level.
+    reverse : bool
+        True for the reverse Kaplan-Meier (censoring as the event): the
+        distribution of potential follow-up.
+    n_patients : int
+        Patients in the input.
+    """
+
+    time: FloatArray
+    estimate: FloatArray
+    variance: FloatArray
+    se: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    n_at_risk: IntArray
+    n_events: IntArray
+    n_censored: IntArray
+    conf_type: str
+    conf_level: float
+    reverse: bool
+    n_patients: int
+    _table: RiskTable = field(repr=False, compare=False)
+    _z: float = field(repr=False, compare=False)
+
+    def at(self, times: npt.ArrayLike) -> pd.DataFrame:
+        """Evaluate the step function at `times`.
+
+        Between observed times the value at or before `t` is returned; before
+        the first time the estimate is 1 with se 0.  Beyond the last observed
+        time the curve is undefined (NaN) unless it reached 0, in which case it
+        stays 0.
+
+        Returns
+        -------
+        DataFrame indexed by ``time`` with columns ``estimate``, ``se``,
+        ``ci_lower``, ``ci_upper``, ``n_at_risk`` (patients at risk at `t`, as
+        R's ``summary(survfit, times=)``) and ``n_events`` (cumulative events
+        at or before `t`).
+        """
+        t = as_query_times(times)
+        idx = step_index(self.time, t)
+        before = idx < 0
+        safe = np.maximum(idx, 0)
+        est = np.where(before, 1.0, self.estimate[safe])
+        se = np.where(before, 0.0, self.se[safe])
+        lo = np.where(before, 1.0, self.ci_lower[safe])
+        hi = np.where(before, 1.0, self.ci_upper[safe])
+        beyond = t > self.time[-1]
+        if self.estimate[-1] > 0:
+            est, se, lo, hi = (np.where(beyond, np.nan, a) for a in (est, se, lo, hi))
+        cum_events = np.cumsum(self.n_events)
+        return pd.DataFrame(
+            {
+                "estimate": est,
+                "se": se,
+                "ci_lower": lo,
+                "ci_upper": hi,
+                "n_at_risk": self._table.at_risk(t),
+                "n_events": np.where(before, 0, cum_events[safe]),
+            },
+            index=pd.Index(t, name="time"),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The whole step function, one row per distinct time."""
+        return pd.DataFrame(
+            {
+                "n_at_risk": self.n_at_risk,
+                "n_events": self.n_events,
+                "n_censored": self.n_censored,
+                "estimate": self.estimate,
+                "variance": self.variance,
+                "se": self.se,
+                "ci_lower": self.ci_lower,
+                "ci_upper": self.ci_upper,
+            },
+            index=pd.Index(self.time, name="time"),
+        )
+
+    def quantile(self, probability: float) -> Quantile:
+        """Time by which a fraction `probability` has failed, with its interval.
+
+        The interval is Brookmeyer and Crowley's: the times where the
+        pointwise interval of S(t) contains ``1 - probability``.  Where S(t)
+        equals ``1 - probability`` over an interval, the midpoint is taken, as
+        R's ``quantile.survfit`` does.
+
+        References
+        ----------
+        Brookmeyer, R. and Crowley, J. (1982). A confidence interval for the
+        median survival time. Biometrics 38:29-41.
+        """
+        p = float(probability)
+        if not 0.0 < p < 1.0:
+            raise ValueError(f"`probability` must be strictly between 0 and 1, got {probability!r}")
+        x = np.concatenate(([0.0], self.time))
+        return Quantile(
+            probability=p,
+            estimate=_findq(x, 1.0 - self.estimate, p),
+            ci_lower=_findq(x, 1.0 - self.ci_lower, p),
+            ci_upper=_findq(x, 1.0 - self.ci_upper, p),
+        )
+
+    @property
+    def median(self) -> Quantile:
+        """Median time with its Brookmeyer-Crowley interval (median follow-up if reversed)."""
+        return self.quantile(0.5)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the curve with its band and censoring ticks; see `blina_stats.plots.plot_survival`."""
+        from ..plots.survival import plot_survival
+
+        return plot_survival(self, ax=ax, **kwargs)
+
+    def _repr_html_(self) -> str:
+        med = self.median
+        what = "Reverse Kaplan-Meier (follow-up)" if self.reverse else "Kaplan-Meier"
+        head = (
+            f"<p><b>{what}</b>: {self.n_patients} patients, {int(self.n_events.sum())} events; "
+            f"median {med.estimate:.4g} ({self.conf_level:.0%} CI {med.ci_lower:.4g}-"
+            f"{med.ci_upper:.4g}); {self.conf_type} intervals</p>"
+        )
+        return head + self.to_frame().to_html(float_format=lambda v: f"{v:.4f}")
+
+
+def _findq(x: FloatArray, y: FloatArray, p: float, tol: float = _QUANTILE_TOL) -> float:
+    """First x where the non-decreasing step function y reaches p (R's ``survival:::findq``)."""
+    y = np.concatenate(([0.0], y))
+    finite = np.isfinite(y)
+    if not finite.any() or y[finite].max() < p:
+        return float("nan")
+    xmax = x[-1]
+    # keep the first time each distinct value (NaN included) is attained
+    keys = np.where(finite, y, np.inf)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    xd, yd = x[first], y[first]
+    ok = np.isfinite(yd)
+    pos = np.flatnonzero(ok)
+
+    def first_at_least(knots: FloatArray) -> float:
+        k = np.searchsorted(knots, p, side="left")
+        return float(xd[pos[k]]) if k < knots.size and knots[0] <= p else float("nan")
+
+    lo = first_at_least(yd[ok] + tol)
+    hi = first_at_least(yd[ok] - tol)
+    if np.isfinite(yd[-1]) and abs(p - yd[-1]) < tol:
+        return float((lo + xmax) / 2.0)
+    return float((lo + hi) / 2.0)
+
+
+def kaplan_meier(
+    time: npt.ArrayLike,
+    event: npt.ArrayLike,
+    entry: npt.ArrayLike | None = None,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+    reverse: bool = False,
+) -> KaplanMeierResult:
+    r"""Kaplan-Meier estimate of the survival function.
+
+    Parameters
+    ----------
+    time : array_like of float
+        Follow-up times (non-negative).
+    event : array_like of {0, 1} or bool
+        1 where the patient had the event at `time`, 0 where censored.
+    entry : array_like of float, optional
+        Delayed-entry (left-truncation) times, ``entry < time``: a patient is
+        at risk at ``t`` when ``entry < t <= time``.
+    conf_type : {"log-log", "log", "plain", "arcsine", "logit"}
+        Transform of the pointwise interval.  The default ``log-log`` is that of
+        SAS and lifelines; R's ``survfit`` defaults to ``log``.
+    conf_level : float
+        Confidence level, in (0, 1).
+    reverse : bool
+        Estimate the censoring distribution instead (reverse Kaplan-Meier);
+        its median is the median potential follow-up (Schemper & Smith 1996).
+
+    Returns
+    -------
+    KaplanMeierResult
+        The step function at every distinct time, with ``.at``, ``.to_frame``,
+        ``.median``, ``.quantile`` and ``.plot``.
+
+    Notes
+    -----
+    With :math:`d_j` events among :math:`n_j` at risk at distinct time :math:`t_j`,
+
+    .. math::
+
+        \hat S(t) = \prod_{t_j \le t} (1 - d_j / n_j), \qquad
+        \widehat{\operatorname{Var}} \hat S(t) = \hat S(t)^2
+            \sum_{t_j \le t} \frac{d_j}{n_j (n_j - d_j)}.
+
+    Censorings tied with events are counted after them (still at risk).
+    The intervals and their undefined cases follow R's ``survfit``; see
+    :mod:`blina_stats.estimators.intervals`.
+
+    References
+    ----------
+    Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from
+    incomplete observations. JASA 53:457-481.
+    Greenwood, M. (1926). The natural duration of cancer. Reports on Public
+    Health and Medical Subjects 33. HMSO.
+    Schemper, M. and Smith, T. L. (1996). A note on quantifying follow-up in
+    studies of failure time. Controlled Clinical Trials 17:343-346.
+
+    Examples
+    --------
+    >>> import blina_stats as bs
+    >>> km = bs.kaplan_meier([3, 5, 5, 8, 12], [1, 1, 0, 1, 0])
+    >>> float(km.at([6])["estimate"].iloc[0])
+    0.6
+    """
+    t = as_time(time, "time")
+    ev = as_codes(event, "event", t.size, max_code=1)
+    ent = as_entry(entry, t)
+    z = check_conf(conf_type, conf_level)
+    if reverse:
+        ev = 1 - ev
+    table = risk_table(t, ev, np.array([1]), ent)
+    d = table.n_events[:, 0]
+    n = table.n_at_risk
+    estimate = np.cumprod(1.0 - d / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(np.where(d > 0, d / (n * (n - d)), 0.0))
+        variance = estimate**2 * greenwood
+    variance = np.where(estimate == 0, np.nan, variance)
+    se = np.sqrt(variance)
+    lower, upper = confidence_interval(estimate, se, conf_type, z)
+    return KaplanMeierResult(
+        time=table.time,
+        estimate=estimate,
+        variance=variance,
+        se=se,
+        ci_lower=lower,
+        ci_upper=upper,
+        n_at_risk=n,
+        n_events=d,
+        n_censored=table.n_censored,
+        conf_type=conf_type,
+        conf_level=float(conf_level),
+        reverse=reverse,
+        n_patients=int(t.size),
+        _table=table,
+        _z=z,
+    )
