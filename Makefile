@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 report: setup
-	$(BIN)/blina-stats report --out report
+	$(BIN)/blina-stats demo
 
 r-deps:
 	bash scripts/install-r.sh
