@@ -177,6 +177,8 @@ def _aalen_variance(
     # cmprsk updates the variance at the cause's own event times only; the
     # exact value is constant in between, so carry it forward from there
     jumps = np.flatnonzero(d1 > 0)
+    if jumps.size == 0:
+        return np.zeros_like(f)
     last = np.searchsorted(jumps, np.arange(f.size), side="right") - 1
     return np.where(last >= 0, var[jumps[np.maximum(last, 0)]], 0.0)
 

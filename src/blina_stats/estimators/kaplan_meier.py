@@ -189,13 +189,18 @@ def _findq(x: FloatArray, y: FloatArray, p: float, tol: float = _QUANTILE_TOL) -
     xd, yd = x[first], y[first]
     ok = np.isfinite(yd)
     pos = np.flatnonzero(ok)
+    # R finds the crossing with approx(), which sorts the knots: on a
+    # non-monotone confidence band that is the smallest band value >= p
+    order = np.argsort(yd[ok], kind="stable")
+    knots_sorted = yd[ok][order]
 
-    def first_at_least(knots: FloatArray) -> float:
+    def first_at_least(shift: float) -> float:
+        knots = knots_sorted + shift
         k = np.searchsorted(knots, p, side="left")
-        return float(xd[pos[k]]) if k < knots.size and knots[0] <= p else float("nan")
+        return float(xd[pos[order[k]]]) if k < knots.size and knots[0] <= p else float("nan")
 
-    lo = first_at_least(yd[ok] + tol)
-    hi = first_at_least(yd[ok] - tol)
+    lo = first_at_least(tol)
+    hi = first_at_least(-tol)
     if np.isfinite(yd[-1]) and abs(p - yd[-1]) < tol:
         return float((lo + xmax) / 2.0)
     return float((lo + hi) / 2.0)

@@ -1,0 +1,29 @@
+"""Shared test helpers: the R reference folder and the live-R switch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REFERENCE = Path(__file__).parent / "reference"
+
+
+def rscript() -> str:
+    """Path to Rscript; skip the test when R is missing (CI installs it and requires it)."""
+    path = shutil.which("Rscript")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Rscript is required in CI (scripts/install-r.sh installs it)")
+        pytest.skip("Rscript not available")
+    return path
+
+
+def run_r_script(script: Path, workdir: Path) -> None:
+    """Run an R reference script with `workdir` as its working directory."""
+    subprocess.run(
+        [rscript(), str(script)], cwd=workdir, check=True, capture_output=True, timeout=600
+    )
