@@ -5,6 +5,7 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .compare import GrayResult, LogrankResult, gray_test, logrank_test
 from .estimators import (
     CumulativeIncidenceResult,
     KaplanMeierResult,
@@ -20,9 +21,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "CumulativeIncidenceResult",
+    "GrayResult",
     "KaplanMeierResult",
+    "LogrankResult",
     "Quantile",
     "__version__",
     "cumulative_incidence",
+    "gray_test",
     "kaplan_meier",
+    "logrank_test",
 ]

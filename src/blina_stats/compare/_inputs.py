@@ -28,7 +28,9 @@ def as_labels(values: Any, name: str, n: int) -> tuple[IntArray, tuple[Any, ...]
     if series.ndim != 1:
         raise ValueError(f"`{name}` must be one-dimensional")
     if series.size != n:
-        raise ValueError(f"`{name}` has {series.size} values but `time` has {n}: lengths must match")
+        raise ValueError(
+            f"`{name}` has {series.size} values but `time` has {n}: lengths must match"
+        )
     missing = series.isna().to_numpy()
     if missing.any():
         idx = np.flatnonzero(missing)
