@@ -15,9 +15,21 @@ import blina_stats as bs
 
 from .conftest import REFERENCE, run_r_script
 
-R_CONF = {"log": "log", "log-log": "log-log", "plain": "plain", "logit": "logit", "arcsin": "arcsine"}
+R_CONF = {
+    "log": "log",
+    "log-log": "log-log",
+    "plain": "plain",
+    "logit": "logit",
+    "arcsin": "arcsine",
+}
 EST_TOL = 1e-10
 VAR_TOL = 1e-8
+
+
+def pairs(frame: pd.DataFrame, a: str, b: str) -> list[tuple]:
+    """The distinct (a, b) combinations of a reference table, for parametrize."""
+    return sorted(set(frame[[a, b]].itertuples(index=False, name=None)))
+
 
 DATA = pd.read_csv(REFERENCE / "estimators_data.csv")
 KM = pd.read_csv(REFERENCE / "estimators_km.csv")
@@ -53,7 +65,7 @@ def r_bounds_defined(ref: pd.DataFrame) -> np.ndarray:
     return ref["ci_lower"].notna().to_numpy()
 
 
-@pytest.mark.parametrize(("name", "conf"), sorted(set(zip(KM["dataset"], KM["conf_type"]))))
+@pytest.mark.parametrize(("name", "conf"), pairs(KM, "dataset", "conf_type"))
 def test_kaplan_meier_at_times_matches_survfit(name: str, conf: str) -> None:
     ref = KM[(KM["dataset"] == name) & (KM["conf_type"] == conf)]
     time, status, entry = dataset(name)
@@ -68,9 +80,7 @@ def test_kaplan_meier_at_times_matches_survfit(name: str, conf: str) -> None:
         np.testing.assert_allclose(got[col][ok], ref[col][ok], rtol=0, atol=VAR_TOL)
 
 
-@pytest.mark.parametrize(
-    ("name", "conf"), sorted(set(zip(KM_FULL["dataset"], KM_FULL["conf_type"])))
-)
+@pytest.mark.parametrize(("name", "conf"), pairs(KM_FULL, "dataset", "conf_type"))
 def test_kaplan_meier_step_function_matches_survfit(name: str, conf: str) -> None:
     ref = KM_FULL[(KM_FULL["dataset"] == name) & (KM_FULL["conf_type"] == conf)]
     time, status, entry = dataset(name)
@@ -98,7 +108,9 @@ def test_where_r_gives_na_intervals_we_give_the_point_or_nan() -> None:
 
 
 @pytest.mark.parametrize(
-    "row", MEDIAN.to_dict("records"), ids=lambda r: f"{r['dataset']}-{r['conf_type']}-{r['reverse']}"
+    "row",
+    MEDIAN.to_dict("records"),
+    ids=lambda r: f"{r['dataset']}-{r['conf_type']}-{r['reverse']}",
 )
 def test_median_and_brookmeyer_crowley_interval_match_quantile_survfit(row: dict) -> None:
     time, status, entry = dataset(row["dataset"])
@@ -111,7 +123,7 @@ def test_median_and_brookmeyer_crowley_interval_match_quantile_survfit(row: dict
     np.testing.assert_allclose(got, want, rtol=0, atol=EST_TOL, equal_nan=True)
 
 
-@pytest.mark.parametrize(("name", "cause"), sorted(set(zip(CUMINC["dataset"], CUMINC["cause"]))))
+@pytest.mark.parametrize(("name", "cause"), pairs(CUMINC, "dataset", "cause"))
 def test_cumulative_incidence_matches_cmprsk_cuminc(name: str, cause: int) -> None:
     ref = CUMINC[(CUMINC["dataset"] == name) & (CUMINC["cause"] == cause)]
     time, status, _ = dataset(name)

@@ -83,8 +83,10 @@ def as_entry(values: Any, time: FloatArray) -> FloatArray | None:
     late = entry >= time
     if late.any():
         idx = np.flatnonzero(late)[:_SHOWN]
-        pairs = ", ".join(f"[{i}] entry={entry[i]!r} time={time[i]!r}" for i in idx)
-        raise ValueError(f"`entry` must be before `time` for every patient: {late.sum()} not: {pairs}")
+        pairs = ", ".join(f"[{i}] entry={float(entry[i])!r} time={float(time[i])!r}" for i in idx)
+        raise ValueError(
+            f"`entry` must be before `time` for every patient: {late.sum()} not: {pairs}"
+        )
     return entry
 
 

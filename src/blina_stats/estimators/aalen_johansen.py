@@ -173,7 +173,8 @@ def _aalen_variance(
         v2 = v2 + inv_s * t4 * t6
         v3 = v3 + inv_s**2 * t6
     v1, v2, v3 = np.cumsum(v1), np.cumsum(v2), np.cumsum(v3)
-    var = v1 + f**2 * v3 - 2.0 * f * v2
+    # rounding in the difference can leave -1e-17 where the variance is 0
+    var = np.maximum(v1 + f**2 * v3 - 2.0 * f * v2, 0.0)
     # cmprsk updates the variance at the cause's own event times only; the
     # exact value is constant in between, so carry it forward from there
     jumps = np.flatnonzero(d1 > 0)
@@ -186,7 +187,7 @@ def _aalen_variance(
 def _delta_variance(
     s_prev: FloatArray, f: FloatArray, d1: IntArray, d: IntArray, n: IntArray
 ) -> FloatArray:
-    """Delta-method variance (Marubini & Valsecchi 1995, eq. 10.11), expanded into cumulative sums."""
+    """Delta-method variance (Marubini & Valsecchi 1995, eq. 10.11), as cumulative sums."""
     nf = n.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         # where everyone left fails (n == d) the factor (F(t) - F_j) is 0 from then on
@@ -295,7 +296,10 @@ def cumulative_incidence(
     s_prev = np.concatenate(([1.0], surv[:-1]))
     est = np.cumsum(s_prev[:, None] * dk / n[:, None], axis=0)
     if variance == "aalen":
-        cols = [_aalen_variance(s_prev, surv, est[:, k], dk[:, k], d - dk[:, k], n) for k in range(causes.size)]
+        cols = [
+            _aalen_variance(s_prev, surv, est[:, k], dk[:, k], d - dk[:, k], n)
+            for k in range(causes.size)
+        ]
     else:
         cols = [_delta_variance(s_prev, est[:, k], dk[:, k], d, n) for k in range(causes.size)]
     var = np.column_stack(cols)

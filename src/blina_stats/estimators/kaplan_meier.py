@@ -159,7 +159,7 @@ class KaplanMeierResult:
         return self.quantile(0.5)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Draw the curve with its band and censoring ticks; see `blina_stats.plots.plot_survival`."""
+        """Draw the curve with its band and censoring ticks (`blina_stats.plots.plot_survival`)."""
         from ..plots.survival import plot_survival
 
         return plot_survival(self, ax=ax, **kwargs)
@@ -279,7 +279,7 @@ def kaplan_meier(
     table = risk_table(t, ev, np.array([1]), ent)
     d = table.n_events[:, 0]
     n = table.n_at_risk
-    estimate = np.cumprod(1.0 - d / n)
+    estimate = np.cumprod(1.0 - d / n, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         greenwood = np.cumsum(np.where(d > 0, d / (n * (n - d)), 0.0))
         variance = estimate**2 * greenwood

@@ -1,0 +1,337 @@
+"""Survival and cumulative-incidence curves for a paper.
+
+Each curve gets its pointwise confidence band, censoring ticks, an optional
+mark at the horizon (for example 2 years) labelled with the estimate and its
+interval, and a numbers-at-risk table under the axis aligned with the ticks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .style import PALETTE, new_figure, style
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..estimators import CumulativeIncidenceResult, KaplanMeierResult
+
+AT_RISK_OFFSET = 42.0  # points below the x axis where the at-risk table starts
+AT_RISK_ROW = 10.0  # points between its rows
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    fig = new_figure()
+    with style():
+        return fig.add_subplot()
+
+
+DAYS_PER_MONTH = 30.4375
+
+
+def time_ticks(t_max: float) -> np.ndarray:
+    """Tick positions in months: the smallest step of 1, 2, 3, 6, 12 or 24 giving <= 8 ticks."""
+    months = t_max / DAYS_PER_MONTH
+    for step in (1, 2, 3, 6, 12, 24):
+        if months / step <= 7:
+            break
+    return np.arange(0.0, months + step * 0.999, step)
+
+
+def _steps(time: np.ndarray, values: np.ndarray, start: float) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate(([0.0], time)), np.concatenate(([start], values))
+
+
+def _draw(
+    ax: Axes,
+    time: np.ndarray,
+    est: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    censored: np.ndarray,
+    start: float,
+    *,
+    label: str | None,
+    color: str,
+    band: bool,
+    censor_ticks: bool,
+) -> None:
+    x, y = _steps(time, est, start)
+    ax.step(x, y, where="post", color=color, label=label)
+    if band:
+        _, ylo = _steps(time, np.where(np.isnan(lo), est, lo), start)
+        _, yhi = _steps(time, np.where(np.isnan(hi), est, hi), start)
+        ax.fill_between(x, ylo, yhi, step="post", color=color, alpha=0.15, linewidth=0)
+    if censor_ticks:
+        cens = censored > 0
+        ax.plot(time[cens], est[cens], "|", color=color, markersize=4, markeredgewidth=0.8)
+
+
+def mark_horizon(
+    ax: Axes,
+    horizon: float,
+    estimate: float,
+    lower: float,
+    upper: float,
+    *,
+    color: str,
+    name: str | None = None,
+    conf_level: float = 0.95,
+    text_offset: tuple[float, float] = (6.0, 6.0),
+) -> None:
+    """Mark `horizon` with the estimate and its interval, labelled in percent."""
+    if not np.isfinite(estimate):
+        return
+    when = name or f"day {horizon:g}"
+    ax.axvline(horizon, color="0.6", linestyle=":", linewidth=0.8, zorder=0)
+    yerr = np.array([[estimate - lower], [upper - estimate]])
+    ax.errorbar(
+        [horizon],
+        [estimate],
+        yerr=np.nan_to_num(yerr),
+        fmt="o",
+        color=color,
+        markersize=3,
+        capsize=2,
+        linewidth=0.9,
+        zorder=5,
+    )
+    text = (
+        f"{when}: {100 * estimate:.1f}%\n({conf_level:.0%} CI {100 * lower:.1f}-{100 * upper:.1f})"
+    )
+    ax.annotate(
+        text,
+        xy=(horizon, estimate),
+        xytext=text_offset,
+        textcoords="offset points",
+        fontsize=7,
+        color=color,
+        ha="left",
+        va="bottom",
+    )
+
+
+def add_at_risk_table(
+    ax: Axes,
+    rows: Sequence[tuple[str, KaplanMeierResult | CumulativeIncidenceResult]],
+    times: Sequence[float] | np.ndarray | None = None,
+    colors: Sequence[str] | None = None,
+) -> None:
+    """Write the numbers at risk at `times` (default: the x ticks) under the axis, a row a curve."""
+    ticks = np.asarray(ax.get_xticks() if times is None else times, dtype=float)
+    lo, hi = ax.get_xlim()
+    ticks = ticks[(ticks >= lo) & (ticks <= hi)]
+    ax.annotate(
+        "No. at risk",
+        xy=(0, 0),
+        xycoords="axes fraction",
+        ha="left",
+        va="top",
+        xytext=(-2, -AT_RISK_OFFSET + 11),
+        textcoords="offset points",
+        fontsize=7,
+        fontweight="bold",
+    )
+    for r, (name, result) in enumerate(rows):
+        color = (colors or PALETTE)[r % len(colors or PALETTE)]
+        dy = -AT_RISK_OFFSET - AT_RISK_ROW * r
+        n = result._table.at_risk(ticks)
+        for t, k in zip(ticks, n, strict=True):
+            ax.annotate(
+                str(int(k)),
+                xy=(t, 0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, dy),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7,
+                color=color,
+            )
+        if name:
+            ax.annotate(
+                name,
+                xy=(0, 0),
+                xycoords="axes fraction",
+                xytext=(-6, dy),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=7,
+                color=color,
+            )
+
+
+def _finish(ax: Axes, t_max: float, percent: bool, xlabel: str, ylabel: str) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    months = time_ticks(t_max)
+    ax.set_xticks(months * DAYS_PER_MONTH, [f"{m:g}" for m in months])
+    ax.set_xlim(0, months[-1] * DAYS_PER_MONTH)
+    ax.set_ylim(0, 1.02)
+    if percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def plot_survival(
+    result: KaplanMeierResult,
+    ax: Axes | None = None,
+    *,
+    label: str | None = None,
+    color: str | None = None,
+    band: bool = True,
+    censor_ticks: bool = True,
+    at_risk: bool = True,
+    horizon: float | None = None,
+    horizon_name: str | None = None,
+    percent: bool = True,
+    xlabel: str = "Months after transplant",
+    ylabel: str = "Probability",
+    **_: Any,
+) -> Axes:
+    """Kaplan-Meier curve with band, censoring ticks, horizon mark and numbers at risk.
+
+    Parameters
+    ----------
+    result : KaplanMeierResult
+    ax : matplotlib Axes, optional
+        Drawn onto; a new single-column figure otherwise.
+    horizon : float, optional
+        Time to mark with the estimate and interval (for example 730.5).
+    at_risk : bool
+        Add the numbers-at-risk row under the axis, aligned with the x ticks.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    color = color or PALETTE[0]
+    with style():
+        ax = _axes(ax)
+        _draw(
+            ax,
+            result.time,
+            result.estimate,
+            result.ci_lower,
+            result.ci_upper,
+            result.n_censored,
+            1.0,
+            label=label,
+            color=color,
+            band=band,
+            censor_ticks=censor_ticks,
+        )
+        _finish(ax, float(result.time[-1]), percent, xlabel, ylabel)
+        if horizon is not None:
+            row = result.at([horizon]).iloc[0]
+            mark_horizon(
+                ax,
+                horizon,
+                row["estimate"],
+                row["ci_lower"],
+                row["ci_upper"],
+                color=color,
+                name=horizon_name,
+                conf_level=result.conf_level,
+            )
+        if at_risk:
+            add_at_risk_table(ax, [("", result)], colors=[color])
+        if label:
+            ax.legend(loc="lower left")
+    return ax
+
+
+def plot_incidence(
+    result: CumulativeIncidenceResult,
+    ax: Axes | None = None,
+    cause: int | Sequence[int] = 1,
+    *,
+    label: str | Sequence[str] | None = None,
+    color: str | Sequence[str] | None = None,
+    band: bool = True,
+    censor_ticks: bool = False,
+    at_risk: bool = True,
+    horizon: float | None = None,
+    horizon_name: str | None = None,
+    stacked_total: str | None = None,
+    percent: bool = True,
+    ylim: float | None = None,
+    xlabel: str = "Months after transplant",
+    ylabel: str = "Cumulative incidence",
+    **_: Any,
+) -> Axes:
+    """Cumulative incidence of one or several causes, with bands, horizon mark and numbers at risk.
+
+    Parameters
+    ----------
+    result : CumulativeIncidenceResult
+    cause : int or sequence of int
+        Cause(s) to draw, each with its own colour and label.
+    stacked_total : str, optional
+        Also draw the sum of the drawn causes (for relapse and NRM: the PFS
+        failure, ``1 - PFS``) as a dashed line with this label.
+    ylim : float, optional
+        Upper limit of the y axis (default: fitted to the curves' bands).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    causes = [cause] if isinstance(cause, int) else list(cause)
+    labels = [label] * len(causes) if label is None or isinstance(label, str) else list(label)
+    colors = [color] if isinstance(color, str) else list(color) if color else list(PALETTE)
+    with style():
+        ax = _axes(ax)
+        top = 0.0
+        for i, c in enumerate(causes):
+            k = result._column(c)
+            col = colors[i % len(colors)]
+            _draw(
+                ax,
+                result.time,
+                result.estimate[:, k],
+                result.ci_lower[:, k],
+                result.ci_upper[:, k],
+                result.n_censored,
+                0.0,
+                label=labels[i],
+                color=col,
+                band=band,
+                censor_ticks=censor_ticks,
+            )
+            top = max(top, float(np.nanmax(result.ci_upper[:, k], initial=0.0)))
+            if horizon is not None:
+                row = result.at([horizon], cause=c).iloc[0]
+                mark_horizon(
+                    ax,
+                    horizon,
+                    row["estimate"],
+                    row["ci_lower"],
+                    row["ci_upper"],
+                    color=col,
+                    name=horizon_name,
+                    conf_level=result.conf_level,
+                    text_offset=(6.0, 6.0 - 22.0 * i),
+                )
+        if stacked_total:
+            idx = [result._column(c) for c in causes]
+            total = result.estimate[:, idx].sum(axis=1)
+            x, y = _steps(result.time, total, 0.0)
+            ax.step(
+                x, y, where="post", color="0.3", linestyle="--", linewidth=1.0, label=stacked_total
+            )
+            top = max(top, float(total.max(initial=0.0)))
+        _finish(ax, float(result.time[-1]), percent, xlabel, ylabel)
+        ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, np.ceil(top * 11) / 10)))
+        if at_risk:
+            add_at_risk_table(ax, [("", result)], colors=["0.2"])
+        if any(labels) or stacked_total:
+            ax.legend(loc="upper left")
+    return ax

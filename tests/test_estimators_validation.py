@@ -1,0 +1,93 @@
+"""Bad input to the estimators: a clear ValueError naming the argument, positions and values."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import blina_stats as bs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"time": [1, -2, 3], "event": [1, 0, 1]},
+            "`time` must be non-negative: 1 position(s): [1]=-2.0",
+        ),
+        (
+            {"time": [1, np.nan, 3], "event": [1, 0, 1]},
+            "`time` must be finite (no NaN or infinity): 1 position(s): [1]=nan",
+        ),
+        ({"time": [], "event": []}, "`time` is empty"),
+        ({"time": [1, 2, 3], "event": [1, 0]}, "`event` has 2 values but `time` has 3"),
+        ({"time": [1, 2, 3], "event": [1, 2, 0]}, "`event` must be 0 or 1: 1 position(s): [1]=2"),
+        (
+            {"time": [1, 2, 3], "event": [1, 0.5, 0]},
+            "`event` must be 0 or 1: 1 position(s): [1]=0.5",
+        ),
+        (
+            {"time": [1, 2, 3], "event": [1, 0, 1], "entry": [0, 2, 1]},
+            "`entry` must be before `time` for every patient: 1 not: [1] entry=2.0 time=2.0",
+        ),
+        (
+            {"time": [1, 2, 3], "event": [1, 0, 1], "entry": [0, 1]},
+            "`entry` has 2 values but `time` has 3",
+        ),
+        (
+            {"time": [1, 2], "event": [1, 0], "conf_level": 1.0},
+            "`conf_level` must be strictly between 0 and 1, got 1.0",
+        ),
+        ({"time": [1, 2], "event": [1, 0], "conf_type": "loglog"}, "`conf_type` must be one of"),
+    ],
+)
+def test_kaplan_meier_rejects_bad_input(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        bs.kaplan_meier(**kwargs)
+
+
+def test_many_offending_positions_are_summarised() -> None:
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "7 position(s): [0]=-1.0, [1]=-1.0, [2]=-1.0, [3]=-1.0, [4]=-1.0 and 2 more"
+        ),
+    ):
+        bs.kaplan_meier([-1.0] * 7, [1] * 7)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"time": [1, 2, 3], "status": [1, -1, 2]},
+            "`status` must be 0 (censored) or a positive cause code: 1 position(s): [1]=-1",
+        ),
+        (
+            {"time": [1, 2, 3], "status": [1, 3, 2], "n_causes": 2},
+            "`n_causes` is 2 but `status` has cause code 3",
+        ),
+        (
+            {"time": [1, 2, 3], "status": [1, 0, 2], "variance": "greenwood"},
+            "`variance` must be one of ('aalen', 'delta')",
+        ),
+        ({"time": [1, 2, 3], "status": ["a", "b", "c"]}, "`status` must hold integer codes"),
+    ],
+)
+def test_cumulative_incidence_rejects_bad_input(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        bs.cumulative_incidence(**kwargs)
+
+
+def test_unknown_cause_asked_of_a_result() -> None:
+    ci = bs.cumulative_incidence([1, 2, 3], [1, 0, 2])
+    with pytest.raises(ValueError, match=re.escape("`cause` must be one of (1, 2), got 3")):
+        ci.at([1.0], cause=3)
+
+
+def test_results_are_immutable() -> None:
+    km = bs.kaplan_meier([1, 2], [1, 0])
+    with pytest.raises(AttributeError):
+        km.conf_type = "log"  # type: ignore[misc]
