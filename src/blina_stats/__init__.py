@@ -5,6 +5,7 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import design
 from .compare import GrayResult, LogrankResult, gray_test, logrank_test
 from .estimators import (
     CumulativeIncidenceResult,
@@ -27,6 +28,7 @@ __all__ = [
     "Quantile",
     "__version__",
     "cumulative_incidence",
+    "design",
     "gray_test",
     "kaplan_meier",
     "logrank_test",

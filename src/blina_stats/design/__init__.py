@@ -1,0 +1,24 @@
+"""Sample size and power of the single-arm design; simulation of the trial.
+
+Every significance level in this subpackage is **one-sided**.
+"""
+
+from ._result import DesignResult
+from .binomial import exact_binomial, normal_approximation
+from .dropout import evaluable, inflate_for_dropout
+from .km_fixed_time import km_fixed_time
+from .one_sample_logrank import one_sample_logrank
+from .simon import SimonDesign, SimonResult, simon_two_stage
+
+__all__ = [
+    "DesignResult",
+    "SimonDesign",
+    "SimonResult",
+    "evaluable",
+    "exact_binomial",
+    "inflate_for_dropout",
+    "km_fixed_time",
+    "normal_approximation",
+    "one_sample_logrank",
+    "simon_two_stage",
+]
