@@ -1,0 +1,169 @@
+"""The validated, immutable cohort: one row per patient, in days since transplant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .readers import read_table
+from .schema import ValidationWarning, validate
+
+if TYPE_CHECKING:
+    from ..endpoints import EndpointData
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A validated event table; build it with :func:`load_events`.
+
+    Functions below the boundary trust a Cohort and do not re-validate it.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        A copy of the per-patient table, in input order: ``patient_id`` (text),
+        ``hsct_date`` (when the table had dates), ``enrollment_day``,
+        ``last_contact_day``, ``relapse_day``, ``death_day``, ``agvhd_day``,
+        ``cgvhd_day`` (days since transplant, NaN: not happened or not
+        recorded), ``agvhd_grade`` (0-4, NaN missing), ``cgvhd_severity``
+        (none/mild/moderate/severe or None), then every covariate as read.
+    source : str
+        File name, or ``"<DataFrame>"``.
+    warnings : tuple of ValidationWarning
+        Problems that keep the row; print them with the results.
+    present : frozenset of str
+        Events and fields the table holds: ``"enrollment"``, ``"relapse"``,
+        ``"death"``, ``"agvhd"``, ``"cgvhd"``, ``"agvhd_grade"``,
+        ``"cgvhd_severity"``, ``"last_contact"``.
+    covariates : tuple of str
+        The covariate columns, in table order.
+    """
+
+    _frame: pd.DataFrame = field(repr=False)
+    source: str
+    warnings: tuple[ValidationWarning, ...] = field(repr=False)
+    present: frozenset[str] = field(repr=False)
+    covariates: tuple[str, ...] = field(repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The per-patient table (a copy: the cohort itself never changes)."""
+        return self._frame.copy()
+
+    @property
+    def n_patients(self) -> int:
+        """Patients in the table."""
+        return int(self._frame.shape[0])
+
+    @property
+    def patient_ids(self) -> tuple[str, ...]:
+        return tuple(self._frame["patient_id"])
+
+    @property
+    def has_enrollment(self) -> bool:
+        """The table gives enrollment (first dose): delayed entry applies."""
+        return "enrollment" in self.present
+
+    @property
+    def has_agvhd_grade(self) -> bool:
+        """An ``agvhd_grade`` column was present (grade III-IV aGVHD and GRFS estimable)."""
+        return "agvhd_grade" in self.present
+
+    @property
+    def has_cgvhd_severity(self) -> bool:
+        """A ``cgvhd_severity`` column was present (moderate/severe cGVHD and GRFS estimable)."""
+        return "cgvhd_severity" in self.present
+
+    def endpoint(self, name: str, **options: Any) -> EndpointData:
+        """Time, status and entry of one endpoint, the patients left out, and its estimate.
+
+        Options are those of :func:`blina_stats.endpoints.derive` (``origin``,
+        ``horizon``, ``gvhd_competing``, ``delayed_entry``, ``conf_type``,
+        ``conf_level``).
+        """
+        from ..endpoints import derive
+
+        return derive(self, name, **options)
+
+    def __repr__(self) -> str:
+        return (
+            f"Cohort({self.source!r}: {self.n_patients} patients, "
+            f"{len(self.covariates)} covariates, {len(self.warnings)} warnings)"
+        )
+
+    def _repr_html_(self) -> str:
+        warn = "".join(f"<li>{w}</li>" for w in self.warnings)
+        return (
+            f"<p><b>Cohort</b> {self.source}: {self.n_patients} patients; "
+            f"fields {', '.join(sorted(self.present))}</p>"
+            + (f"<ul>{warn}</ul>" if warn else "")
+            + self._frame.head(10).to_html()
+        )
+
+
+def load_events(
+    path_or_frame: str | Path | pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    sheet_name: str | int = 0,
+    encoding: str = "utf-8",
+    sas_dates: bool | None = None,
+) -> Cohort:
+    """Read and validate a per-patient event table.
+
+    Parameters
+    ----------
+    path_or_frame : str, Path or DataFrame
+        CSV/TSV, Parquet, Excel, SAS (``.sas7bdat``, ``.xpt``) or a DataFrame;
+        the columns are described in :mod:`blina_stats.data.schema`.
+    columns : mapping, optional
+        The source's column name -> the schema's, e.g. ``{"PTID": "patient_id"}``.
+    date_format : str, optional
+        ``strptime`` format of written dates, needed for layouts such as
+        ``03/04/2021`` that are ambiguous.
+    sheet_name : str or int
+        Excel sheet.
+    encoding : str
+        Text encoding of CSV and SAS files.
+    sas_dates : bool, optional
+        Numbers in ``*_date`` columns are SAS dates (days since 1960-01-01);
+        by default True for SAS files only.
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    blina_stats.data.SchemaError
+        (an InputError) with a one-line message naming the file, the patient
+        and the column, for every problem listed in :mod:`~blina_stats.data.schema`.
+    FileNotFoundError
+
+    Examples
+    --------
+    >>> import blina_stats as bs
+    >>> cohort = bs.load_events(bs.synthetic.bundled_path())
+    >>> cohort.n_patients
+    68
+    """
+    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    table = validate(
+        raw.frame,
+        raw.source,
+        names=raw.names,
+        date_format=date_format,
+        sas_dates=raw.sas if sas_dates is None else sas_dates,
+    )
+    return Cohort(
+        _frame=table.frame,
+        source=raw.source,
+        warnings=table.warnings,
+        present=table.present,
+        covariates=table.covariates,
+    )

@@ -1,0 +1,353 @@
+"""A simulated trial: blinatumomab maintenance after allogeneic transplant for B-ALL.
+
+Each transplanted patient gets a complete history in whole days since the
+transplant (relapse, non-relapse death, death after relapse, acute GVHD with
+its grade, chronic GVHD with its severity) from parametric hazards whose
+defaults follow published post-transplant adult ALL series.  Patients alive
+and in remission on their enrollment day (60-90 days after transplant) are
+enrolled; calendar dates come from a uniform accrual, and follow-up is cut by
+loss to follow-up and the data cut-off.  :func:`true_values` gives the
+quantities the estimates converge to.
+
+Defaults (all overridable through ``**rates`` of :func:`simulate_trial`):
+
+=========================  =======  ==================================================
+rate                       default  meaning, and source
+=========================  =======  ==================================================
+``relapse_2y``             0.30     2-year relapse probability without competing death
+                                    (MRD-negative CR1); 2-year relapse 24-41%:
+                                    Giebel et al. 2017, Greil et al. 2021
+``relapse_shape``          0.8      Weibull shape: the hazard falls after the first year
+``relapse_hr_mrd``         2.0      hazard ratio for MRD before transplant
+``relapse_hr_cr2``         1.5      hazard ratio for second or later remission
+``nrm_2y``                 0.15     2-year non-relapse mortality without competing
+                                    relapse; 13-28%: Giebel et al. 2017, Greil et al. 2021
+``nrm_shape``              0.6      Weibull shape: most NRM is early
+``nrm_hr_severe_agvhd``    3.0      NRM hazard ratio after onset of grade III-IV aGVHD
+``post_relapse_median``    165      median survival after relapse, days (5.5 months,
+                                    Spyridonidis et al. 2012)
+``agvhd_prob``             0.35     grade II-IV aGVHD ever (31%: Greil et al. 2021)
+``agvhd_median_onset``     35       median onset, days (log-normal, sd-log 0.6)
+``agvhd_severe_fraction``  0.35     grade III-IV among II-IV (a third of grade 4)
+``cgvhd_prob``             0.40     chronic GVHD ever (Holtan et al. 2015; Greil 2021)
+``cgvhd_median_onset``     200      median onset, days (log-normal, sd-log 0.45)
+``cgvhd_mod_severe``       0.65     moderate or severe among cGVHD (27% of patients
+                                    moderate/severe: Greil et al. 2021)
+``mrd_positive``           0.35     MRD-positive before transplant
+``cr2``                    0.25     transplanted in second or later remission
+``loss_per_year``          0.03     loss to follow-up, per year after enrollment
+``accrual_years``          2.5      uniform accrual of enrollments
+``followup_years``         1.0      data cut-off after the last enrollment
+=========================  =======  ==================================================
+
+References
+----------
+Giebel, S. et al. (2017). Improving results of allogeneic hematopoietic cell
+transplantation for adults with acute lymphoblastic leukemia in first complete
+remission: an analysis from the Acute Leukemia Working Party of the EBMT.
+Haematologica 102:139-149.
+Greil, C. et al. (2021). Prognostic factors for survival after allogeneic
+transplantation in acute lymphoblastic leukemia. Bone Marrow Transplant
+56:841-852.
+Spyridonidis, A. et al. (2012). Outcomes and prognostic factors of adults with
+acute lymphoblastic leukemia who relapse after allogeneic hematopoietic cell
+transplantation. Leukemia 26:1211-1217.
+Holtan, S. G. et al. (2015). Composite end point of graft-versus-host
+disease-free, relapse-free survival after allogeneic hematopoietic cell
+transplantation. Blood 125:1333-1339.
+Gaballa, M. R. et al. (2022). Blinatumomab maintenance after allogeneic
+hematopoietic cell transplantation for B-lineage acute lymphoblastic
+leukemia. Blood 139:1908-1919.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+
+DEFAULT_RATES: Mapping[str, float] = {
+    "relapse_2y": 0.30,
+    "relapse_shape": 0.8,
+    "relapse_hr_mrd": 2.0,
+    "relapse_hr_cr2": 1.5,
+    "nrm_2y": 0.15,
+    "nrm_shape": 0.6,
+    "nrm_hr_severe_agvhd": 3.0,
+    "post_relapse_median": 165.0,
+    "agvhd_prob": 0.35,
+    "agvhd_median_onset": 35.0,
+    "agvhd_severe_fraction": 0.35,
+    "cgvhd_prob": 0.40,
+    "cgvhd_median_onset": 200.0,
+    "cgvhd_mod_severe": 0.65,
+    "mrd_positive": 0.35,
+    "cr2": 0.25,
+    "loss_per_year": 0.03,
+    "accrual_years": 2.5,
+    "followup_years": 1.0,
+}
+#: enrollment (first blinatumomab dose) window, days after transplant
+ENROLLMENT_WINDOW = (60, 90)
+YEAR = 365.25
+TWO_YEARS = 730.5
+#: the bundled data set: made by ``python -m blina_stats.synthetic`` (see data/synthetic/README.md)
+BUNDLED_SEED = 20240601
+
+
+def _rates(overrides: Mapping[str, float]) -> dict[str, float]:
+    unknown = sorted(set(overrides) - set(DEFAULT_RATES))
+    if unknown:
+        raise ValueError(f"unknown rate(s) {unknown}: expected some of {sorted(DEFAULT_RATES)}")
+    return {**DEFAULT_RATES, **{k: float(v) for k, v in overrides.items()}}
+
+
+def _weibull_scale(p_two_years: float, shape: float) -> float:
+    """Scale so that P(T <= 2 years) = p: (730.5 / scale)^shape = -log(1 - p)."""
+    return TWO_YEARS / (-np.log1p(-p_two_years)) ** (1.0 / shape)
+
+
+def _histories(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict[str, Any]:
+    """Complete (uncensored) histories of `n` transplanted patients, in whole days."""
+    mrd = rng.random(n) < r["mrd_positive"]
+    cr2 = rng.random(n) < r["cr2"]
+    enrollment = rng.integers(ENROLLMENT_WINDOW[0], ENROLLMENT_WINDOW[1] + 1, n).astype(float)
+    # acute GVHD: grade II-IV with probability agvhd_prob, log-normal onset
+    agvhd = rng.random(n) < r["agvhd_prob"]
+    onset_a = r["agvhd_median_onset"] * np.exp(0.6 * rng.standard_normal(n))
+    severe = rng.random(n) < r["agvhd_severe_fraction"]
+    grade_if = np.where(severe, np.where(rng.random(n) < 1 / 3, 4.0, 3.0), 2.0)
+    low_grade = (rng.random(n) < 0.4).astype(float)  # grade 0 or 1 when no II-IV
+    # chronic GVHD
+    cgvhd = rng.random(n) < r["cgvhd_prob"]
+    onset_c = r["cgvhd_median_onset"] * np.exp(0.45 * rng.standard_normal(n))
+    u = rng.random(n)
+    mod_sev = u < r["cgvhd_mod_severe"]
+    severity_if = np.where(
+        mod_sev, np.where(u < r["cgvhd_mod_severe"] * 0.3, "severe", "moderate"), "mild"
+    )
+    # relapse: Weibull with proportional hazards for MRD and CR2
+    hr = np.where(mrd, r["relapse_hr_mrd"], 1.0) * np.where(cr2, r["relapse_hr_cr2"], 1.0)
+    k_r = r["relapse_shape"]
+    relapse = _weibull_scale(r["relapse_2y"], k_r) * (rng.exponential(size=n) / hr) ** (1 / k_r)
+    # NRM: Weibull whose hazard is multiplied after onset of grade III-IV aGVHD;
+    # invert H*(t) = H(t) + (hr - 1) (H(t) - H(a)) for t > a
+    k_n, s_n = r["nrm_shape"], _weibull_scale(r["nrm_2y"], r["nrm_shape"])
+    target = rng.exponential(size=n)
+    a = np.where(agvhd & (grade_if >= 3), onset_a, np.inf)
+    h_a = (a / s_n) ** k_n
+    h_a0 = np.where(np.isfinite(h_a), h_a, 0.0)
+    h_t = np.where(target <= h_a, target, h_a0 + (target - h_a0) / r["nrm_hr_severe_agvhd"])
+    nrm = s_n * h_t ** (1 / k_n)
+    after = rng.exponential(r["post_relapse_median"] / np.log(2), n)
+    relapsed = relapse < nrm
+    # whole days; ceil keeps the order of events (a death may share its relapse's day)
+    relapse_day = np.where(relapsed, np.ceil(relapse), np.nan)
+    death_day = np.where(relapsed, np.ceil(relapse + after), np.ceil(nrm))
+    a_day = np.ceil(onset_a)
+    c_day = np.ceil(onset_c)
+    return {
+        "enrollment": enrollment,
+        "relapse": relapse_day,
+        "death": death_day,
+        "agvhd": np.where(agvhd & (a_day <= death_day), a_day, np.nan),
+        "agvhd_latent_grade": np.where(agvhd, grade_if, low_grade),
+        "low_grade": low_grade,
+        "cgvhd": np.where(cgvhd & (c_day <= death_day), c_day, np.nan),
+        "severity": np.where(cgvhd, severity_if, "none"),
+        "mrd": mrd,
+        "cr2": cr2,
+        "eligible": np.fmin(relapse_day, death_day) > enrollment,
+    }
+
+
+def _enrolled(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict[str, Any]:
+    """Histories of the first `n` transplanted patients eligible at their enrollment day."""
+    parts: list[dict[str, Any]] = []
+    have = 0
+    while have < n:  # batches, not patients: about one batch in practice
+        h = _histories(int(1.5 * (n - have)) + 20, rng, r)
+        keep = h["eligible"]
+        parts.append({k: v[keep] for k, v in h.items()})
+        have += int(keep.sum())
+    return {k: np.concatenate([p[k] for p in parts])[:n] for k in parts[0]}
+
+
+def simulate_trial(
+    n: int = 68, seed: int | np.random.Generator = 0, **rates: float
+) -> pd.DataFrame:
+    """Simulate the trial's per-patient event table, with calendar dates.
+
+    Parameters
+    ----------
+    n : int
+        Patients enrolled.
+    seed : int or numpy.random.Generator
+        Seed of the ``numpy.random.Generator`` that draws everything.
+    **rates : float
+        Overrides of `DEFAULT_RATES` (see the module docstring for each rate's
+        meaning and published source).
+
+    Returns
+    -------
+    DataFrame
+        The event table of :mod:`blina_stats.data.schema`: ``patient_id``,
+        ``hsct_date``, ``enrollment_date``, ``last_contact_date``,
+        ``relapse_date``, ``death_date``, ``agvhd_date``, ``agvhd_grade``,
+        ``cgvhd_date``, ``cgvhd_severity`` (dates as ``datetime64``, NaT: not
+        happened by last contact) and covariates ``age``, ``sex``,
+        ``disease_status`` (CR1 / CR2+), ``mrd_pre_hsct``, ``ph_status``,
+        ``donor_type``, ``conditioning``.
+
+    Notes
+    -----
+    A transplanted patient's relapse time is Weibull (proportional hazards
+    for MRD and CR2+); non-relapse death is Weibull with its hazard
+    multiplied after the onset of grade III-IV aGVHD; death after relapse is
+    exponential.  GVHD onsets are log-normal among those who develop it, and
+    are recorded only before death.  Patients alive and relapse-free on their
+    enrollment day (uniform on days 60-90) are enrolled.  Enrollments are
+    uniform over ``accrual_years`` from 2022-01-03; the data cut-off is
+    ``followup_years`` after the last; loss to follow-up is exponential.
+
+    Examples
+    --------
+    >>> from blina_stats.synthetic import simulate_trial
+    >>> simulate_trial(68, seed=1).shape[0]
+    68
+    """
+    if int(n) < 1:
+        raise ValueError(f"`n` must be a positive number of patients, got {n!r}")
+    r = _rates(rates)
+    rng = np.random.default_rng(seed)
+    h = _enrolled(int(n), rng, r)
+    n = int(n)
+    start = pd.Timestamp("2022-01-03")
+    accrual = np.sort(np.floor(rng.uniform(0, r["accrual_years"] * YEAR, n)))
+    cutoff = accrual.max() + r["followup_years"] * YEAR  # days since the first enrollment
+    enrollment = h["enrollment"]
+    hsct = accrual - enrollment  # days since the first enrollment
+    admin = np.floor(cutoff - hsct)
+    lost = enrollment + np.ceil(rng.exponential(YEAR / max(r["loss_per_year"], 1e-12), n))
+    censor = np.fmin(admin, lost)
+    death = np.where(h["death"] <= censor, h["death"], np.nan)
+    last = np.fmin(h["death"], censor)
+    seen = h["agvhd"] <= last
+    grade = np.where(seen, h["agvhd_latent_grade"], h["low_grade"])
+    cg_seen = h["cgvhd"] <= last
+    age = np.clip(np.round(rng.normal(42, 14, n)), 18, 75).astype(int)
+    rows = {
+        "patient_id": [f"BLN-{i + 1:03d}" for i in range(n)],
+        "hsct_date": _dates(start, hsct),
+        "enrollment_date": _dates(start, hsct + enrollment),
+        "last_contact_date": _dates(start, hsct + last),
+        "relapse_date": _dates(
+            start, hsct + np.where(h["relapse"] <= censor, h["relapse"], np.nan)
+        ),
+        "death_date": _dates(start, hsct + death),
+        "agvhd_date": _dates(start, hsct + np.where(seen, h["agvhd"], np.nan)),
+        "agvhd_grade": grade.astype(int),
+        "cgvhd_date": _dates(start, hsct + np.where(cg_seen, h["cgvhd"], np.nan)),
+        "cgvhd_severity": np.where(cg_seen, h["severity"], "none"),
+        "age": age,
+        "sex": np.where(rng.random(n) < 0.55, "M", "F"),
+        "disease_status": np.where(h["cr2"], "CR2+", "CR1"),
+        "mrd_pre_hsct": np.where(h["mrd"], "positive", "negative"),
+        "ph_status": np.where(rng.random(n) < 0.3, "Ph+", "Ph-"),
+        "donor_type": rng.choice(["MSD", "MUD", "haplo", "MMUD"], n, p=[0.3, 0.4, 0.25, 0.05]),
+        "conditioning": np.where(rng.random(n) < 0.7, "MAC", "RIC"),
+    }
+    return pd.DataFrame(rows)
+
+
+def _dates(start: pd.Timestamp, days: FloatArray) -> pd.Series:
+    return pd.Series(start + pd.to_timedelta(days, unit="D"))
+
+
+def true_values(
+    horizons: Mapping[str, float] | None = None,
+    *,
+    origin: str = "transplant",
+    gvhd_competing: str = "relapse_or_death",
+    n: int = 400_000,
+    seed: int = 0,
+    **rates: float,
+) -> pd.Series:
+    """What the endpoint estimates converge to, from `n` complete simulated histories.
+
+    With ``origin="enrollment"`` the truth is the probability among enrolled
+    patients free of the endpoint's events at enrollment.  With
+    ``origin="transplant"`` and delayed entry at enrollment, the estimators
+    identify the hazards after the earliest enrollment day (60), so the truth
+    is conditional on being free of the endpoint's events on day 60 among
+    all transplanted patients; overall survival is left out there, because
+    enrollment requires remission and the mix of relapsed patients at risk
+    then depends on the enrollment day.
+
+    Returns
+    -------
+    Series
+        Endpoint name -> survival probability (Kaplan-Meier endpoints) or
+        cumulative incidence (Aalen-Johansen endpoints) at its horizon.
+    """
+    from .endpoints import ENDPOINTS, KAPLAN_MEIER
+
+    r = _rates(rates)
+    rng = np.random.default_rng(seed)
+    h = _histories(n, rng, r) if origin == "transplant" else _enrolled(n, rng, r)
+    rel, death, agvhd, cgvhd = h["relapse"], h["death"], h["agvhd"], h["cgvhd"]
+    a34 = np.where(h["agvhd_latent_grade"] >= 3, agvhd, np.nan)
+    cms = np.where(np.isin(h["severity"], ["moderate", "severe"]), cgvhd, np.nan)
+    comp = death if gvhd_competing == "death" else np.fmin(rel, death)
+    nrm = np.where(np.isnan(rel), death, np.nan)
+    first = {  # (event, competing event); ties go to the event
+        "os": (death, np.full(n, np.nan)),
+        "pfs": (np.fmin(rel, death), np.full(n, np.nan)),
+        "relapse": (rel, death),
+        "nrm": (nrm, rel),
+        "agvhd": (agvhd, comp),
+        "agvhd_3_4": (a34, comp),
+        "cgvhd": (cgvhd, comp),
+        "cgvhd_mod_severe": (cms, comp),
+        "grfs": (np.fmin.reduce([a34, cms, rel, death]), np.full(n, np.nan)),
+    }
+    start = np.full(n, float(ENROLLMENT_WINDOW[0])) if origin == "transplant" else h["enrollment"]
+    out = {}
+    for name, (event, competing) in first.items():
+        if origin == "transplant" and name == "os":
+            continue
+        horizon = (horizons or {}).get(name, ENDPOINTS[name].horizon)
+        at = np.fmin(event, competing)
+        free = ~(at <= start)
+        end = horizon if origin == "transplant" else start + horizon
+        own = ~np.isnan(event) & ~(competing < event) & (event <= end)
+        p = float(own[free].mean())
+        out[name] = 1.0 - p if ENDPOINTS[name].kind == KAPLAN_MEIER else p
+    return pd.Series(out, name="true_value")
+
+
+def bundled_path() -> Path:
+    """Path of the bundled synthetic trial, ``data/synthetic/trial.csv`` in the source tree.
+
+    68 patients, seed `BUNDLED_SEED`; data/synthetic/README.md gives the command.
+    """
+    return Path(__file__).resolve().parents[2] / "data" / "synthetic" / "trial.csv"
+
+
+def main() -> None:
+    """Write the bundled trial: ``python -m blina_stats.synthetic [OUT.csv]``."""
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled_path()
+    simulate_trial(68, seed=BUNDLED_SEED).to_csv(out, index=False, date_format="%Y-%m-%d")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
