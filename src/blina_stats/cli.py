@@ -16,6 +16,7 @@ from .errors import InputError
 #: sub-command name -> one-line help
 COMMANDS: dict[str, str] = {
     "demo": "estimate Kaplan-Meier and cumulative incidence on a small bundled example",
+    "estimate": "every endpoint of an event table (CSV, Parquet, Excel, SAS) at its horizon",
 }
 
 

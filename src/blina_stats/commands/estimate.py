@@ -1,0 +1,192 @@
+"""``blina-stats estimate FILE``: every endpoint of the protocol at its horizon.
+
+The ``--json`` output is the contract other tools read::
+
+    {"n_patients": int,
+     "endpoints": {NAME: {"horizon_days", "estimate", "ci_lower", "ci_upper", "se",
+                          "n_at_risk", "n_events", "method", ...}},
+     ...}
+
+with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
+``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
+endpoint is not estimable, or why its figure is missing), and at the top
+``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
+``conf_level`` and ``warnings`` (every validation warning, one string each).
+Missing figures are ``null``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..data import Cohort, load_events
+from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS, estimate
+
+CONF_LEVEL = 0.95
+CONF_TYPE = "log-log"
+
+
+def _pair(text: str, what: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return key, value
+
+
+def _horizon(text: str) -> tuple[str, float]:
+    name, value = _pair(text, "NAME=DAYS, e.g. nrm=365.25")
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: DAYS must be a number") from None
+    if not math.isfinite(days) or days <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: DAYS must be positive")
+    return name, days
+
+
+def _column(text: str) -> tuple[str, str]:
+    return _pair(text, "THEIRS=OURS, e.g. PTID=patient_id")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="event table: CSV, Parquet, Excel, SAS (.sas7bdat, .xpt)")
+    parser.add_argument("--json", action="store_true", help="print the JSON contract")
+    parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
+    parser.add_argument(
+        "--horizon",
+        type=_horizon,
+        action="append",
+        default=[],
+        metavar="NAME=DAYS",
+        help=f"horizon of an endpoint (repeatable); endpoints: {', '.join(ENDPOINTS)}",
+    )
+    parser.add_argument(
+        "--gvhd-competing",
+        choices=GVHD_COMPETING,
+        default="relapse_or_death",
+        help="competing events of the GVHD endpoints",
+    )
+    parser.add_argument(
+        "--no-delayed-entry",
+        action="store_true",
+        help="start everyone at transplant even when enrollment is known (sensitivity only)",
+    )
+    parser.add_argument(
+        "--column",
+        type=_column,
+        action="append",
+        default=[],
+        metavar="THEIRS=OURS",
+        help="rename a column of the file to the schema's name (repeatable)",
+    )
+    parser.add_argument("--date-format", help="strptime format of dates, e.g. %%d/%%m/%%Y")
+    parser.add_argument("--sheet", default=0, help="Excel sheet name or index")
+
+
+def report(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+    """The JSON contract as a dict (NaN as None)."""
+
+    def num(v: Any) -> float | None:
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    def count(v: Any) -> int | None:
+        f = num(v)
+        return None if f is None else int(f)
+
+    endpoints = {}
+    for name, row in table.iterrows():
+        endpoints[str(name)] = {
+            "horizon_days": float(row["horizon_days"]),
+            "estimate": num(row["estimate"]),
+            "ci_lower": num(row["ci_lower"]),
+            "ci_upper": num(row["ci_upper"]),
+            "se": num(row["se"]),
+            "n_at_risk": count(row["n_at_risk"]),
+            "n_events": count(row["n_events"]),
+            "method": str(row["method"]),
+            "label": str(row["label"]),
+            "n_used": int(row["n_used"]),
+            "n_excluded": int(row["n_excluded"]),
+            "excluded": dict(row["excluded"]),
+            "estimable": bool(row["estimable"]),
+            "reason": str(row["reason"]),
+        }
+    return {
+        "n_patients": cohort.n_patients,
+        "source": cohort.source,
+        **options,
+        "conf_type": CONF_TYPE,
+        "conf_level": CONF_LEVEL,
+        "warnings": [str(w) for w in cohort.warnings],
+        "endpoints": endpoints,
+    }
+
+
+def format_table(doc: dict[str, Any]) -> str:
+    """The readable output: one line per endpoint, then exclusions and warnings."""
+    level = f"{doc['conf_level']:.0%}"
+    entry = "delayed entry at enrollment" if doc["delayed_entry"] else "no delayed entry"
+    lines = [
+        f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
+        + (f" ({entry})" if doc["origin"] == "transplant" else "")
+        + f"; {doc['conf_type']} {level} intervals",
+        "",
+        f"{'endpoint':<17} {'method':<15} {'day':>8} {'estimate':>9} {level + ' CI':>15} "
+        f"{'at risk':>8} {'events':>7} {'used':>5}",
+    ]
+    notes = []
+    for name, e in doc["endpoints"].items():
+        if not e["estimable"]:
+            lines.append(f"{name:<17} not estimable: {e['reason']}")
+            continue
+        if e["estimate"] is None:
+            est, ci = "-", "-"
+            notes.append(f"{name}: {e['reason']}")
+        else:
+            est = f"{e['estimate']:.3f}"
+            ci = f"{e['ci_lower']:.3f}-{e['ci_upper']:.3f}"
+        lines.append(
+            f"{name:<17} {e['method']:<15} {e['horizon_days']:>8g} {est:>9} {ci:>15} "
+            f"{e['n_at_risk']:>8} {e['n_events']:>7} {e['n_used']:>5}"
+        )
+        for reason, k in e["excluded"].items():
+            notes.append(f"{name}: {k} excluded ({reason})")
+    lines.append("")
+    lines.append(
+        "Kaplan-Meier endpoints give survival; Aalen-Johansen endpoints give cumulative "
+        "incidence (Greenwood / cmprsk variance)."
+    )
+    if notes:
+        lines += ["", "Notes:", *(f"  {n}" for n in notes)]
+    warnings = doc["warnings"]
+    lines += ["", f"Warnings: {len(warnings)}", *(f"  {w}" for w in warnings)]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    sheet = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
+    cohort = load_events(
+        args.file, columns=dict(args.column), date_format=args.date_format, sheet_name=sheet
+    )
+    options = {
+        "origin": args.origin,
+        "delayed_entry": not args.no_delayed_entry,
+        "gvhd_competing": args.gvhd_competing,
+    }
+    table = estimate(
+        cohort,
+        dict(args.horizon),
+        origin=args.origin,
+        gvhd_competing=args.gvhd_competing,
+        delayed_entry=not args.no_delayed_entry,
+        conf_type=CONF_TYPE,
+        conf_level=CONF_LEVEL,
+    )
+    doc = report(cohort, table, options)
+    print(json.dumps(doc, indent=2) if args.json else format_table(doc))
+    return 0
