@@ -5,8 +5,10 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import design
+from . import design, synthetic
 from .compare import GrayResult, LogrankResult, gray_test, logrank_test
+from .data import Cohort, SchemaError, ValidationWarning, load_events
+from .endpoints import ENDPOINTS, EndpointData, NotEstimable, estimate
 from .estimators import (
     CumulativeIncidenceResult,
     KaplanMeierResult,
@@ -21,15 +23,24 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ENDPOINTS",
+    "Cohort",
     "CumulativeIncidenceResult",
+    "EndpointData",
     "GrayResult",
     "KaplanMeierResult",
     "LogrankResult",
+    "NotEstimable",
     "Quantile",
+    "SchemaError",
+    "ValidationWarning",
     "__version__",
     "cumulative_incidence",
     "design",
+    "estimate",
     "gray_test",
     "kaplan_meier",
+    "load_events",
     "logrank_test",
+    "synthetic",
 ]
