@@ -16,6 +16,7 @@ from .estimators import (
     cumulative_incidence,
     kaplan_meier,
 )
+from .models import FineGrayResult, fine_gray
 
 try:
     __version__ = version("blina-stats")
@@ -27,6 +28,7 @@ __all__ = [
     "Cohort",
     "CumulativeIncidenceResult",
     "EndpointData",
+    "FineGrayResult",
     "GrayResult",
     "KaplanMeierResult",
     "LogrankResult",
@@ -38,6 +40,7 @@ __all__ = [
     "cumulative_incidence",
     "design",
     "estimate",
+    "fine_gray",
     "gray_test",
     "kaplan_meier",
     "load_events",

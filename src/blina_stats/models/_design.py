@@ -1,0 +1,172 @@
+"""Covariates to a numeric design matrix, checked once at the boundary.
+
+Categorical columns (object, category, string) are expanded into indicators
+against their first level, sorted; booleans become 0/1.  Missing values,
+constant columns and collinear columns are errors that name the column.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+
+_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Design:
+    """How covariates become model columns, kept to encode new profiles the same way.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        The covariate columns given.
+    levels : dict
+        For each categorical column, its sorted levels (the first is the reference).
+    names : tuple of str
+        The model's column names: numeric columns as given, indicators as ``"col[level]"``.
+    """
+
+    columns: tuple[str, ...]
+    levels: dict[str, tuple[Any, ...]]
+    names: tuple[str, ...]
+
+    def transform(self, data: pd.DataFrame, name: str = "covariates") -> FloatArray:
+        """Encode `data` (same columns) as the model's design matrix."""
+        missing = [c for c in self.columns if c not in data.columns]
+        if missing:
+            raise ValueError(f"`{name}` lacks the model's column(s) {missing!r}")
+        blocks = []
+        for col in self.columns:
+            values = data[col]
+            _check_missing(values, col, name)
+            if col in self.levels:
+                levels = self.levels[col]
+                unknown = ~values.isin(levels).to_numpy()
+                if unknown.any():
+                    raise ValueError(
+                        f"`{name}` column {col!r} has level(s) "
+                        f"{sorted(set(values[unknown].tolist()))!r} not seen in the model "
+                        f"(levels {list(levels)!r})"
+                    )
+                blocks.append(
+                    np.column_stack([(values == lev).to_numpy(float) for lev in levels[1:]])
+                )
+            else:
+                blocks.append(_numeric(values, col, name)[:, None])
+        return np.hstack(blocks) if blocks else np.empty((len(data), 0))
+
+
+def _check_missing(values: pd.Series, col: str, name: str) -> None:
+    bad = values.isna().to_numpy()
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        rows = ", ".join(str(values.index[i]) for i in idx[:_SHOWN])
+        more = f" and {idx.size - _SHOWN} more" if idx.size > _SHOWN else ""
+        raise ValueError(
+            f"`{name}` column {col!r} has {idx.size} missing value(s), in row(s) {rows}{more}; "
+            "drop or impute them before fitting"
+        )
+
+
+def _numeric(values: pd.Series, col: str, name: str) -> FloatArray:
+    arr = values.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ValueError(f"`{name}` column {col!r} has {bad.sum()} infinite value(s)")
+    return arr
+
+
+def _is_categorical(values: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values))
+
+
+def as_frame(covariates: Any, n: int, name: str = "covariates") -> pd.DataFrame:
+    """A DataFrame of `n` rows from a DataFrame, a Series, a mapping or a 1-/2-d array."""
+    if isinstance(covariates, pd.DataFrame):
+        frame = covariates.reset_index(drop=True)
+    elif isinstance(covariates, pd.Series):
+        frame = covariates.reset_index(drop=True).to_frame(name=covariates.name or "x1")
+    elif isinstance(covariates, dict):
+        frame = pd.DataFrame({k: np.asarray(v) for k, v in covariates.items()})
+    else:
+        arr = np.asarray(covariates)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            raise ValueError(f"`{name}` must be 1- or 2-dimensional, got shape {arr.shape}")
+        frame = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
+    if len(frame) != n:
+        raise ValueError(f"`{name}` has {len(frame)} rows but `time` has {n}: lengths must match")
+    if frame.shape[1] == 0:
+        raise ValueError(f"`{name}` has no columns: give at least one covariate")
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def build_design(frame: pd.DataFrame, name: str = "covariates") -> tuple[Design, FloatArray]:
+    """Encode and check `frame`; return the design and its matrix (rows as in `frame`)."""
+    levels: dict[str, tuple[Any, ...]] = {}
+    names: list[str] = []
+    for col in frame.columns:
+        values = frame[col]
+        _check_missing(values, col, name)
+        if _is_categorical(values):
+            lv = tuple(sorted(pd.unique(values).tolist(), key=str))
+            levels[col] = lv
+            names.extend(f"{col}[{lev}]" for lev in lv[1:])
+        else:
+            names.append(col)
+    design = Design(columns=tuple(frame.columns), levels=levels, names=tuple(names))
+    x = design.transform(frame, name)
+    _check_identifiable(x, design.names, name)
+    return design, x
+
+
+def _check_identifiable(x: FloatArray, names: tuple[str, ...], name: str) -> None:
+    """Constant or collinear columns make the model unidentifiable: say which ones."""
+    for j, col in enumerate(names):
+        if np.ptp(x[:, j]) == 0:
+            raise ValueError(
+                f"`{name}` column {col!r} is constant ({x[0, j]!r} for every patient): "
+                "its effect cannot be estimated"
+            )
+    xc = x - x.mean(axis=0)
+    xc = xc / np.linalg.norm(xc, axis=0)
+    kept: list[int] = []
+    for j in range(xc.shape[1]):
+        trial = [*kept, j]
+        if np.linalg.matrix_rank(xc[:, trial], tol=1e-8) == len(trial):
+            kept.append(j)
+            continue
+        coef, *_ = np.linalg.lstsq(xc[:, kept], xc[:, j], rcond=None)
+        partners = [names[k] for k, c in zip(kept, coef, strict=True) if abs(c) > 1e-8]
+        raise ValueError(
+            f"`{name}` column {names[j]!r} is collinear with {partners!r} "
+            "(a linear combination of them): drop one of these columns"
+        )
+
+
+def warn_no_events(
+    x: FloatArray, names: tuple[str, ...], events: npt.NDArray[np.bool_], what: str
+) -> None:
+    """Warn when an indicator column has no events at one of its values (an infinite ratio)."""
+    for j, col in enumerate(names):
+        values = np.unique(x[:, j])
+        if values.size != 2:
+            continue
+        for v in values:
+            if not events[x[:, j] == v].any():
+                warnings.warn(
+                    f"covariate {col!r}: no {what} among patients with {col} == {v:g}; "
+                    "its hazard ratio is not estimable (the estimate diverges)",
+                    UserWarning,
+                    stacklevel=3,
+                )

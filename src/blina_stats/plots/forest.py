@@ -1,0 +1,136 @@
+"""Forest plot of hazard ratios with their intervals (subgroups or model terms).
+
+matplotlib is imported only inside the functions, so importing the package
+stays light.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .style import PALETTE, new_figure, save, style
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+_NEEDED = ("hazard_ratio", "ci_lower", "ci_upper")
+
+
+def _as_table(data: Any) -> pd.DataFrame:
+    """A table with hazard_ratio, ci_lower, ci_upper from a DataFrame or a result's summary."""
+    if isinstance(data, dict):
+        parts = [_as_table(v).assign(_group=str(k)) for k, v in data.items()]
+        table = pd.concat(parts)
+        table.index = [f"{g}: {i}" for g, i in zip(table.pop("_group"), table.index, strict=True)]
+        return table
+    table = data.summary if hasattr(data, "summary") else data
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            "`data` must be a DataFrame, a result with a `.summary` DataFrame, or a dict of them; "
+            f"got {type(data).__name__}"
+        )
+    missing = [c for c in _NEEDED if c not in table.columns]
+    if missing:
+        raise ValueError(f"`data` lacks column(s) {missing!r}; it needs {list(_NEEDED)!r}")
+    bad = ~np.isfinite(table[list(_NEEDED)].to_numpy(float)).all(axis=1)
+    if bad.any():
+        rows = [str(i) for i in table.index[bad]]
+        raise ValueError(
+            f"`data` has non-finite hazard ratios or limits in row(s) {rows!r} "
+            "(a diverging estimate?): drop them before plotting"
+        )
+    return table
+
+
+def plot_forest(
+    data: Any,
+    ax: Axes | None = None,
+    *,
+    labels: list[str] | None = None,
+    xlabel: str = "Hazard ratio (95% CI)",
+    annotate: bool = True,
+    color: str = PALETTE[0],
+) -> Axes:
+    """Draw hazard ratios and their intervals on a log scale, one row per term.
+
+    Parameters
+    ----------
+    data : DataFrame, result or dict
+        A table with columns ``hazard_ratio``, ``ci_lower``, ``ci_upper`` (and
+        optionally ``p``), such as the ``summary`` of `cox_regression` or
+        `fine_gray`; a result object with that ``summary``; or a dict of them
+        (e.g. one model per subgroup), whose keys prefix the row labels.
+    ax : matplotlib Axes, optional
+        Where to draw; by default a new column-width figure.
+    labels : list of str, optional
+        Row labels, top to bottom; by default the table's index.
+    xlabel : str
+        Label of the horizontal axis.
+    annotate : bool
+        Write "HR (lower-upper)" and the p-value to the right of each row.
+    color : str
+        Colour of the points and intervals.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from blina_stats.plots.forest import plot_forest
+    >>> tab = pd.DataFrame({"hazard_ratio": [0.5, 1.4], "ci_lower": [0.3, 0.9],
+    ...                     "ci_upper": [0.9, 2.2]}, index=["MRD only", "donor: unrelated"])
+    >>> ax = plot_forest(tab)
+    """
+    table = _as_table(data)
+    n = len(table)
+    names = [str(i) for i in table.index] if labels is None else list(labels)
+    if len(names) != n:
+        raise ValueError(f"`labels` has {len(names)} entries but the table has {n} rows")
+    with style():
+        if ax is None:
+            fig = new_figure(height=max(1.2, 0.3 * n + 0.7))
+            ax = fig.add_subplot()
+        y = np.arange(n)[::-1]
+        hr, lo, hi = (table[c].to_numpy(float) for c in _NEEDED)
+        ax.errorbar(hr, y, xerr=[hr - lo, hi - hr], fmt="s", color=color, ms=4, capsize=2, lw=1)
+        ax.axvline(1.0, color="0.5", lw=0.8, ls="--", zorder=0)
+        ax.set_xscale("log")
+        ax.set_yticks(y, names)
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xlabel(xlabel)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        if annotate:
+            has_p = "p" in table.columns
+            for yi, (h, a, b) in zip(y, zip(hr, lo, hi, strict=True), strict=True):
+                text = f"{h:.2f} ({a:.2f}-{b:.2f})"
+                if has_p:
+                    p = float(table["p"].iloc[n - 1 - yi])
+                    text += f"  p={p:.3f}" if p >= 0.001 else "  p<0.001"
+                ax.annotate(
+                    text,
+                    xy=(1.02, yi),
+                    xycoords=("axes fraction", "data"),
+                    va="center",
+                    fontsize=7,
+                )
+    return ax
+
+
+def save_forest(
+    ax: Axes, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")
+) -> list[Path]:
+    """Save the figure holding `ax` as `path` with each suffix in `formats` (PNG at 300 dpi).
+
+    Returns the written paths, e.g. ``["forest.png", "forest.pdf"]``.
+    """
+    fig = ax.get_figure()
+    if fig is None:  # pragma: no cover - an Axes always belongs to a figure
+        raise ValueError("`ax` is not attached to a figure")
+    return save(fig, path, formats)  # type: ignore[arg-type]
