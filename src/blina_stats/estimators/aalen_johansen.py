@@ -149,39 +149,32 @@ class CumulativeIncidenceResult:
 
 
 def _tie_factor(d: IntArray, n: IntArray) -> FloatArray:
-    """cmprsk's correction for tied events: 1 - (d - 1) / (n - 1) when d > 1."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(d > 1, 1.0 - (d - 1.0) / (n - 1.0), 1.0)
+    """cmprsk's correction for tied events: 1 - (d - 1) / (n - 1) when d > 1, else 1."""
+    return 1.0 - np.maximum(d - 1, 0) / np.maximum(n - 1, 1)
 
 
 def _aalen_variance(
-    s_prev: FloatArray, s: FloatArray, f: FloatArray, d1: IntArray, d2: IntArray, n: IntArray
+    weight: FloatArray, s: FloatArray, f: FloatArray, d1: IntArray, d2: IntArray, n: IntArray
 ) -> FloatArray:
-    """Variance of one cause's incidence as ``cmprsk::cuminc`` computes it (Fortran ``cinc``)."""
-    n2 = n.astype(np.float64) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv_s = np.where(s > 0, 1.0 / s, 0.0)
-        # competing events at t_j (only while someone survives them)
-        t6 = np.where((d2 > 0) & (s > 0), s_prev**2 * _tie_factor(d2, n) * d2 / n2, 0.0)
-        v1 = (f * inv_s) ** 2 * t6
-        v2 = inv_s * (f * inv_s) * t6
-        v3 = inv_s**2 * t6
-        # events of the cause of interest at t_j
-        t6 = np.where(d1 > 0, s_prev**2 * _tie_factor(d1, n) * d1 / n2, 0.0)
-        t4 = 1.0 + inv_s * f
-        v1 = v1 + t4**2 * t6
-        v2 = v2 + inv_s * t4 * t6
-        v3 = v3 + inv_s**2 * t6
-    v1, v2, v3 = np.cumsum(v1), np.cumsum(v2), np.cumsum(v3)
+    """Variance of one cause's incidence as ``cmprsk::cuminc`` computes it (Fortran ``cinc``).
+
+    `weight` is ``S(t_{j-1})^2 / n_j^2``; `d1` the cause's events and `d2` the
+    competing events at each time.
+    """
+    with np.errstate(divide="ignore"):
+        r = np.where(s > 0, 1.0 / s, 0.0)  # cmprsk drops 1/S terms once S reaches 0
+    q = f * r
+    c = weight * _tie_factor(d2, n) * d2  # competing events (their terms carry r or q)
+    b = weight * _tie_factor(d1, n) * d1  # events of the cause of interest
+    v1 = np.cumsum(q * q * c + (1.0 + q) ** 2 * b)
+    v2 = np.cumsum(r * (q * c + (1.0 + q) * b))
+    v3 = np.cumsum(r * r * (c + b))
     # rounding in the difference can leave -1e-17 where the variance is 0
-    var = np.maximum(v1 + f**2 * v3 - 2.0 * f * v2, 0.0)
+    var = np.maximum(v1 + f * f * v3 - 2.0 * f * v2, 0.0)
     # cmprsk updates the variance at the cause's own event times only; the
     # exact value is constant in between, so carry it forward from there
-    jumps = np.flatnonzero(d1 > 0)
-    if jumps.size == 0:
-        return np.zeros_like(f)
-    last = np.searchsorted(jumps, np.arange(f.size), side="right") - 1
-    return np.where(last >= 0, var[jumps[np.maximum(last, 0)]], 0.0)
+    last = np.maximum.accumulate(np.where(d1 > 0, np.arange(f.size), -1))
+    return np.where(last >= 0, var[np.maximum(last, 0)], 0.0)
 
 
 def _delta_variance(
@@ -296,8 +289,9 @@ def cumulative_incidence(
     s_prev = np.concatenate(([1.0], surv[:-1]))
     est = np.cumsum(s_prev[:, None] * dk / n[:, None], axis=0)
     if variance == "aalen":
+        weight = (s_prev / n) ** 2
         cols = [
-            _aalen_variance(s_prev, surv, est[:, k], dk[:, k], d - dk[:, k], n)
+            _aalen_variance(weight, surv, est[:, k], dk[:, k], d - dk[:, k], n)
             for k in range(causes.size)
         ]
     else:

@@ -60,9 +60,11 @@ def confidence_interval(
             lower = np.exp(np.log(p) - half)
             upper = np.minimum(np.exp(np.log(p) + half), 1.0)
         elif conf_type == "log-log":
-            half = z * se / (p * np.log(p))
-            lower = np.exp(-np.exp(np.log(-np.log(p)) - half))
-            upper = np.exp(-np.exp(np.log(-np.log(p)) + half))
+            # p ** exp(-+half): the same as exp(-exp(log(-log p) -+ half)), fewer passes
+            log_p = np.log(p)
+            half = z * se / (p * log_p)
+            lower = np.exp(log_p * np.exp(-half))
+            upper = np.exp(log_p * np.exp(half))
         elif conf_type == "logit":
             half = z * se / (p * (1.0 - p))
             logit = np.log(p / (1.0 - p))
