@@ -8,17 +8,37 @@ from .binomial import exact_binomial, normal_approximation
 from .dropout import evaluable, inflate_for_dropout
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
+from .scenario import (
+    Analysis,
+    CureMixture,
+    Exponential,
+    PiecewiseExponential,
+    Scenario,
+    Weibull,
+)
 from .simon import SimonDesign, SimonResult, simon_two_stage
+from .simulate import SimulatedTrials, SimulationResult, default_scenario, sample_trials, simulate
 
 __all__ = [
+    "Analysis",
+    "CureMixture",
     "DesignResult",
+    "Exponential",
+    "PiecewiseExponential",
+    "Scenario",
     "SimonDesign",
     "SimonResult",
+    "SimulatedTrials",
+    "SimulationResult",
+    "Weibull",
+    "default_scenario",
     "evaluable",
     "exact_binomial",
     "inflate_for_dropout",
     "km_fixed_time",
     "normal_approximation",
     "one_sample_logrank",
+    "sample_trials",
     "simon_two_stage",
+    "simulate",
 ]

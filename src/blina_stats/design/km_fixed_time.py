@@ -15,7 +15,7 @@ from ._checks import alpha_one_sided, better, solve_for, time_value
 from ._result import DesignResult
 
 TRANSFORMS = ("log-log", "arcsine", "logit", "log", "identity")
-VARIANCES = ("null", "mixed", "alternative")
+VARIANCES = ("null", "mixed")
 
 
 def log_variance(hazard: float, time: float, accrual: float, followup: float) -> float:
@@ -97,13 +97,17 @@ def km_fixed_time(
         The transformation g of the Kaplan-Meier estimate.
     n : int or None
         Sample size; None to find the smallest reaching `power`.
-    variance : {"null", "mixed", "alternative"}
-        Which asymptotic variance enters (:math:`\sigma_0`, :math:`\sigma_1` below):
-        ``"null"`` is the proposal of Nagashima et al. (and their web
-        calculator); ``"mixed"`` the classical form (SWOG's calculator for the
-        log transform, R's SampleSizeSingleArmSurvival for arcsine);
-        ``"alternative"`` the Wald test whose Greenwood variance estimates
-        :math:`\sigma_1` under H1.
+    variance : {"null", "mixed"}
+        Which asymptotic variances enter (:math:`\sigma_0`, :math:`\sigma_1` below):
+        ``"null"`` is the proposal of Nagashima et al. (and of their web
+        calculator), :math:`\sigma_0` throughout; ``"mixed"`` the classical
+        form (SWOG's calculator for the log transform, R's
+        SampleSizeSingleArmSurvival for arcsine): :math:`\sigma_0` sets the
+        critical value, :math:`\sigma_1` the spread under H1.  The Wald test
+        rejects near ``s0``, where the Greenwood variance is close to the null
+        one, so ``"mixed"`` is the large-sample power of the test as analysed;
+        the simulation (:func:`blina_stats.design.simulate`) shows by how much
+        ``"null"`` overstates it.
 
     Returns
     -------
@@ -118,8 +122,7 @@ def km_fixed_time(
     .. math::
 
         n_\text{null} = \frac{(z_{1-\alpha} + z_{1-\beta})^2 \sigma_0^2}{\varepsilon^2},\quad
-        n_\text{mixed} = \frac{(z_{1-\alpha}\sigma_0 + z_{1-\beta}\sigma_1)^2}{\varepsilon^2},\quad
-        n_\text{alt} = \frac{(z_{1-\alpha} + z_{1-\beta})^2 \sigma_1^2}{\varepsilon^2}.
+        n_\text{mixed} = \frac{(z_{1-\alpha}\sigma_0 + z_{1-\beta}\sigma_1)^2}{\varepsilon^2}.
 
     The test is the one-sided Wald test on the g scale; for ``log-log`` it
     rejects exactly when the one-sided ``1 - alpha`` log-log lower confidence
@@ -160,12 +163,7 @@ def km_fixed_time(
     za = float(norm.ppf(1 - a))
     if given is None:
         zb = float(norm.ppf(target or 0.5))
-        if variance == "null":
-            root = (za + zb) * sig0
-        elif variance == "mixed":
-            root = za * sig0 + zb * sig1
-        else:
-            root = (za + zb) * sig1
+        root = (za + zb) * sig0 if variance == "null" else za * sig0 + zb * sig1
         size = max(1, math.ceil((root / eps) ** 2 - 1e-9))
     else:
         size = given
@@ -198,6 +196,4 @@ def _power(n: int, eps: float, sig0: float, sig1: float, za: float, variance: st
     root_n = math.sqrt(n)
     if variance == "null":
         return float(norm.cdf(root_n * eps / sig0 - za))
-    if variance == "mixed":
-        return float(norm.cdf((root_n * eps - za * sig0) / sig1))
-    return float(norm.cdf(root_n * eps / sig1 - za))
+    return float(norm.cdf((root_n * eps - za * sig0) / sig1))
