@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+
 from ..datasets import load_bmt
 from ..estimators import cumulative_incidence, kaplan_meier
 
