@@ -151,6 +151,11 @@ class ValidatedTable:
     covariates: tuple[str, ...]
 
 
+def _show(value: Any) -> str:
+    """A cell as the user would write it: NumPy scalars shown as plain Python values."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 class _Context:
     """Where messages point: the source, the patients and the user's own column names."""
 
@@ -322,7 +327,7 @@ def _parse_days(column: pd.Series, name: str, ctx: _Context) -> pd.Series:
     blank = values.isna() | values.astype(str).str.strip().eq("")
     num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
     bad = (num.isna() & ~blank).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
-    ctx.error(bad, lambda i: f"{ctx.col(name)} {values.iloc[i]!r} is not a number of days")
+    ctx.error(bad, lambda i: f"{ctx.col(name)} {_show(values.iloc[i])} is not a number of days")
     return num.where(~pd.Series(bad), np.nan)
 
 
@@ -346,7 +351,7 @@ def _parse_dates(
         ctx.error(
             values.notna().to_numpy(),
             lambda i: (
-                f"{ctx.col(name)} {values.iloc[i]!r} is a number, not a date "
+                f"{ctx.col(name)} {_show(values.iloc[i])} is a number, not a date "
                 "(SAS dates: load with sas_dates=True)"
             ),
         )
@@ -408,7 +413,9 @@ def _grades(raw: pd.DataFrame, ctx: _Context) -> pd.Series:
     blank = values.isna() | values.astype(str).str.strip().eq("")
     num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
     bad = (~blank & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0])).to_numpy()
-    ctx.error(bad, lambda i: f"{ctx.col(GRADE)} {values.iloc[i]!r} is not a grade 0, 1, 2, 3 or 4")
+    ctx.error(
+        bad, lambda i: f"{ctx.col(GRADE)} {_show(values.iloc[i])} is not a grade 0, 1, 2, 3 or 4"
+    )
     return num.where(~pd.Series(bad), np.nan)
 
 
@@ -420,7 +427,9 @@ def _severities(raw: pd.DataFrame, ctx: _Context) -> pd.Series:
     bad = (~blank & ~text.isin(SEVERITIES)).fillna(False).to_numpy(dtype=bool)
     ctx.error(
         bad,
-        lambda i: f"{ctx.col(SEVERITY)} {values.iloc[i]!r} is not one of {', '.join(SEVERITIES)}",
+        lambda i: (
+            f"{ctx.col(SEVERITY)} {_show(values.iloc[i])} is not one of {', '.join(SEVERITIES)}"
+        ),
     )
     out = text.where(~blank & ~pd.Series(bad)).astype(object)
     out[out.isna()] = None
