@@ -103,7 +103,8 @@ def read_table(
                 f"{source}: not a table file: expected one of {', '.join(sorted(SUFFIXES))}"
             )
         text_columns = set(SCHEMA_COLUMNS) | {k for k, v in mapping.items() if v in SCHEMA_COLUMNS}
-        frame = _read(path, kind, text_columns, sheet_name, encoding)
+        id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
+        frame = _read(path, kind, text_columns, id_columns, sheet_name, encoding)
         sas = kind == "sas"
     _check_table(frame, source)
     absent = [k for k in mapping if k not in frame.columns]
@@ -124,7 +125,12 @@ def read_table(
 
 
 def _read(
-    path: Path, kind: str, text_columns: set[str], sheet_name: str | int, encoding: str
+    path: Path,
+    kind: str,
+    text_columns: set[str],
+    id_columns: set[str],
+    sheet_name: str | int,
+    encoding: str,
 ) -> pd.DataFrame:
     """Read one file; any failure of the underlying library becomes one InputError line."""
     try:
@@ -141,13 +147,29 @@ def _read(
         if kind == "parquet":
             return pd.read_parquet(path)
         if kind == "excel":
-            return pd.read_excel(path, sheet_name=sheet_name)
-        sas = pd.read_sas(path, encoding=encoding)
-        return sas if isinstance(sas, pd.DataFrame) else sas.read()
+            # identifiers as text (007 stays 007); dates and numbers stay native
+            ids = dict.fromkeys(id_columns, str)
+            return pd.read_excel(path, sheet_name=sheet_name, dtype=ids)
+        return _read_sas(path, encoding)
     except Exception as exc:  # each library has its own: parser, zip, pyarrow, SAS header errors
         kind_name = {"csv": "CSV", "parquet": "Parquet", "excel": "Excel", "sas": "SAS"}[kind]
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path.name}: could not be read as {kind_name}: {detail}") from None
+
+
+def _read_sas(path: Path, encoding: str) -> pd.DataFrame:
+    """SAS files through pyreadstat when installed (formats give dates; XPORT v5 and v8).
+
+    pandas' reader is the fallback; it reads XPORT v5 only and leaves dates as numbers.
+    """
+    try:
+        import pyreadstat
+    except ImportError:  # pragma: no cover - pyreadstat is in the io and test extras
+        sas = pd.read_sas(path, encoding=encoding)
+        return sas if isinstance(sas, pd.DataFrame) else sas.read()
+    reader = pyreadstat.read_xport if path.suffix.lower() == ".xpt" else pyreadstat.read_sas7bdat
+    frame, _ = reader(str(path), encoding=encoding)
+    return frame
 
 
 def _check_table(frame: pd.DataFrame, source: str) -> None:
