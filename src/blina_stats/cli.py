@@ -16,6 +16,7 @@ from .errors import InputError
 #: sub-command name -> one-line help
 COMMANDS: dict[str, str] = {
     "demo": "estimate Kaplan-Meier and cumulative incidence on a small bundled example",
+    "design": "review the single-arm design: power, detectable 2-year PFS, simulated trials",
     "estimate": "every endpoint of an event table (CSV, Parquet, Excel, SAS) at its horizon",
 }
 

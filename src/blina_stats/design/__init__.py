@@ -8,6 +8,7 @@ from .binomial import exact_binomial, normal_approximation
 from .dropout import evaluable, inflate_for_dropout
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
+from .review import ProtocolReview, review_protocol
 from .scenario import (
     Analysis,
     CureMixture,
@@ -25,6 +26,7 @@ __all__ = [
     "DesignResult",
     "Exponential",
     "PiecewiseExponential",
+    "ProtocolReview",
     "Scenario",
     "SimonDesign",
     "SimonResult",
@@ -38,6 +40,7 @@ __all__ = [
     "km_fixed_time",
     "normal_approximation",
     "one_sample_logrank",
+    "review_protocol",
     "sample_trials",
     "simon_two_stage",
     "simulate",

@@ -1,0 +1,73 @@
+"""Power curves of the single-arm design (one-sided alpha), by analysis method."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .style import PALETTE, new_figure, style
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..design.review import ProtocolReview
+
+
+def plot_power_curves(review: ProtocolReview, ax: Axes | None = None) -> Axes:
+    """Power at the review's `n` against the true 2-year PFS, one line per method.
+
+    Solid lines: the first one-sided alpha; dashed: the second.  Horizontal
+    guides at 80% and 90% power; simulated power ("realistic" scenario) as
+    points with 95% Monte Carlo error bars where available.
+
+    Parameters
+    ----------
+    review : ProtocolReview
+        From :func:`blina_stats.design.review.review_protocol`.
+    ax : matplotlib Axes, optional
+        Drawn on a new figure when None.
+
+    Returns
+    -------
+    Axes
+    """
+    from ..design.review import METHOD_LABELS, METHODS
+
+    if ax is None:
+        ax = new_figure(width=7.0, height=3.6).add_subplot()
+    curve = review.curve
+    alphas = list(dict.fromkeys(curve["alpha"]))
+    with style():
+        for i, m in enumerate(METHODS):
+            for j, a in enumerate(alphas):
+                d = curve[(curve["method"] == m) & (curve["alpha"] == a)]
+                ax.plot(
+                    d["s1"],
+                    d["power"],
+                    color=PALETTE[i % len(PALETTE)],
+                    linestyle="-" if j == 0 else "--",
+                    label=f"{METHOD_LABELS[m]}, one-sided α={a:g}",
+                )
+        sim = review.simulation
+        if not sim.empty:
+            s0 = curve["s0"].iloc[0]
+            pts = sim[(sim["scenario"] == "realistic") & (sim["s0"] == s0)]
+            for i, (test, marker) in enumerate(
+                (("km_loglog", "o"), ("exact_binomial", "s"), ("one_sample_logrank", "^"))
+            ):
+                p = pts[pts["test"] == test]
+                ax.errorbar(
+                    p["s1"],
+                    p["power"],
+                    yerr=1.96 * p["power_mcse"],
+                    fmt=marker,
+                    color="black",
+                    markersize=4,
+                    label=f"simulated ({test}, realistic)" if i < 3 else None,
+                )
+        for level in (0.8, 0.9):
+            ax.axhline(level, color="0.6", linewidth=0.6, linestyle=":")
+        ax.set_xlabel(f"true 2-year PFS (null {curve['s0'].iloc[0]:g}); n = {review.n}")
+        ax.set_ylabel("power")
+        ax.set_ylim(0, 1.01)
+        ax.legend(loc="lower right", fontsize=6)
+    return ax
