@@ -16,7 +16,7 @@ from .estimators import (
     cumulative_incidence,
     kaplan_meier,
 )
-from .models import FineGrayResult, fine_gray
+from .models import CoxResult, FineGrayResult, cox_regression, fine_gray
 
 try:
     __version__ = version("blina-stats")
@@ -26,6 +26,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "ENDPOINTS",
     "Cohort",
+    "CoxResult",
     "CumulativeIncidenceResult",
     "EndpointData",
     "FineGrayResult",
@@ -37,6 +38,7 @@ __all__ = [
     "SchemaError",
     "ValidationWarning",
     "__version__",
+    "cox_regression",
     "cumulative_incidence",
     "design",
     "estimate",

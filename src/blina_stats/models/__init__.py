@@ -1,5 +1,16 @@
 """Regression models: Cox, Fine-Gray, landmark and time-varying Cox."""
 
+from .cox import CoxResult, cox_regression
 from .fine_gray import FineGrayResult, fine_gray
+from .landmark import LandmarkResult, TimeVaryingCoxResult, landmark_cox, time_varying_cox
 
-__all__ = ["FineGrayResult", "fine_gray"]
+__all__ = [
+    "CoxResult",
+    "FineGrayResult",
+    "LandmarkResult",
+    "TimeVaryingCoxResult",
+    "cox_regression",
+    "fine_gray",
+    "landmark_cox",
+    "time_varying_cox",
+]
