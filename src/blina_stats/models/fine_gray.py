@@ -350,6 +350,11 @@ def fine_gray(
     vectorised; the same coefficients come from ``survival::finegray`` and a
     weighted ``coxph`` (Geskus 2011).
 
+    With several censoring groups (`cengroup`) the coefficients and model-based
+    errors still agree with ``crr``, but the robust errors (which use a
+    censoring-group-specific correction here) differ from cmprsk 2.2-11 by
+    about 1e-4; with one censoring group they agree to 1e-12.
+
     References
     ----------
     Fine, J. P. and Gray, R. J. (1999). A proportional hazards model for the

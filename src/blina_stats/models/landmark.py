@@ -163,7 +163,7 @@ def landmark_cox(
     >>> bmt = load_bmt()
     >>> res = landmark_cox(bmt.t2, bmt.d3, 100, exposures={"agvhd": (bmt.ta, bmt.da)})
     >>> res.n_at_landmark
-    100
+    113
     """
     t = as_time(time, "time")
     ev = as_codes(event, "event", t.size, max_code=1)
