@@ -34,17 +34,30 @@ def _axes(ax: Axes | None) -> Axes:
 DAYS_PER_MONTH = 30.4375
 
 
-def time_ticks(t_max: float) -> np.ndarray:
-    """Tick positions in months: the smallest step of 1, 2, 3, 6, 12 or 24 giving <= 8 ticks."""
-    months = t_max / DAYS_PER_MONTH
-    for step in (1, 2, 3, 6, 12, 24):
-        if months / step <= 7:
-            break
-    return np.arange(0.0, months + step * 0.999, step)
+def time_ticks(t_max: float, unit: str = "months") -> tuple[np.ndarray, list[str]]:
+    """Tick positions (days) and labels: the smallest round step giving at most 8 ticks.
+
+    ``unit="months"`` steps by 1, 2, 3, 6, 12 or 24 months; ``"days"`` by 7,
+    10, 20, 25, 50, 100, 200 or 500 days.
+    """
+    scale = DAYS_PER_MONTH if unit == "months" else 1.0
+    steps = (1, 2, 3, 6, 12, 24, 48) if unit == "months" else (7, 10, 20, 25, 50, 100, 200, 500)
+    span = t_max / scale
+    step = next((s for s in steps if span / s <= 7), steps[-1])
+    units = np.arange(0.0, span + step * 0.999, step)
+    return units * scale, [f"{u:g}" for u in units]
 
 
-def _steps(time: np.ndarray, values: np.ndarray, start: float) -> tuple[np.ndarray, np.ndarray]:
-    return np.concatenate(([0.0], time)), np.concatenate(([start], values))
+def _steps(
+    time: np.ndarray, values: np.ndarray, start: float, x0: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate(([x0], time)), np.concatenate(([start], values))
+
+
+def _first_entry(result: KaplanMeierResult | CumulativeIncidenceResult) -> float:
+    """Where the curve starts: 0, or the first entry time under delayed entry."""
+    entry = result._table.sorted_entry
+    return 0.0 if entry is None else float(min(entry[0], result.time[0]))
 
 
 def _draw(
@@ -55,17 +68,18 @@ def _draw(
     hi: np.ndarray,
     censored: np.ndarray,
     start: float,
+    x0: float,
     *,
     label: str | None,
     color: str,
     band: bool,
     censor_ticks: bool,
 ) -> None:
-    x, y = _steps(time, est, start)
+    x, y = _steps(time, est, start, x0)
     ax.step(x, y, where="post", color=color, label=label)
     if band:
-        _, ylo = _steps(time, np.where(np.isnan(lo), est, lo), start)
-        _, yhi = _steps(time, np.where(np.isnan(hi), est, hi), start)
+        _, ylo = _steps(time, np.where(np.isnan(lo), est, lo), start, x0)
+        _, yhi = _steps(time, np.where(np.isnan(hi), est, hi), start, x0)
         ax.fill_between(x, ylo, yhi, step="post", color=color, alpha=0.15, linewidth=0)
     if censor_ticks:
         cens = censored > 0
@@ -104,14 +118,18 @@ def mark_horizon(
     text = (
         f"{when}: {100 * estimate:.1f}%\n({conf_level:.0%} CI {100 * lower:.1f}-{100 * upper:.1f})"
     )
+    lo, hi = ax.get_xlim()
+    # near the right edge the label goes to the left of the mark, inside the axes
+    left = horizon > lo + 0.7 * (hi - lo)
+    dx, dy = text_offset
     ax.annotate(
         text,
         xy=(horizon, estimate),
-        xytext=text_offset,
+        xytext=(-dx if left else dx, dy),
         textcoords="offset points",
         fontsize=7,
         color=color,
-        ha="left",
+        ha="right" if left else "left",
         va="bottom",
     )
 
@@ -167,12 +185,16 @@ def add_at_risk_table(
             )
 
 
-def _finish(ax: Axes, t_max: float, percent: bool, xlabel: str, ylabel: str) -> None:
+def _finish(
+    ax: Axes, t_max: float, percent: bool, xlabel: str | None, ylabel: str, unit: str
+) -> None:
     from matplotlib.ticker import PercentFormatter
 
-    months = time_ticks(t_max)
-    ax.set_xticks(months * DAYS_PER_MONTH, [f"{m:g}" for m in months])
-    ax.set_xlim(0, months[-1] * DAYS_PER_MONTH)
+    ticks, labels = time_ticks(t_max, unit)
+    ax.set_xticks(ticks, labels)
+    ax.set_xlim(0, ticks[-1])
+    if xlabel is None:
+        xlabel = f"{'Months' if unit == 'months' else 'Days'} after transplant"
     ax.set_ylim(0, 1.02)
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
@@ -192,7 +214,9 @@ def plot_survival(
     horizon: float | None = None,
     horizon_name: str | None = None,
     percent: bool = True,
-    xlabel: str = "Months after transplant",
+    xmax: float | None = None,
+    unit: str = "months",
+    xlabel: str | None = None,
     ylabel: str = "Probability",
     **_: Any,
 ) -> Axes:
@@ -207,6 +231,10 @@ def plot_survival(
         Time to mark with the estimate and interval (for example 730.5).
     at_risk : bool
         Add the numbers-at-risk row under the axis, aligned with the x ticks.
+    xmax : float, optional
+        Last day shown (default: the last observed time).
+    unit : {"months", "days"}
+        Unit of the x-axis labels (the data are always in days).
 
     Returns
     -------
@@ -223,12 +251,13 @@ def plot_survival(
             result.ci_upper,
             result.n_censored,
             1.0,
+            _first_entry(result),
             label=label,
             color=color,
             band=band,
             censor_ticks=censor_ticks,
         )
-        _finish(ax, float(result.time[-1]), percent, xlabel, ylabel)
+        _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
         if horizon is not None:
             row = result.at([horizon]).iloc[0]
             mark_horizon(
@@ -263,7 +292,9 @@ def plot_incidence(
     stacked_total: str | None = None,
     percent: bool = True,
     ylim: float | None = None,
-    xlabel: str = "Months after transplant",
+    xmax: float | None = None,
+    unit: str = "months",
+    xlabel: str | None = None,
     ylabel: str = "Cumulative incidence",
     **_: Any,
 ) -> Axes:
@@ -279,6 +310,8 @@ def plot_incidence(
         failure, ``1 - PFS``) as a dashed line with this label.
     ylim : float, optional
         Upper limit of the y axis (default: fitted to the curves' bands).
+    xmax, unit
+        As in :func:`plot_survival`.
 
     Returns
     -------
@@ -301,6 +334,7 @@ def plot_incidence(
                 result.ci_upper[:, k],
                 result.n_censored,
                 0.0,
+                _first_entry(result),
                 label=labels[i],
                 color=col,
                 band=band,
@@ -318,17 +352,17 @@ def plot_incidence(
                     color=col,
                     name=horizon_name,
                     conf_level=result.conf_level,
-                    text_offset=(6.0, 6.0 - 22.0 * i),
+                    text_offset=(6.0, 6.0),
                 )
         if stacked_total:
             idx = [result._column(c) for c in causes]
             total = result.estimate[:, idx].sum(axis=1)
-            x, y = _steps(result.time, total, 0.0)
+            x, y = _steps(result.time, total, 0.0, _first_entry(result))
             ax.step(
                 x, y, where="post", color="0.3", linestyle="--", linewidth=1.0, label=stacked_total
             )
             top = max(top, float(total.max(initial=0.0)))
-        _finish(ax, float(result.time[-1]), percent, xlabel, ylabel)
+        _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
         ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, np.ceil(top * 11) / 10)))
         if at_risk:
             add_at_risk_table(ax, [("", result)], colors=["0.2"])

@@ -1,0 +1,22 @@
+"""``blina-stats report``: the figures and tables of the trial's paper, in one folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..endpoints import ORIGINS
+from ..report import build_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", help="event table (default: the bundled synthetic trial)")
+    parser.add_argument("--out", default="report", help="output folder (default: report/)")
+    parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    result = build_report(args.data, out=args.out, origin=args.origin, quiet=args.quiet)
+    for line in result.missing:
+        print(f"missing: {line}")
+    return 0

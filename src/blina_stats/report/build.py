@@ -1,0 +1,199 @@
+"""Build the trial report: figures, tables, ``estimates.json`` and ``report.html`` in one folder.
+
+Each part is built on its own: a part whose input is missing or cannot
+support it (no adverse-event file, no GVHD columns) is reported as missing,
+with the reason, and the rest of the report is still written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..commands.estimate import CONF_LEVEL, CONF_TYPE
+from ..commands.estimate import report as estimate_json
+from ..data import load_events
+from ..endpoints import NotEstimable, estimate
+from ..errors import InputError
+from ..plots.style import save
+from ..synthetic import bundled_path
+from .figures import FIGURES
+from .html import Section, render
+from .tables import baseline_table, endpoint_summary, follow_up, write_table
+
+TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What a report run wrote.
+
+    Attributes
+    ----------
+    out : Path
+        The report folder.
+    files : tuple of Path
+        Every file written, relative paths under `out`.
+    missing : tuple of str
+        ``"part: reason"`` for each part that could not be built.
+    estimates : dict
+        The content of ``estimates.json``.
+    """
+
+    out: Path
+    files: tuple[Path, ...]
+    missing: tuple[str, ...]
+    estimates: dict[str, Any]
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Builder:
+    def __init__(self, out: Path, quiet: bool) -> None:
+        self.out = out
+        self.quiet = quiet
+        self.sections: list[Section] = []
+        self.files: list[Path] = []
+        self.started = time.perf_counter()
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.started:5.1f}s] {text}", flush=True)
+
+    def part(self, key: str, title: str, build: Callable[[Section], None]) -> Section:
+        section = Section(key, title)
+        self.say(title)
+        try:
+            build(section)
+        except (InputError, FileNotFoundError) as exc:
+            section.status, section.message = "missing", str(exc)
+        self.sections.append(section)
+        return section
+
+    def table(self, section: Section, caption: str, frame: Any, name: str) -> None:
+        self.files += write_table(frame, self.out / "tables" / name)
+        section.tables.append((caption, frame))
+
+    def figure(self, section: Section, caption: str, fig: Any, name: str) -> None:
+        paths = save(fig, self.out / "figures" / name)
+        self.files += paths
+        section.figures.append((caption, paths[0]))
+
+
+def build_report(
+    data: str | Path | None = None,
+    *,
+    out: str | Path = "report",
+    origin: str = "transplant",
+    quiet: bool = False,
+) -> ReportResult:
+    """Write the full report of the trial into `out`.
+
+    Parameters
+    ----------
+    data : path, optional
+        The per-patient event table; the bundled synthetic trial by default.
+    out : path
+        Folder to write into (created; files of the same names are replaced).
+    origin : {"transplant", "enrollment"}
+        Day 0 of every time scale.
+    quiet : bool
+        No progress lines.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    InputError
+        When the event table itself cannot be read or validated: nothing can
+        be reported without it.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data_path = Path(data) if data is not None else bundled_path()
+    b = _Builder(out, quiet)
+    b.say(f"reading {data_path}")
+    cohort = load_events(data_path)
+    options: dict[str, Any] = {
+        "origin": origin,
+        "delayed_entry": True,
+        "gvhd_competing": "relapse_or_death",
+    }
+    table = estimate(cohort, origin=origin, conf_type=CONF_TYPE, conf_level=CONF_LEVEL)
+    doc = estimate_json(cohort, table, options)
+
+    def endpoints(section: Section) -> None:
+        summary = endpoint_summary(table)
+        absent = table.index[~table["estimable"]].tolist()
+        if absent:
+            section.status = "partial"
+            section.message = "not estimable: " + "; ".join(
+                f"{n} ({table.loc[n, 'reason']})" for n in absent
+            )
+        b.table(section, "Endpoints at their horizons", summary, "endpoints")
+
+    def figures(section: Section) -> None:
+        missing = []
+        for name, (caption, make) in FIGURES.items():
+            try:
+                fig = make(cohort, origin)
+            except NotEstimable as exc:
+                missing.append(f"{caption}: {exc}")
+                continue
+            b.figure(section, caption, fig, name)
+        if missing:
+            section.status, section.message = "partial", "; ".join(missing)
+
+    def baseline(section: Section) -> None:
+        b.table(section, "Baseline characteristics", baseline_table(cohort), "baseline")
+        fu = follow_up(cohort)
+        b.table(section, "Follow-up", fu, "follow_up")
+        doc["follow_up"] = fu.to_dict(orient="index")
+
+    b.part("endpoints", "Outcomes", endpoints)
+    b.part("figures", "Survival and cumulative incidence", figures)
+    b.part("baseline", "Patients and follow-up", baseline)
+
+    missing = tuple(f"{s.title}: {s.message}" for s in b.sections if s.status != "ok")
+    inputs = {str(data_path): sha256(data_path)}
+    doc["report"] = {
+        "version": __version__,
+        "inputs_sha256": inputs,
+        "options": options,
+        "missing": list(missing),
+    }
+    (out / "estimates.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    b.files.append(out / "estimates.json")
+    meta = {
+        "blina-stats": __version__,
+        "python": platform.python_version(),
+        **{f"input {k}": f"sha256 {v}" for k, v in inputs.items()},
+        **{f"option {k}": v for k, v in options.items()},
+        "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
+    }
+    page = render(TITLE, b.sections, meta, doc["warnings"])
+    (out / "report.html").write_text(page)
+    b.files.append(out / "report.html")
+    b.say(f"wrote {len(b.files)} files into {out}/")
+    return ReportResult(
+        out=out,
+        files=tuple(p.relative_to(out) for p in b.files),
+        missing=missing,
+        estimates=doc,
+    )

@@ -1,0 +1,118 @@
+"""The endpoint figures of the report, each drawn from the cohort's endpoint results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..endpoints import TWO_YEARS, NotEstimable
+from ..plots.style import PALETTE, new_figure, style
+from ..plots.survival import add_at_risk_table, plot_incidence, plot_survival
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..data import Cohort
+
+FigureMaker = Callable[["Cohort", str], "Figure"]
+
+
+def survival_figure(name: str, title: str) -> FigureMaker:
+    """A Kaplan-Meier endpoint with its 2-year mark."""
+
+    def make(cohort: Cohort, origin: str) -> Figure:
+        data = cohort.endpoint(name, origin=origin)
+        fig = new_figure(height=3.1)
+        with style():
+            ax = fig.add_subplot()
+        plot_survival(
+            data.result,  # type: ignore[arg-type]
+            ax,
+            horizon=data.horizon,
+            horizon_name="2 years" if data.horizon == TWO_YEARS else None,
+            xlabel=f"Months after {origin}",
+        )
+        ax.set_title(title, loc="left", fontsize=9)
+        return fig
+
+    return make
+
+
+def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
+    """Relapse and NRM as competing risks on one axis, with their sum (1 - PFS)."""
+    data = cohort.endpoint("relapse", origin=origin)
+    fig = new_figure(height=3.1)
+    with style():
+        ax = fig.add_subplot()
+    plot_incidence(
+        data.result,  # type: ignore[arg-type]
+        ax,
+        cause=[1, 2],
+        label=["Relapse", "Non-relapse mortality"],
+        horizon=data.horizon,
+        horizon_name="2 years",
+        stacked_total="Relapse or death (1 - PFS)",
+        xlabel=f"Months after {origin}",
+    )
+    ax.set_title("Relapse and non-relapse mortality", loc="left", fontsize=9)
+    return fig
+
+
+def _pair_figure(
+    names: tuple[str, str], labels: tuple[str, str], title: str, xmax: float | None, unit: str
+) -> FigureMaker:
+    def make(cohort: Cohort, origin: str) -> Figure:
+        fig = new_figure(height=3.1)
+        with style():
+            ax = fig.add_subplot()
+        rows = []
+        for i, (name, label) in enumerate(zip(names, labels, strict=True)):
+            try:
+                data = cohort.endpoint(name, origin=origin)
+            except NotEstimable:
+                if i == 0:
+                    raise
+                continue  # the second curve needs a grade/severity column the table lacks
+            plot_incidence(
+                data.result,  # type: ignore[arg-type]
+                ax,
+                cause=1,
+                label=label,
+                color=PALETTE[i],
+                horizon=data.horizon,
+                horizon_name="day +100" if data.horizon == 100 else "2 years",
+                at_risk=False,
+                xmax=xmax,
+                unit=unit,
+                xlabel=f"{'Days' if unit == 'days' else 'Months'} after {origin}",
+            )
+            rows.append((label.split(" ")[-1], data.result))
+        add_at_risk_table(ax, rows, colors=list(PALETTE))
+        ax.set_title(title, loc="left", fontsize=9)
+        return fig
+
+    return make
+
+
+FIGURES: dict[str, tuple[str, FigureMaker]] = {
+    "os": ("Overall survival", survival_figure("os", "Overall survival")),
+    "pfs": ("Progression-free survival", survival_figure("pfs", "Progression-free survival")),
+    "grfs": ("GVHD-free, relapse-free survival", survival_figure("grfs", "GRFS")),
+    "relapse_nrm": ("Relapse and non-relapse mortality", relapse_nrm_figure),
+    "agvhd": (
+        "Acute GVHD to day +100",
+        _pair_figure(
+            ("agvhd", "agvhd_3_4"), ("Grade II-IV", "Grade III-IV"), "Acute GVHD", 100.0, "days"
+        ),
+    ),
+    "cgvhd": (
+        "Chronic GVHD",
+        _pair_figure(
+            ("cgvhd", "cgvhd_mod_severe"),
+            ("Any", "Moderate/severe"),
+            "Chronic GVHD",
+            None,
+            "months",
+        ),
+    ),
+}

@@ -1,0 +1,86 @@
+"""One self-contained HTML page: every table and figure (PNG embedded), provenance, warnings."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+CSS = """
+body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em auto;
+       max-width: 62em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; margin-top: 2em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
+th { background: #f4f4f4; }
+figure { display: inline-block; margin: 0.6em 1em 0.6em 0; vertical-align: top; }
+figure img { width: 26em; max-width: 100%; }
+figcaption { font-size: 0.85em; color: #444; }
+.missing { color: #a33; } .meta td { font-family: monospace; font-size: 0.8em; }
+"""
+
+
+@dataclass
+class Section:
+    """A part of the report; `status` is ``ok``, ``partial`` or ``missing`` with `message`."""
+
+    key: str
+    title: str
+    status: str = "ok"
+    message: str = ""
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    figures: list[tuple[str, Path]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _img(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(path.stem)}">'
+
+
+def render(
+    title: str, sections: Sequence[Section], meta: dict[str, Any], warnings: Sequence[str]
+) -> str:
+    """The report page as a string."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    missing = [s for s in sections if s.status != "ok"]
+    if missing:
+        parts.append('<p class="missing"><b>Partial report.</b></p><ul>')
+        parts += [
+            f'<li class="missing">{html.escape(s.title)}: {html.escape(s.message)}</li>'
+            for s in missing
+        ]
+        parts.append("</ul>")
+    for s in sections:
+        parts.append(f'<h2 id="{s.key}">{html.escape(s.title)}</h2>')
+        if s.status != "ok":
+            parts.append(f'<p class="missing">{html.escape(s.message)}</p>')
+        parts += [f"<p>{html.escape(n)}</p>" for n in s.notes]
+        for caption, frame in s.tables:
+            parts.append(f"<h3>{html.escape(caption)}</h3>")
+            parts.append(frame.to_html(na_rep="", border=0, escape=True))
+        for caption, png in s.figures:
+            parts.append(
+                f"<figure>{_img(png)}<figcaption>{html.escape(caption)} "
+                f"({html.escape(png.with_suffix('.pdf').name)})</figcaption></figure>"
+            )
+    parts.append('<h2 id="provenance">Provenance</h2><table class="meta">')
+    parts += [
+        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+        for k, v in meta.items()
+    ]
+    parts.append("</table>")
+    parts.append(f'<h2 id="warnings">Warnings ({len(warnings)})</h2><ul>')
+    parts += [f"<li>{html.escape(w)}</li>" for w in warnings]
+    parts.append("</ul></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,161 @@
+"""The paper's tables: endpoint summary, baseline characteristics, follow-up; CSV and Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import Cohort
+from ..estimators import kaplan_meier
+
+DAYS_PER_MONTH = 30.4375
+
+
+def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
+    """A GitHub-flavoured Markdown table (no dependency on ``tabulate``)."""
+    data = frame.reset_index() if index else frame
+    header = [str(c) for c in data.columns]
+    rows = [["" if pd.isna(v) else str(v) for v in row] for row in data.itertuples(index=False)]
+    right = [pd.api.types.is_numeric_dtype(data[c]) for c in data.columns]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if r else ":---" for r in right) + "|",
+        *("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_table(frame: pd.DataFrame, path: Path, index: bool = True) -> list[Path]:
+    """Write `frame` as ``path.csv`` and ``path.md``; return both paths."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    csv, md = path.with_suffix(".csv"), path.with_suffix(".md")
+    frame.to_csv(csv, index=index)
+    md.write_text(to_markdown(frame, index=index))
+    return [csv, md]
+
+
+def _pct(p: float) -> str:
+    return "-" if not np.isfinite(p) else f"{100 * p:.1f}"
+
+
+def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The outcome table: estimate with 95% interval in percent, events, at risk, horizon, method.
+
+    `estimates` is :func:`blina_stats.estimate`'s table.
+    """
+    rows = []
+    for name, r in estimates.iterrows():
+        if not r["estimable"]:
+            cell, ci = "not estimable", str(r["reason"])
+        elif not np.isfinite(r["estimate"]):
+            cell, ci = "-", str(r["reason"])
+        else:
+            cell = _pct(r["estimate"])
+            ci = f"{_pct(r['ci_lower'])}-{_pct(r['ci_upper'])}"
+        horizon = float(r["horizon_days"])
+        rows.append(
+            {
+                "endpoint": name,
+                "label": r["label"],
+                "horizon (days)": f"{horizon:g}",
+                "horizon": _horizon_words(horizon),
+                "estimate (%)": cell,
+                "95% CI (%)": ci,
+                "events": "" if not r["estimable"] else int(r["n_events"]),
+                "at risk": "" if not r["estimable"] else int(r["n_at_risk"]),
+                "patients used": int(r["n_used"]),
+                "method": r["method"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("endpoint")
+
+
+def _horizon_words(days: float) -> str:
+    if days == 730.5:
+        return "2 years"
+    if days == 365.25:
+        return "1 year"
+    if days == 182.625:
+        return "6 months"
+    return f"day +{days:g}"
+
+
+def baseline_table(cohort: Cohort) -> pd.DataFrame:
+    """Table 1: each covariate as median (range) or counts with percentages.
+
+    Numeric covariates with more than five distinct values are summarised by
+    median (min-max); every other covariate by level, ``n (%)`` of the
+    patients, missing values counted on their own line.  Days from transplant
+    to the first dose are added when enrollment is known.
+    """
+    frame = cohort.frame
+    n = cohort.n_patients
+    rows: list[dict[str, str]] = [{"characteristic": "Patients", "level": "", "value": str(n)}]
+    columns = list(cohort.covariates)
+    if cohort.has_enrollment:
+        frame = frame.assign(days_to_first_dose=frame["enrollment_day"])
+        columns.append("days_to_first_dose")
+    for col in columns:
+        values = frame[col]
+        missing = int(values.isna().sum())
+        numeric = pd.to_numeric(values, errors="coerce")
+        if numeric.notna().sum() == values.notna().sum() and numeric.nunique() > 5:
+            v = numeric.dropna()
+            rows.append(
+                {
+                    "characteristic": col,
+                    "level": "median (range)",
+                    "value": f"{v.median():g} ({v.min():g}-{v.max():g})",
+                }
+            )
+        else:
+            counts = values.dropna().astype(str).value_counts().sort_index()
+            for level, k in counts.items():
+                rows.append(
+                    {
+                        "characteristic": col,
+                        "level": str(level),
+                        "value": f"{k} ({100 * k / n:.1f}%)",
+                    }
+                )
+        if missing:
+            rows.append(
+                {
+                    "characteristic": col,
+                    "level": "missing",
+                    "value": f"{missing} ({100 * missing / n:.1f}%)",
+                }
+            )
+    return pd.DataFrame(rows).set_index("characteristic")
+
+
+def follow_up(cohort: Cohort) -> pd.DataFrame:
+    """Median follow-up from transplant: reverse Kaplan-Meier (Schemper & Smith 1996) and survivors.
+
+    The reverse Kaplan-Meier treats death as censoring and being alive at last
+    contact as the event, so it estimates the potential follow-up.
+    """
+    os_ = cohort.endpoint("os", delayed_entry=False)
+    rev = kaplan_meier(os_.time, os_.status, reverse=True).median
+    alive = os_.time[os_.status == 0]
+    rows = [
+        {
+            "measure": "median follow-up, reverse Kaplan-Meier (95% CI)",
+            "days": f"{rev.estimate:g} ({rev.ci_lower:g}-{rev.ci_upper:g})",
+            "months": f"{rev.estimate / DAYS_PER_MONTH:.1f} "
+            f"({rev.ci_lower / DAYS_PER_MONTH:.1f}-{rev.ci_upper / DAYS_PER_MONTH:.1f})",
+        }
+    ]
+    if alive.size:
+        med = float(np.median(alive))
+        rows.append(
+            {
+                "measure": f"median follow-up of the {alive.size} survivors (range)",
+                "days": f"{med:g} ({alive.min():g}-{alive.max():g})",
+                "months": f"{med / DAYS_PER_MONTH:.1f} ({alive.min() / DAYS_PER_MONTH:.1f}-"
+                f"{alive.max() / DAYS_PER_MONTH:.1f})",
+            }
+        )
+    return pd.DataFrame(rows).set_index("measure")
