@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 report: setup
-	$(BIN)/blina-stats demo
+	$(BIN)/blina-stats report --out report
 
 r-deps:
 	bash scripts/install-r.sh
@@ -32,6 +32,11 @@ test: setup r-deps lint
 # Regenerate the committed R reference values (tests/reference/*.csv) from their R scripts.
 reference: r-deps
 	cd tests/reference && for f in *.R; do Rscript "$$f" || exit 1; done
+
+# Regenerate the golden outputs after a deliberate change (see tests/golden/README.md).
+golden: setup
+	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json > tests/golden/estimate_trial.json
+	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json --origin enrollment > tests/golden/estimate_trial_enrollment.json
 
 bench: setup r-deps
 	$(BIN)/python benchmarks/bench_estimators.py
