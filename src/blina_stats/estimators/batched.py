@@ -14,9 +14,9 @@ tied events taken one at a time with risk sets ``n, n - 1, ..., n - d + 1``,
     \\prod_{k=0}^{d-1} \\Bigl(1 - \\frac{1}{n-k}\\Bigr) = 1 - \\frac{d}{n}, \\qquad
     \\sum_{k=0}^{d-1} \\frac{1}{(n-k)(n-k-1)} = \\frac{d}{n(n-d)},
 
-so sorting each row by time (events before censorings at one time) and giving
-the ``j``-th sorted patient the risk set "patients not yet passed minus those
-entering later" reproduces :func:`blina_stats.kaplan_meier` exactly (to
+so sorting each row by time and giving the ``j``-th sorted patient the risk
+set "patients from its tie group on, less the group's events sorted before it,
+less those entering later" reproduces :func:`blina_stats.kaplan_meier` exactly (to
 rounding).  The results agree with ``kaplan_meier(...).at(time)`` row by row;
 ``tests/test_estimators_batched.py`` checks it.
 """
@@ -102,21 +102,26 @@ def kaplan_meier_at(
     ev = np.atleast_2d(np.asarray(event)).astype(bool)
     trials, m = x.shape
     t = float(at)
-    rows = np.arange(trials)[:, None]
-    # sort each row by time, events before censorings at a tied time
-    order = np.lexsort((~ev, x), axis=-1)
-    xs = x[rows, order]
-    es = ev[rows, order]
-    # patients not yet passed when the j-th sorted patient fails: m - j
-    n_j = m - np.arange(m, dtype=np.int64)[None, :]
+    order = np.argsort(x, axis=1)
+    xs = np.take_along_axis(x, order, axis=1)
+    es = np.take_along_axis(ev, order, axis=1)
+    # the j-th sorted patient's risk set: patients from the start g of its tie
+    # group on, less the events of the group sorted before it (telescoping)
+    pos = np.arange(m, dtype=np.int64)[None, :]
+    new = np.ones((trials, m), dtype=bool)
+    np.not_equal(xs[:, 1:], xs[:, :-1], out=new[:, 1:])
+    g = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    before = np.cumsum(es, axis=1, dtype=np.int64) - es
+    n_j = m - g - (before - np.take_along_axis(before, g, axis=1))
     if entry is not None:
         v = np.atleast_2d(np.asarray(entry, dtype=np.float64))
         n_j = n_j - _count_entries_at_or_after(xs, v)
     counted = es & (xs <= t)
     with np.errstate(divide="ignore", invalid="ignore"):
         nf = n_j.astype(np.float64)
-        log_factor = np.where(counted, np.log1p(-1.0 / nf), 0.0)
-        green = np.where(counted, 1.0 / (nf * (nf - 1.0)), 0.0)
+        # only where counted: most patients are censored or beyond the landmark
+        log_factor = np.log1p(-1.0 / nf, where=counted, out=np.zeros_like(nf))
+        green = np.divide(1.0, nf * (nf - 1.0), where=counted, out=np.zeros_like(nf))
         estimate = np.exp(log_factor.sum(axis=1))
         gsum = green.sum(axis=1)
         variance = estimate**2 * gsum
@@ -142,19 +147,13 @@ def _count_entries_at_or_after(xs: FloatArray, v: FloatArray) -> IntArray:
 
     One stable sort of the row's times and entries together, times first, so
     an entry equal to a time sorts after it (not yet at risk at that time).
+    The sort keeps the times in the order of `xs`, so the k-th time sits at
+    position ``pos[k]`` with ``pos[k] - k`` entries before it.
     """
     trials, m = xs.shape
-    both = np.concatenate((xs, v), axis=1)
-    order = np.argsort(both, axis=1, kind="stable")
-    is_entry = (order >= m).astype(np.int64)
-    entries_before = np.cumsum(is_entry, axis=1) - is_entry
-    out = np.empty((trials, m), dtype=np.int64)
-    # positions of the times, in the order of xs (xs is sorted, the sort is stable)
-    time_pos = ~is_entry.astype(bool)
-    rows = np.broadcast_to(np.arange(trials)[:, None], order.shape)[time_pos].reshape(trials, m)
-    cols = order[time_pos].reshape(trials, m)
-    out[rows, cols] = m - entries_before[time_pos].reshape(trials, m)
-    return out
+    order = np.argsort(np.concatenate((xs, v), axis=1), axis=1, kind="stable")
+    pos = np.nonzero(order < m)[1].reshape(trials, m)
+    return np.asarray(m - (pos - np.arange(m)[None, :]), dtype=np.int64)
 
 
 def loglog_statistic(estimate: FloatArray, se: FloatArray, s0: float) -> FloatArray:
