@@ -4,9 +4,10 @@ Each transplanted patient gets a complete history in whole days since the
 transplant (relapse, non-relapse death, death after relapse, acute GVHD with
 its grade, chronic GVHD with its severity) from parametric hazards whose
 defaults follow published post-transplant adult ALL series.  Patients alive
-and in remission on their enrollment day (60-90 days after transplant) are
-enrolled; calendar dates come from a uniform accrual, and follow-up is cut by
-loss to follow-up and the data cut-off.  :func:`true_values` gives the
+and in remission on their enrollment day (60-90 days after transplant), with a
+history of relapse or MRD before transplant (inclusion I1), are enrolled;
+calendar dates come from a uniform accrual, and follow-up is cut by loss to
+follow-up and the data cut-off.  :func:`true_values` gives the
 quantities the estimates converge to.
 
 Defaults (all overridable through ``**rates`` of :func:`simulate_trial`):
@@ -33,8 +34,11 @@ rate                       default  meaning, and source
 ``cgvhd_median_onset``     200      median onset, days (log-normal, sd-log 0.45)
 ``cgvhd_mod_severe``       0.65     moderate or severe among cGVHD (27% of patients
                                     moderate/severe: Greil et al. 2021)
-``mrd_positive``           0.35     MRD-positive before transplant
-``cr2``                    0.25     transplanted in second or later remission
+``mrd_positive``           0.35     MRD-positive before transplant, among transplanted
+``cr2``                    0.25     transplanted in second or later remission (a
+                                    history of relapse), among transplanted; only
+                                    patients with one or both are enrolled
+                                    (protocol inclusion I1)
 ``loss_per_year``          0.03     loss to follow-up, per year after enrollment
 ``accrual_years``          2.5      uniform accrual of enrollments
 ``followup_years``         1.0      data cut-off after the last enrollment
@@ -163,7 +167,9 @@ def _histories(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict
         "severity": np.where(cgvhd, severity_if, "none"),
         "mrd": mrd,
         "cr2": cr2,
-        "eligible": np.fmin(relapse_day, death_day) > enrollment,
+        # protocol I1: a history of relapse (transplanted in CR2+) or MRD-positive
+        # before transplant; and alive and relapse-free on the enrollment day
+        "eligible": (mrd | cr2) & (np.fmin(relapse_day, death_day) > enrollment),
     }
 
 
@@ -286,9 +292,9 @@ def true_values(
     ``origin="transplant"`` and delayed entry at enrollment, the estimators
     identify the hazards after the earliest enrollment day (60), so the truth
     is conditional on being free of the endpoint's events on day 60 among
-    all transplanted patients; overall survival is left out there, because
-    enrollment requires remission and the mix of relapsed patients at risk
-    then depends on the enrollment day.
+    the transplanted patients who meet inclusion I1 (relapse history or MRD);
+    overall survival is left out there, because enrollment requires remission
+    and the mix of relapsed patients at risk then depends on the enrollment day.
 
     Returns
     -------
@@ -300,7 +306,13 @@ def true_values(
 
     r = _rates(rates)
     rng = np.random.default_rng(seed)
-    h = _histories(n, rng, r) if origin == "transplant" else _enrolled(n, rng, r)
+    if origin == "transplant":
+        h = _histories(n, rng, r)
+        i1 = h["mrd"] | h["cr2"]  # only patients meeting inclusion I1 are ever enrolled
+        h = {k: v[i1] for k, v in h.items()}
+        n = int(i1.sum())
+    else:
+        h = _enrolled(n, rng, r)
     rel, death, agvhd, cgvhd = h["relapse"], h["death"], h["agvhd"], h["cgvhd"]
     a34 = np.where(h["agvhd_latent_grade"] >= 3, agvhd, np.nan)
     cms = np.where(np.isin(h["severity"], ["moderate", "severe"]), cgvhd, np.nan)
