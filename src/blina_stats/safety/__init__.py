@@ -1,0 +1,50 @@
+"""Safety and exposure: adverse-event tables, courses against the protocol, safety monitoring.
+
+``records`` (validate the adverse-event and dosing tables against a Cohort)
+-> ``adverse_events`` (patients with events, by term, class, grade, window)
+and ``exposure`` (courses, dose, compliance against the :class:`Protocol`);
+``monitoring`` (Bayesian continuous stopping rules) stands alone.
+"""
+
+from __future__ import annotations
+
+from .adverse_events import (
+    CRS_TERMS,
+    ICANS_TERMS,
+    adverse_event_table,
+    clopper_pearson,
+    crs_table,
+    hematologic_terms,
+    icans_table,
+    is_hematologic,
+    to_csv,
+    to_markdown,
+    toxicity_outcomes,
+    treated_patients,
+    worst_grade_by_patient,
+    worst_grade_table,
+)
+from .protocol import Protocol
+from .records import AdverseEvents, Dosing, read_adverse_events, read_dosing
+
+__all__ = [
+    "CRS_TERMS",
+    "ICANS_TERMS",
+    "AdverseEvents",
+    "Dosing",
+    "Protocol",
+    "adverse_event_table",
+    "clopper_pearson",
+    "crs_table",
+    "hematologic_terms",
+    "icans_table",
+    "is_hematologic",
+    "read_adverse_events",
+    "read_dosing",
+    "to_csv",
+    "to_markdown",
+    "toxicity_outcomes",
+    "treated_patients",
+    "worst_grade_by_patient",
+    "worst_grade_table",
+]

@@ -1,0 +1,433 @@
+"""Read and validate the long safety tables: adverse events and dosing records.
+
+The one validation of each table, against a validated :class:`~blina_stats.Cohort`.
+Every problem is collected; a :class:`~blina_stats.SchemaError` (an
+``InputError``) shows the first, naming the file, the data row, the patient
+and the column, with a count of the rest.
+
+Adverse events, one row per event
+---------------------------------
+=================  ========  =====================================================
+column             required  meaning
+=================  ========  =====================================================
+``patient_id``     yes       a patient of the event table
+``term``           yes       CTCAE v5 term (e.g. ``Cytokine release syndrome``)
+``soc``            yes       CTCAE system organ class
+``grade``          yes       CTCAE grade, integer 1-5 (5: fatal; needs a death)
+``onset_day``      one of    days after the transplant; or ``onset_date`` (needs
+``onset_date``               the event table's ``hsct_date``)
+``serious``        no        yes/no, true/false, 1/0 (empty: not recorded)
+``related``        no        yes/no: related to blinatumomab
+=================  ========  =====================================================
+
+The onset must be on or after the transplant and on or before death and last
+contact.
+
+Dosing, one row per infusion day
+--------------------------------
+=================  ========  =====================================================
+``patient_id``     yes       a patient of the event table
+``course``         yes       course number, 1, 2, ...
+``infusion_day``   one of    days after the transplant; or ``infusion_date``
+``infusion_date``
+``dose_ug``        yes       daily dose, ug/day (0: infusion held that day)
+``dexamethasone``  no        premedication given on that day, yes/no
+=================  ========  =====================================================
+
+Infusions happen on or after the first dose of the event table
+(``enrollment_day``), on or before death and last contact, once a day, and
+course numbers never go down as days go up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import Cohort, SchemaError
+from ..data.readers import read_table
+
+_TRUE = frozenset({"1", "1.0", "y", "yes", "true", "t"})
+_FALSE = frozenset({"0", "0.0", "n", "no", "false", "f"})
+_MAX_DOSE_FACTOR = 3.0  # a daily dose above 3x the protocol's highest is a unit error
+
+
+@dataclass(frozen=True)
+class AdverseEvents:
+    """A validated adverse-event table; build it with :func:`read_adverse_events`.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per event: ``patient_id`` (text), ``term``, ``soc``, ``grade``
+        (int 1-5), ``onset_day`` (days after transplant), ``serious`` and
+        ``related`` (boolean, ``<NA>`` when not recorded), ``row`` (data row in
+        the source, from 1).
+    source : str
+        File name, or ``"<DataFrame>"``.
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    source: str
+
+    def __repr__(self) -> str:
+        return f"AdverseEvents({self.source!r}: {len(self.frame)} events)"
+
+
+@dataclass(frozen=True)
+class Dosing:
+    """Validated dosing records; build them with :func:`read_dosing`.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per infusion day, sorted by patient and day: ``patient_id``,
+        ``course`` (int), ``infusion_day``, ``dose_ug``, ``dexamethasone``
+        (boolean, ``<NA>`` when not recorded), ``row``.
+    source : str
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    source: str
+
+    def __repr__(self) -> str:
+        return f"Dosing({self.source!r}: {len(self.frame)} infusion days)"
+
+
+class _Problems:
+    """Messages that name the source, the data row, the patient and the user's column."""
+
+    def __init__(self, source: str, ids: pd.Series, names: Mapping[str, str]) -> None:
+        self.source, self.ids, self.names = source, ids, dict(names)
+        self.errors: list[str] = []
+
+    def col(self, column: str) -> str:
+        own = self.names.get(column, column)
+        return column if own == column else f"{own!r} ({column})"
+
+    def add(self, rows: Any, text: Any) -> None:
+        for i in np.flatnonzero(np.asarray(rows, dtype=bool)):
+            self.errors.append(
+                f"{self.source}: data row {i + 1}, patient {self.ids.iloc[i]!r}: {text(i)}"
+            )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise SchemaError(self.errors)
+
+
+def _show(value: Any) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _ids(frame: pd.DataFrame, source: str) -> pd.Series:
+    values = frame["patient_id"].reset_index(drop=True)
+    empty = values.isna() | values.astype(str).str.strip().eq("")
+    if empty.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:3])
+        raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
+    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
+        values = values.astype(np.int64)
+    return values.astype(str).str.strip()
+
+
+def _require(frame: pd.DataFrame, source: str, needed: tuple[str, ...], day: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if f"{day}_day" not in frame.columns and f"{day}_date" not in frame.columns:
+        missing.append(f"{day}_day or {day}_date")
+    if frame.shape[0] == 0:
+        raise SchemaError([f"{source}: the table is empty"])
+    if missing:
+        raise SchemaError([f"{source}: missing required column {m}" for m in missing])
+
+
+def _numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers as floats (NaN blank) and the mask of cells that are not numbers."""
+    values = values.reset_index(drop=True)
+    blank = values.isna() | values.astype(str).str.strip().eq("")
+    num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
+    bad = (num.isna() & ~blank).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
+    return num, bad
+
+
+def _days(
+    frame: pd.DataFrame,
+    event: str,
+    hsct: pd.Series | None,
+    p: _Problems,
+    date_format: str | None,
+) -> np.ndarray:
+    """Days after transplant from ``<event>_day`` and/or ``<event>_date`` (which must agree)."""
+    n = frame.shape[0]
+    day_col, date_col = f"{event}_day", f"{event}_date"
+    out = np.full(n, np.nan)
+    from_day = None
+    if day_col in frame.columns:
+        from_day, bad = _numbers(frame[day_col])
+        p.add(bad, lambda i: f"{p.col(day_col)} {_show(frame[day_col].iloc[i])} is not a number")
+        out = from_day.to_numpy(copy=True)
+    if date_col in frame.columns:
+        raw = frame[date_col].reset_index(drop=True)
+        blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
+        if hsct is None:
+            if (~blank).any():
+                p.errors.append(
+                    f"{p.source}: {p.col(date_col)} needs the transplant date, but the event "
+                    "table has no hsct_date: give days after transplant instead"
+                )
+            return out
+        if pd.api.types.is_datetime64_any_dtype(raw):
+            dates = pd.to_datetime(raw).dt.normalize()
+        else:
+            fmt = date_format or "ISO8601"
+            dates = pd.to_datetime(raw.where(~blank).astype(object), format=fmt, errors="coerce")
+        bad = ~blank & dates.isna().to_numpy()
+        p.add(
+            bad,
+            lambda i: (
+                f"{p.col(date_col)} {_show(raw.iloc[i])} is not a date "
+                "(expected 2021-03-14, or pass date_format)"
+            ),
+        )
+        from_date = (dates.dt.normalize() - hsct).dt.days.to_numpy(dtype=np.float64)
+        if from_day is not None:
+            clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
+            p.add(
+                clash,
+                lambda i: (
+                    f"{p.col(day_col)} {out[i]:g} disagrees with {p.col(date_col)} "
+                    f"{raw.iloc[i]!s} (day {from_date[i]:g})"
+                ),
+            )
+        out = np.where(np.isnan(out), from_date, out)
+    empty = np.isnan(out)
+    p.add(empty, lambda i: f"{event}_day/{event}_date is empty")
+    return out
+
+
+def _flags(frame: pd.DataFrame, column: str, p: _Problems) -> pd.Series:
+    """yes/no flags as a nullable boolean column; anything else is an error."""
+    if column not in frame.columns:
+        return pd.Series(pd.NA, index=range(frame.shape[0]), dtype="boolean")
+    raw = frame[column].reset_index(drop=True)
+    text = raw.astype("string").str.strip().str.lower()
+    blank = text.isna() | text.eq("")
+    yes, no = text.isin(_TRUE).fillna(False), text.isin(_FALSE).fillna(False)
+    bad = (~blank & ~yes & ~no).fillna(False).to_numpy(dtype=bool)
+    p.add(bad, lambda i: f"{p.col(column)} {_show(raw.iloc[i])} is not yes/no (or 1/0, true/false)")
+    out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    out[yes.to_numpy(dtype=bool)] = True
+    out[no.to_numpy(dtype=bool)] = False
+    return out
+
+
+def _known(ids: pd.Series, cohort: Cohort, p: _Problems) -> pd.DataFrame:
+    """The cohort's row for each record; unknown patients are errors."""
+    table = cohort.frame.set_index("patient_id")
+    known = ids.isin(table.index).to_numpy()
+    p.add(
+        ~known,
+        lambda i: f"patient_id is not in the event table {cohort.source!r}",
+    )
+    return table.reindex(ids.to_numpy()).reset_index(drop=True)
+
+
+def _hsct(patients: pd.DataFrame) -> pd.Series | None:
+    return patients["hsct_date"] if "hsct_date" in patients.columns else None
+
+
+def _within_follow_up(
+    day: np.ndarray, patients: pd.DataFrame, column: str, what: str, p: _Problems
+) -> None:
+    death = patients["death_day"].to_numpy(dtype=np.float64)
+    last = patients["last_contact_day"].to_numpy(dtype=np.float64)
+    p.add(day < 0, lambda i: f"{p.col(column)} is day {day[i]:g}, before the transplant (day 0)")
+    after_death = day > death
+    p.add(
+        after_death,
+        lambda i: f"{what} on day {day[i]:g} is after death (day {death[i]:g})",
+    )
+    p.add(
+        (day > last) & ~after_death,
+        lambda i: f"{what} on day {day[i]:g} is after last contact (day {last[i]:g})",
+    )
+
+
+def read_adverse_events(
+    ae: str | Path | pd.DataFrame | AdverseEvents,
+    cohort: Cohort,
+    *,
+    columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+) -> AdverseEvents:
+    """Read and validate an adverse-event table against the cohort.
+
+    Parameters
+    ----------
+    ae : str, Path, DataFrame or AdverseEvents
+        A file of any format :func:`~blina_stats.data.readers.read_table`
+        reads, or a DataFrame; columns described in :mod:`blina_stats.safety.records`.
+        An ``AdverseEvents`` is returned as it is.
+    cohort : Cohort
+        The validated event table (patients, transplant dates, death, last contact).
+    columns : mapping, optional
+        The source's column name -> ours, e.g. ``{"AETERM": "term"}``.
+    date_format : str, optional
+        ``strptime`` format of written onset dates (default ISO 8601).
+
+    Returns
+    -------
+    AdverseEvents
+
+    Raises
+    ------
+    blina_stats.SchemaError
+        Naming the file, the data row, the patient and the column: missing
+        column, unknown patient, empty term or class, grade not 1-5, fatal
+        grade without a recorded death, onset before the transplant or after
+        death or last contact, a flag that is not yes/no.
+    """
+    if isinstance(ae, AdverseEvents):
+        return ae
+    raw = read_table(ae, columns=columns)
+    frame, source = raw.frame, raw.source
+    _require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
+    ids = _ids(frame, source)
+    p = _Problems(source, ids, raw.names)
+    patients = _known(ids, cohort, p)
+    out = pd.DataFrame({"patient_id": ids})
+    for col in ("term", "soc"):
+        text = frame[col].reset_index(drop=True).astype("string").str.strip()
+        p.add(text.isna() | text.eq(""), lambda i, c=col: f"{p.col(c)} is empty")
+        out[col] = text.astype(object)
+    grade, _ = _numbers(frame["grade"])
+    g = grade.to_numpy()
+    bad_grade = ~np.isin(g, [1.0, 2.0, 3.0, 4.0, 5.0])
+    p.add(
+        bad_grade,
+        lambda i: f"{p.col('grade')} {_show(frame['grade'].iloc[i])} is not a CTCAE grade 1-5",
+    )
+    death = patients["death_day"].to_numpy(dtype=np.float64)
+    p.add(
+        (g == 5) & np.isnan(death),
+        lambda i: f"{p.col('grade')} is 5 (fatal) but the event table records no death",
+    )
+    onset = _days(frame, "onset", _hsct(patients), p, date_format)
+    _within_follow_up(onset, patients, "onset_day", "onset", p)
+    out["grade"] = np.where(bad_grade, 0, g).astype(np.int64)
+    out["onset_day"] = onset
+    out["serious"] = _flags(frame, "serious", p)
+    out["related"] = _flags(frame, "related", p)
+    out["row"] = np.arange(1, len(out) + 1)
+    p.raise_if_any()
+    return AdverseEvents(out, source)
+
+
+def read_dosing(
+    dosing: str | Path | pd.DataFrame | Dosing,
+    cohort: Cohort,
+    *,
+    columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    max_daily_dose: float = 16.0,
+) -> Dosing:
+    """Read and validate blinatumomab dosing records against the cohort.
+
+    Parameters
+    ----------
+    dosing : str, Path, DataFrame or Dosing
+        One row per infusion day; columns described in
+        :mod:`blina_stats.safety.records`.  A ``Dosing`` is returned as it is.
+    cohort : Cohort
+    columns : mapping, optional
+        The source's column name -> ours.
+    date_format : str, optional
+        ``strptime`` format of written infusion dates (default ISO 8601).
+    max_daily_dose : float
+        The protocol's highest daily dose (ug); a dose above three times it is
+        taken for a unit error (mg for ug, a total for a daily dose).
+
+    Returns
+    -------
+    Dosing
+
+    Raises
+    ------
+    blina_stats.SchemaError
+        Naming the file, the data row, the patient and the column: missing
+        column, unknown patient, course not a positive integer, dose not a
+        number, negative or implausibly high, an infusion before the first
+        dose of the event table or after death or last contact, two records
+        for one day, a course number that goes down.
+    """
+    if isinstance(dosing, Dosing):
+        return dosing
+    raw = read_table(dosing, columns=columns)
+    frame, source = raw.frame, raw.source
+    _require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
+    ids = _ids(frame, source)
+    p = _Problems(source, ids, raw.names)
+    patients = _known(ids, cohort, p)
+    course, bad = _numbers(frame["course"])
+    c = course.to_numpy()
+    bad_course = bad | np.isnan(c) | (c < 1) | (c != np.floor(c))
+    p.add(
+        bad_course,
+        lambda i: (
+            f"{p.col('course')} {_show(frame['course'].iloc[i])} is not a course number 1, 2, ..."
+        ),
+    )
+    dose, bad = _numbers(frame["dose_ug"])
+    d = dose.to_numpy()
+    cap = _MAX_DOSE_FACTOR * max_daily_dose
+    bad_dose = bad | np.isnan(d) | (d < 0) | (d > cap)
+    p.add(
+        bad_dose,
+        lambda i: (
+            f"{p.col('dose_ug')} {_show(frame['dose_ug'].iloc[i])} is not a daily dose in ug "
+            f"(expected 0-{cap:g}; mg for ug?)"
+        ),
+    )
+    day = _days(frame, "infusion", _hsct(patients), p, date_format)
+    _within_follow_up(day, patients, "infusion_day", "infusion", p)
+    first = patients["enrollment_day"].to_numpy(dtype=np.float64)
+    p.add(
+        day < first,
+        lambda i: (
+            f"infusion on day {day[i]:g} is before the first dose of the event table "
+            f"(enrollment_day {first[i]:g})"
+        ),
+    )
+    out = pd.DataFrame(
+        {
+            "patient_id": ids,
+            "course": np.where(bad_course, 0, c).astype(np.int64),
+            "infusion_day": day,
+            "dose_ug": d,
+            "dexamethasone": _flags(frame, "dexamethasone", p),
+            "row": np.arange(1, len(ids) + 1),
+        }
+    )
+    p.raise_if_any()
+    out = out.sort_values(["patient_id", "infusion_day"], kind="stable").reset_index(drop=True)
+    same = out["patient_id"].to_numpy()[1:] == out["patient_id"].to_numpy()[:-1]
+    dup = np.r_[False, same & (np.diff(out["infusion_day"].to_numpy()) == 0)]
+    back = np.r_[False, same & (np.diff(out["course"].to_numpy()) < 0)]
+    sorted_p = _Problems(source, out["patient_id"], raw.names)
+    rows = out["row"].to_numpy()
+    for mask, text in (
+        (dup, "a second record for infusion day {day:g}"),
+        (back, "course {course} on day {day:g} comes after a later-numbered course"),
+    ):
+        for i in np.flatnonzero(mask):
+            msg = text.format(day=out["infusion_day"].iloc[i], course=out["course"].iloc[i])
+            sorted_p.errors.append(
+                f"{source}: data row {rows[i]}, patient {out['patient_id'].iloc[i]!r}: {msg}"
+            )
+    sorted_p.raise_if_any()
+    return Dosing(out, source)
