@@ -14,8 +14,16 @@ from blina_stats.cli import main
 from blina_stats.report import build_report
 from blina_stats.synthetic import bundled_path
 
-FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd")
-TABLES = ("endpoints", "baseline", "follow_up")
+FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd")  # one journal column wide
+WIDE_FIGURES = ("power_curve",)  # a page wide
+TABLES = (
+    "endpoints",
+    "baseline",
+    "follow_up",
+    "design_power",
+    "design_detectable",
+    "design_simulation",
+)
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -28,12 +36,12 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    assert main(["report", "--out", str(out), "--quiet"]) == 0
+    assert main(["report", "--out", str(out), "--quiet", "--design-trials", "2000"]) == 0
     return out
 
 
 def test_every_file_is_present_and_not_empty(report: Path) -> None:
-    for name in FIGURES:
+    for name in FIGURES + WIDE_FIGURES:
         for ext in ("png", "pdf"):
             assert (report / "figures" / f"{name}.{ext}").stat().st_size > 10_000
     for name in TABLES:
@@ -48,12 +56,14 @@ def test_figures_are_300_dpi_at_column_width(report: Path) -> None:
         # 3.5 in wide at 300 dpi, cropped tight: about 1000-1200 pixels
         assert 900 <= width <= 1300, (name, width)
         assert 700 <= height <= 1300, (name, height)
+    width, _ = png_size(report / "figures" / "power_curve.png")
+    assert 1900 <= width <= 2300  # 7 in at 300 dpi
 
 
 def test_html_embeds_every_figure_and_table(report: Path) -> None:
     page = (report / "report.html").read_text()
-    assert page.count("data:image/png;base64,") == len(FIGURES)
-    for name in FIGURES:
+    assert page.count("data:image/png;base64,") == len(FIGURES + WIDE_FIGURES)
+    for name in FIGURES + WIDE_FIGURES:
         assert f"{name}.pdf" in page
     assert "Baseline characteristics" in page and "Endpoints at their horizons" in page
     assert bs.__version__ in page
@@ -81,6 +91,7 @@ def test_estimates_json_keeps_the_estimate_contract(report: Path) -> None:
             pd.isna(row["estimate"]) and entry["estimate"] is None
         )
     assert doc["report"]["inputs_sha256"]
+    assert doc["design"]["alpha_sides"] == "one-sided" and doc["design"]["n"] == 68
 
 
 def test_endpoint_table_agrees_with_the_estimates(report: Path) -> None:
@@ -96,7 +107,7 @@ def test_a_table_without_gvhd_columns_gives_a_partial_report(tmp_path: Path) -> 
     )
     data = tmp_path / "no_gvhd.csv"
     frame.to_csv(data, index=False)
-    result = build_report(data, out=tmp_path / "out", quiet=True)
+    result = build_report(data, out=tmp_path / "out", quiet=True, n_trials=0)
     text = " ".join(result.missing)
     assert "Acute GVHD" in text and "Chronic GVHD" in text
     assert (tmp_path / "out" / "figures" / "os.png").exists()

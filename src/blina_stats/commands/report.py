@@ -13,10 +13,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="report", help="output folder (default: report/)")
     parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--design-trials", type=int, default=20_000, help="simulated trials per design scenario"
+    )
+    parser.add_argument("--seed", type=int, default=20240601, help="seed of every simulation")
 
 
 def run(args: argparse.Namespace) -> int:
-    result = build_report(args.data, out=args.out, origin=args.origin, quiet=args.quiet)
+    result = build_report(
+        args.data,
+        out=args.out,
+        origin=args.origin,
+        quiet=args.quiet,
+        n_trials=args.design_trials,
+        seed=args.seed,
+    )
     for line in result.missing:
         print(f"missing: {line}")
     return 0

@@ -100,6 +100,8 @@ def build_report(
     out: str | Path = "report",
     origin: str = "transplant",
     quiet: bool = False,
+    n_trials: int = 20_000,
+    seed: int = 20240601,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -112,7 +114,9 @@ def build_report(
     origin : {"transplant", "enrollment"}
         Day 0 of every time scale.
     quiet : bool
-        No progress lines.
+        No progress lines or progress bars.
+    n_trials, seed : int
+        Simulated trials per scenario of the design review, and their seed.
 
     Returns
     -------
@@ -166,9 +170,31 @@ def build_report(
         b.table(section, "Follow-up", fu, "follow_up")
         doc["follow_up"] = fu.to_dict(orient="index")
 
+    def design(section: Section) -> None:
+        from ..design.review import METHOD_LABELS, review_protocol
+        from ..plots.style import new_figure
+
+        review = review_protocol(
+            cohort.n_patients, n_trials=n_trials, seed=seed, progress=False if quiet else None
+        )
+        section.notes.append(
+            f"Power of {review.n} patients ({review.n_evaluable} evaluable with "
+            f"{review.dropout:.0%} dropout) for 2-year PFS hypotheses; every alpha is "
+            "ONE-SIDED. Simulated trials: " + f"{n_trials:,} per scenario, seed {seed}."
+        )
+        power = review.power.assign(method=review.power["method"].map(METHOD_LABELS))
+        b.table(section, "Power by method (one-sided alpha)", power, "design_power")
+        b.table(section, "Smallest detectable 2-year PFS", review.detectable, "design_detectable")
+        b.table(section, "Simulated type I error and power", review.simulation, "design_simulation")
+        fig = new_figure(width=7.0, height=3.6)
+        review.plot(ax=fig.add_subplot())
+        b.figure(section, "Power curves of the 68-patient design", fig, "power_curve")
+        doc["design"] = review.to_dict()
+
     b.part("endpoints", "Outcomes", endpoints)
     b.part("figures", "Survival and cumulative incidence", figures)
     b.part("baseline", "Patients and follow-up", baseline)
+    b.part("design", "Design: what the sample size can test", design)
 
     missing = tuple(f"{s.title}: {s.message}" for s in b.sections if s.status != "ok")
     inputs = {str(data_path): sha256(data_path)}
