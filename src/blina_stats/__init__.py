@@ -9,6 +9,7 @@ from . import design, synthetic
 from .compare import GrayResult, LogrankResult, gray_test, logrank_test
 from .data import Cohort, SchemaError, ValidationWarning, load_events
 from .endpoints import ENDPOINTS, EndpointData, NotEstimable, estimate
+from .errors import InputError
 from .estimators import (
     CumulativeIncidenceResult,
     KaplanMeierResult,
@@ -31,6 +32,7 @@ __all__ = [
     "EndpointData",
     "FineGrayResult",
     "GrayResult",
+    "InputError",
     "KaplanMeierResult",
     "LogrankResult",
     "NotEstimable",

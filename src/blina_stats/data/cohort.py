@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..errors import InputError
 from .readers import read_table
 from .schema import ValidationWarning, validate
 
 if TYPE_CHECKING:
+    from ..compare import GrayResult, LogrankResult
     from ..endpoints import EndpointData
 
 
@@ -88,6 +90,73 @@ class Cohort:
         from ..endpoints import derive
 
         return derive(self, name, **options)
+
+    def compare(
+        self, endpoint: str, by: str, strata: str | None = None, **options: Any
+    ) -> LogrankResult | GrayResult:
+        """Compare an endpoint between the groups of covariate `by`.
+
+        Kaplan-Meier endpoints use the (stratified) log-rank test, with delayed
+        entry at enrollment when the table has it; cumulative-incidence
+        endpoints use Gray's test.  Gray's test has no delayed entry: when the
+        table gives enrollment it compares time since the first dose
+        (``origin="enrollment"``) among patients free of the endpoint's events then.
+
+        Parameters
+        ----------
+        endpoint : str
+            A key of :data:`blina_stats.ENDPOINTS`.
+        by, strata : str
+            Covariate columns: the groups compared, and optional strata.
+        **options
+            Those of :meth:`endpoint` (``origin``, ``gvhd_competing``, ...).
+
+        Returns
+        -------
+        LogrankResult or GrayResult
+            With ``statistic``, ``df`` and ``pvalue``.
+
+        Raises
+        ------
+        InputError
+            When `by` or `strata` is not a covariate, or is missing for a patient
+            the endpoint uses.
+
+        Examples
+        --------
+        >>> import blina_stats as bs
+        >>> cohort = bs.load_events(bs.synthetic.bundled_path())
+        >>> cohort.compare("relapse", by="mrd_pre_hsct").df
+        1
+        """
+        from ..compare import gray_test, logrank_test
+        from ..endpoints import AALEN_JOHANSEN, ENDPOINTS
+
+        for col in (by,) if strata is None else (by, strata):
+            if col not in self.covariates:
+                raise InputError(
+                    f"{self.source}: {col!r} is not a covariate column "
+                    f"(covariates: {', '.join(self.covariates)})"
+                )
+        competing = ENDPOINTS[endpoint].kind == AALEN_JOHANSEN if endpoint in ENDPOINTS else False
+        if competing and self.has_enrollment and options.get("delayed_entry", True):
+            options = {**options, "origin": "enrollment"}
+        data = self.endpoint(endpoint, **options)
+        rows = self._frame.set_index("patient_id").loc[list(data.patient_id)]
+        labels = {}
+        for col in (by,) if strata is None else (by, strata):
+            values = rows[col]
+            absent = values.index[values.isna()].tolist()
+            if absent:
+                raise InputError(
+                    f"{self.source}: column {col!r} is missing for patient(s) "
+                    f"{', '.join(map(repr, absent[:5]))}" + (" ..." if len(absent) > 5 else "")
+                )
+            labels[col] = values.astype(str).to_numpy()
+        group, stratum = labels[by], labels.get(strata or "")
+        if competing:
+            return gray_test(data.time, data.status, group, cause=1, strata=stratum)
+        return logrank_test(data.time, data.status, group, strata=stratum, entry=data.entry)
 
     def __repr__(self) -> str:
         return (
