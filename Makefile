@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: setup report test lint r-deps reference golden bench clean
+.PHONY: setup report test lint r-deps reference golden baselines bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ reference: r-deps
 golden: setup
 	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json > tests/golden/estimate_trial.json
 	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json --origin enrollment > tests/golden/estimate_trial_enrollment.json
+
+# Regenerate the image-regression baselines after a deliberate change of a figure.
+baselines: setup
+	BLINA_REGENERATE_BASELINES=1 $(BIN)/python -m pytest -q tests/test_plots_regression.py
 
 bench: setup r-deps
 	$(BIN)/python benchmarks/bench_estimators.py
