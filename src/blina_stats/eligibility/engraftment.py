@@ -21,7 +21,8 @@ column                    meaning
 All columns are required.  Errors (one line each, naming file, patient, day
 and column): a missing column, an empty patient, a day that is not a whole
 number, one patient-day twice, a count that is not a number or is negative,
-a flag that is not yes/no.  Rows before day 0 are read but no rule counts them.
+a flag that is not yes/no.  Counts before day 0 are never used; support given
+before day 0 counts in the support-free days before a day.
 
 The rules
 ---------
@@ -320,9 +321,7 @@ def engraftment(
             raise InputError(f"{name} must be a whole number of days >= 0, got {value!r}")
     table = read_labs(labs).frame
     ids, code_of = np.unique(table["patient_id"].to_numpy(dtype=str), return_inverse=True)
-    after = (table["day"] >= 0).to_numpy()
-    table = table[after].reset_index(drop=True)
-    code = code_of[after].astype(np.int64)
+    code = code_of.astype(np.int64)
     n = ids.size
     day = table["day"].to_numpy(dtype=np.int64)
     anc = table["anc"].to_numpy(dtype=np.float64)
@@ -331,16 +330,18 @@ def engraftment(
     gcsf = table["gcsf"].to_numpy(dtype=bool)
     ptx = table["platelet_transfusion"].to_numpy(dtype=bool)
     rbc = table["rbc_transfusion"].to_numpy(dtype=bool)
+    # counts from day 0 on; support before day 0 still counts in the windows before a day.
     # NaN >= x is False: an unmeasured day is never good
-    neut = _first_run_day(code, day, (anc >= ANC_ENGRAFTED) & ~gcsf, ANC_DAYS, gcsf,
+    after = day >= 0
+    neut = _first_run_day(code, day, after & (anc >= ANC_ENGRAFTED) & ~gcsf, ANC_DAYS, gcsf,
                           gcsf_free_days, n)  # fmt: skip
-    plat = _first_run_day(code, day, (plt >= PLATELETS_ENGRAFTED) & ~ptx, PLATELET_DAYS, ptx,
-                          platelet_transfusion_free_days, n)  # fmt: skip
-    hb_day = _first_run_day(code, day, hb >= HB_RECOVERED, 1, rbc, RBC_FREE_DAYS, n)
+    plat = _first_run_day(code, day, after & (plt >= PLATELETS_ENGRAFTED) & ~ptx,
+                          PLATELET_DAYS, ptx, platelet_transfusion_free_days, n)  # fmt: skip
+    hb_day = _first_run_day(code, day, after & (hb >= HB_RECOVERED), 1, rbc, RBC_FREE_DAYS, n)
     last_day = np.full(n, -np.inf)
-    np.maximum.at(last_day, code, day.astype(np.float64))
+    np.maximum.at(last_day, code[after], day[after].astype(np.float64))
     last_day[np.isinf(last_day)] = np.nan  # only rows before day 0
-    early = day <= BY_DAY
+    early = after & (day <= BY_DAY)
     anc45 = _reached(code, early & (anc >= ANC_HIGH), last_day, n)
     plt45 = _reached(code, early & (plt >= PLATELETS_HIGH), last_day, n)
     out = pd.DataFrame(
