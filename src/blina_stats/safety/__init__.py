@@ -24,6 +24,15 @@ from .adverse_events import (
     worst_grade_by_patient,
     worst_grade_table,
 )
+from .exposure import ExposureResult, exposure, exposure_summary
+from .monitoring import (
+    MonitoringRule,
+    enrollment_order,
+    monitor,
+    monitoring_rule,
+    nrm_outcomes,
+    operating_characteristics,
+)
 from .protocol import Protocol
 from .records import AdverseEvents, Dosing, read_adverse_events, read_dosing
 
@@ -32,13 +41,22 @@ __all__ = [
     "ICANS_TERMS",
     "AdverseEvents",
     "Dosing",
+    "ExposureResult",
+    "MonitoringRule",
     "Protocol",
     "adverse_event_table",
     "clopper_pearson",
     "crs_table",
+    "enrollment_order",
+    "exposure",
+    "exposure_summary",
     "hematologic_terms",
     "icans_table",
     "is_hematologic",
+    "monitor",
+    "monitoring_rule",
+    "nrm_outcomes",
+    "operating_characteristics",
     "read_adverse_events",
     "read_dosing",
     "to_csv",

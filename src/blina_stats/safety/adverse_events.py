@@ -418,15 +418,30 @@ def toxicity_outcomes(
 ) -> pd.Series:
     """Per treated patient: a non-hematologic event of grade >= `grade_min` in the window.
 
-    Boolean Series indexed by patient, in table order; the outcome that
-    :func:`blina_stats.safety.monitoring.monitor` follows.
+    Nullable boolean Series indexed by patient in enrollment order
+    (:func:`~blina_stats.safety.monitoring.enrollment_order`): ``<NA>`` when
+    not yet evaluable (no such event and last contact before the window
+    ends).  The outcome that :func:`~blina_stats.safety.monitoring.monitor`
+    follows.
     """
-    return (
-        worst_grade_by_patient(
-            ae, cohort, window, hematologic_terms=hematologic_terms, protocol=protocol
-        )
-        >= grade_min
-    ).rename("toxicity")
+    from .monitoring import enrollment_order
+
+    worst = worst_grade_by_patient(
+        ae, cohort, window, hematologic_terms=hematologic_terms, protocol=protocol
+    )
+    order = enrollment_order(cohort)
+    f = cohort.frame.set_index("patient_id").loc[order]
+    days = (protocol or Protocol()).ae_window_days
+    end = {"transplant": np.full(len(f), float(days))}.get(
+        window, f["enrollment_day"].to_numpy(dtype=np.float64) + days
+    )
+    if window == "all":
+        end = np.full(len(f), -np.inf)
+    hit = worst.reindex(order).to_numpy() >= grade_min
+    known = hit | (f["last_contact_day"].to_numpy(dtype=np.float64) >= end)
+    out = pd.Series(hit, index=order, dtype="boolean", name="toxicity")
+    out[~known] = pd.NA
+    return out
 
 
 def _formatted(table: pd.DataFrame, digits: int) -> pd.DataFrame:

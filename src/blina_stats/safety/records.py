@@ -394,8 +394,14 @@ def read_dosing(
         ),
     )
     day = _days(frame, "infusion", _hsct(patients), p, date_format)
-    _within_follow_up(day, patients, "infusion_day", "infusion", p)
     first = patients["enrollment_day"].to_numpy(dtype=np.float64)
+    p.add(
+        np.isnan(first) & ids.isin(cohort.patient_ids).to_numpy(),
+        lambda i: (
+            "an infusion is recorded but the event table gives no first dose (enrollment_day)"
+        ),
+    )
+    _within_follow_up(day, patients, "infusion_day", "infusion", p)
     p.add(
         day < first,
         lambda i: (

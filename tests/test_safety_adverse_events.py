@@ -1,0 +1,183 @@
+"""Adverse-event tables on a hand-made five-patient example, and exact intervals against scipy.
+
+The fixture (tests/safety_fixtures.py): four treated patients (P1-P4, first
+doses on days 70, 80, 65, 90) and one untreated (P5).  Counts below are
+worked out by hand from its rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from blina_stats.safety import (
+    adverse_event_table,
+    clopper_pearson,
+    crs_table,
+    icans_table,
+    is_hematologic,
+    read_adverse_events,
+    to_csv,
+    to_markdown,
+    toxicity_outcomes,
+    worst_grade_by_patient,
+    worst_grade_table,
+)
+
+from .safety_fixtures import adverse_events, cohort
+
+ICANS = "Immune effector cell-associated neurotoxicity syndrome"
+GENERAL = "General disorders and administration site conditions"
+
+
+@pytest.mark.parametrize(("x", "n"), [(0, 68), (1, 68), (17, 68), (68, 68), (3, 4), (0, 1)])
+def test_clopper_pearson_matches_scipy_binomtest(x: int, n: int) -> None:
+    ci = stats.binomtest(x, n).proportion_ci(confidence_level=0.95, method="exact")
+    lo, hi = clopper_pearson(x, n)
+    assert lo == pytest.approx(ci.low, abs=1e-12)
+    assert hi == pytest.approx(ci.high, abs=1e-12)
+
+
+def test_clopper_pearson_published_value() -> None:
+    # 0 of 68: the upper limit is 1 - 0.025**(1/68) = 0.0528 (rule of three's exact form)
+    assert clopper_pearson(0, 68)[1] == pytest.approx(1 - 0.025 ** (1 / 68), rel=1e-12)
+
+
+def test_term_table_transplant_window() -> None:
+    # non-hematologic, first dose .. day 100: P1 pyrexia + CRS (nausea day 150 out), P2
+    # pyrexia (sepsis day 148 out), P3 headache on day 100 (rash before the first dose
+    # out, anemia hematologic), P4 pyrexia + ICANS; P5 untreated
+    t = adverse_event_table(adverse_events(), cohort())
+    assert list(t.columns) == ["term", "n_patients", "n_treated", "percent", "ci_lower", "ci_upper"]
+    assert t["term"].tolist() == ["Pyrexia", "Cytokine release syndrome", "Headache", ICANS]
+    assert t["n_patients"].tolist() == [3, 1, 1, 1]
+    assert (t["n_treated"] == 4).all()
+    assert t["percent"].tolist() == [75.0, 25.0, 25.0, 25.0]
+    ci = stats.binomtest(3, 4).proportion_ci(method="exact")
+    assert (t.loc[0, "ci_lower"], t.loc[0, "ci_upper"]) == pytest.approx((ci.low, ci.high))
+    caption = t.attrs["caption"]
+    assert "onset from the first dose to day +100 after transplant" in caption
+    assert "Non-hematologic" in caption and "4 treated patients" in caption
+
+
+def test_soc_any_and_grade_tables() -> None:
+    ae, c = adverse_events(), cohort()
+    soc = adverse_event_table(ae, c, by="soc")
+    assert soc["soc"].tolist() == [GENERAL, "Nervous system disorders", "Immune system disorders"]
+    assert soc["n_patients"].tolist() == [3, 2, 1]
+    anyrow = adverse_event_table(ae, c, by="any")
+    assert anyrow["n_patients"].tolist() == [4]
+    assert anyrow["term"].iloc[0] == "Any non-hematologic adverse event"
+    g3 = adverse_event_table(ae, c, grade_min=3)
+    assert g3["term"].tolist() == [ICANS, "Pyrexia"]  # P4 ICANS 3, P2 pyrexia 3
+    assert "grade >= 3" in g3.attrs["caption"]
+
+
+def test_first_dose_window_and_flags() -> None:
+    ae, c = adverse_events(), cohort()
+    t = adverse_event_table(ae, c, window="first_dose")
+    # first dose + 100: P1 to day 170 (nausea 150 in), P2 to 180 (sepsis 148 in)
+    assert dict(zip(t["term"], t["n_patients"], strict=True)) == {
+        "Pyrexia": 3,
+        "Cytokine release syndrome": 1,
+        "Headache": 1,
+        ICANS: 1,
+        "Nausea": 1,
+        "Sepsis": 1,
+    }
+    assert "100 days after it" in t.attrs["caption"]
+    serious = adverse_event_table(ae, c, window="first_dose", only="serious")
+    assert serious["term"].tolist() == ["Sepsis"]
+    related = adverse_event_table(ae, c, only="related")
+    assert sorted(related["term"]) == ["Cytokine release syndrome", ICANS, "Pyrexia"]
+    everything = adverse_event_table(ae, c, window="all", include_hematologic=True)
+    assert "Neutrophil count decreased" in set(everything["term"])
+    assert "Fatigue" not in set(everything["term"])  # P5 was never treated
+    assert "Rash maculo-papular" not in set(everything["term"])  # before the first dose
+
+
+def test_hematologic_default_and_override() -> None:
+    ae = adverse_events()
+    expected = [False, False, True, False, False, False, True, False, False, False, False, False]
+    assert is_hematologic(ae).tolist() == expected
+    only_blood = pd.DataFrame({"soc": ["Blood and lymphatic system disorders"], "term": [""]})
+    assert is_hematologic(ae, only_blood).sum() == 1  # neutrophil count now non-hematologic
+    t = adverse_event_table(ae, cohort(), hematologic_terms=only_blood)
+    assert "Neutrophil count decreased" in set(t["term"])
+
+
+def test_worst_grade() -> None:
+    ae, c = adverse_events(), cohort()
+    worst = worst_grade_by_patient(ae, c)
+    assert worst.to_dict() == {"P1": 2, "P2": 3, "P3": 1, "P4": 3}
+    t = worst_grade_table(ae, c)
+    assert t["grade"].tolist()[:6] == [
+        "None",
+        "Grade 1",
+        "Grade 2",
+        "Grade 3",
+        "Grade 4",
+        "Grade 5",
+    ]
+    assert t["n_patients"].tolist() == [0, 1, 1, 2, 0, 0, 4, 2]
+    heme = worst_grade_by_patient(ae, c, include_hematologic=True)
+    assert heme.to_dict() == {"P1": 4, "P2": 3, "P3": 3, "P4": 3}
+
+
+def test_crs_and_icans_tables() -> None:
+    ae, c = adverse_events(), cohort()
+    crs = crs_table(ae, c)
+    assert crs.set_index("grade")["n_patients"].to_dict() == {
+        "None": 3, "Grade 1": 0, "Grade 2": 1, "Grade 3": 0, "Grade 4": 0, "Grade 5": 0,
+        "Any grade": 1, "Grade >= 3": 0,
+    }  # fmt: skip
+    assert crs.attrs["caption"].startswith("Cytokine release syndrome: worst grade per patient")
+    assert "to last contact" in crs.attrs["caption"]
+    icans = icans_table(ae, c).set_index("grade")["n_patients"]
+    assert (icans["Grade 3"], icans["Grade >= 3"], icans["None"]) == (1, 1, 3)
+
+
+def test_toxicity_outcomes_evaluability() -> None:
+    out = toxicity_outcomes(adverse_events(), cohort())
+    # enrollment order by first-dose day: P3 (65), P1 (70), P2 (80), P4 (90); grade >= 3
+    # non-hematologic by day 100: P2 pyrexia, P4 ICANS; P4 had last contact on day 95
+    # but has the event, so is evaluable
+    assert out.index.tolist() == ["P3", "P1", "P2", "P4"]
+    assert out.tolist() == [False, False, True, True]
+    first = toxicity_outcomes(adverse_events(), cohort(), window="first_dose")
+    # first dose + 100: P3 followed to 300 (evaluable), P1 nausea grade 3 on day 150
+    assert first.tolist() == [False, True, True, True]
+    clean = adverse_events().query("patient_id != 'P4'")
+    assert toxicity_outcomes(clean, cohort()).isna().tolist() == [False, False, False, True]
+
+
+def test_markdown_and_csv(tmp_path: Path) -> None:
+    t = adverse_event_table(adverse_events(), cohort())
+    md = to_markdown(t, tmp_path / "t.md")
+    lines = md.splitlines()
+    assert lines[0].startswith("*Non-hematologic adverse events, any grade; onset from")
+    assert lines[2] == "| term | n_patients | n_treated | percent | ci_lower | ci_upper |"
+    assert lines[3] == "|:---|---:|---:|---:|---:|---:|"
+    assert lines[4].startswith("| Pyrexia | 3 | 4 | 75.0 | 0.194 | 0.994 |")
+    assert (tmp_path / "t.md").read_text() == md
+    path = to_csv(t, tmp_path / "t.csv")
+    assert path.read_text().startswith("# Non-hematologic adverse events")
+    back = pd.read_csv(path, comment="#")
+    np.testing.assert_allclose(back["ci_upper"], t["ci_upper"], rtol=1e-5)
+    assert back["term"].tolist() == t["term"].tolist()
+
+
+def test_validated_input_is_reused_and_bad_options() -> None:
+    c = cohort()
+    events = read_adverse_events(adverse_events(), c)
+    assert adverse_event_table(events, c).equals(adverse_event_table(adverse_events(), c))
+    with pytest.raises(ValueError, match="window must be one of"):
+        adverse_event_table(events, c, window="day100")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="grade_min must be a CTCAE grade 1-5"):
+        adverse_event_table(events, c, grade_min=0)
+    with pytest.raises(ValueError, match="by must be"):
+        adverse_event_table(events, c, by="class")  # type: ignore[arg-type]
