@@ -102,9 +102,9 @@ def kaplan_meier_at(
     ev = np.atleast_2d(np.asarray(event)).astype(bool)
     trials, m = x.shape
     t = float(at)
-    order = np.argsort(x, axis=1)
-    xs = np.take_along_axis(x, order, axis=1)
-    es = np.take_along_axis(ev, order, axis=1)
+    # sort each row by time with its events before its censorings at a tie
+    keys = np.sort(_sort_keys(x, ~ev), axis=1)
+    xs, es = _decode(keys), (keys & np.uint64(1)) == 0
     # the j-th sorted patient's risk set: patients from the start g of its tie
     # group on, less the events of the group sorted before it (telescoping)
     pos = np.arange(m, dtype=np.int64)[None, :]
@@ -142,17 +142,36 @@ def kaplan_meier_at(
     )
 
 
+def _sort_keys(values: FloatArray, flag: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+    """Unsigned keys that sort as ``(value, flag)``: the float's bits shifted left, flag below.
+
+    For non-negative floats the IEEE-754 bit patterns, read as integers, are
+    in the order of the values, and they are below 2**63, so one shift keeps
+    them exact in 64 bits.  Sorting the keys with numpy's vectorised integer
+    sort is an order of magnitude faster than an argsort of the rows.
+    """
+    bits = np.ascontiguousarray(values + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0
+    return np.asarray((bits << np.uint64(1)) | flag.astype(np.uint64), dtype=np.uint64)
+
+
+def _decode(keys: npt.NDArray[np.uint64]) -> FloatArray:
+    """The values of :func:`_sort_keys`' keys."""
+    return np.asarray((keys >> np.uint64(1)).view(np.float64), dtype=np.float64)
+
+
 def _count_entries_at_or_after(xs: FloatArray, v: FloatArray) -> IntArray:
     """For each sorted time ``xs[i, j]``, the entries ``v[i, :] >= xs[i, j]``.
 
-    One stable sort of the row's times and entries together, times first, so
-    an entry equal to a time sorts after it (not yet at risk at that time).
-    The sort keeps the times in the order of `xs`, so the k-th time sits at
-    position ``pos[k]`` with ``pos[k] - k`` entries before it.
+    One sort of the row's times and entries together, times first at a tie,
+    so an entry equal to a time sorts after it (not yet at risk at that
+    time).  Tied times are equal, so the k-th time of this sort has the value
+    of ``xs[i, k]``; it sits at position ``pos[k]`` with ``pos[k] - k`` entries
+    before it.
     """
     trials, m = xs.shape
-    order = np.argsort(np.concatenate((xs, v), axis=1), axis=1, kind="stable")
-    pos = np.nonzero(order < m)[1].reshape(trials, m)
+    flag = np.concatenate((np.zeros_like(xs, dtype=bool), np.ones_like(v, dtype=bool)), axis=1)
+    keys = np.sort(_sort_keys(np.concatenate((xs, v), axis=1), flag), axis=1)
+    pos = np.nonzero((keys & np.uint64(1)) == 0)[1].reshape(trials, m)
     return np.asarray(m - (pos - np.arange(m)[None, :]), dtype=np.int64)
 
 
