@@ -5,7 +5,7 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import design, synthetic
+from . import design, safety, synthetic
 from .compare import GrayResult, LogrankResult, gray_test, logrank_test
 from .data import Cohort, SchemaError, ValidationWarning, load_events
 from .endpoints import ENDPOINTS, EndpointData, NotEstimable, estimate
@@ -18,6 +18,16 @@ from .estimators import (
     kaplan_meier,
 )
 from .models import CoxResult, FineGrayResult, cox_regression, fine_gray
+from .safety import (
+    ExposureResult,
+    MonitoringRule,
+    Protocol,
+    adverse_event_table,
+    exposure,
+    monitor,
+    monitoring_rule,
+    operating_characteristics,
+)
 
 try:
     __version__ = version("blina-stats")
@@ -30,24 +40,33 @@ __all__ = [
     "CoxResult",
     "CumulativeIncidenceResult",
     "EndpointData",
+    "ExposureResult",
     "FineGrayResult",
     "GrayResult",
     "InputError",
     "KaplanMeierResult",
     "LogrankResult",
+    "MonitoringRule",
     "NotEstimable",
+    "Protocol",
     "Quantile",
     "SchemaError",
     "ValidationWarning",
     "__version__",
+    "adverse_event_table",
     "cox_regression",
     "cumulative_incidence",
     "design",
     "estimate",
+    "exposure",
     "fine_gray",
     "gray_test",
     "kaplan_meier",
     "load_events",
     "logrank_test",
+    "monitor",
+    "monitoring_rule",
+    "operating_characteristics",
+    "safety",
     "synthetic",
 ]

@@ -311,7 +311,7 @@ def simulate_safety(
     --------
     >>> from blina_stats.synthetic_safety import simulate_safety
     >>> ae, dosing = simulate_safety(seed=1)
-    >>> sorted(dosing["course"].unique())[0]
+    >>> int(dosing["course"].min())
     1
     """
     cohort = trial if isinstance(trial, Cohort) else load_events(trial or trial_path())

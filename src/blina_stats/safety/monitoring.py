@@ -167,8 +167,8 @@ def monitoring_rule(
     --------
     >>> from blina_stats.safety import monitoring_rule
     >>> rule = monitoring_rule(0.20, n_max=10)
-    >>> rule.to_frame()["stop_if_at_least"].tolist()[:4]
-    [1, 2, 2, 2]
+    >>> rule.to_frame().dropna().head(3).to_numpy().tolist()
+    [[2, 2], [3, 2], [4, 3]]
     """
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be a rate in (0, 1), got {threshold!r}")
