@@ -15,7 +15,7 @@ from blina_stats.report import build_report
 from blina_stats.synthetic import bundled_path
 
 FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd")  # one journal column wide
-WIDE_FIGURES = ("power_curve",)  # a page wide
+WIDE_FIGURES = ("power_curve", "forest_pfs")  # wider than a column
 TABLES = (
     "endpoints",
     "baseline",
@@ -92,6 +92,7 @@ def test_estimates_json_keeps_the_estimate_contract(report: Path) -> None:
         )
     assert doc["report"]["inputs_sha256"]
     assert doc["design"]["alpha_sides"] == "one-sided" and doc["design"]["n"] == 68
+    assert set(doc["subgroups"]["tests"]) >= {"mrd_pre_hsct", "donor_type"}
 
 
 def test_endpoint_table_agrees_with_the_estimates(report: Path) -> None:

@@ -101,6 +101,7 @@ def plot_forest(
         ax.errorbar(hr, y, xerr=[hr - lo, hi - hr], fmt="s", color=color, ms=4, capsize=2, lw=1)
         ax.axvline(1.0, color="0.5", lw=0.8, ls="--", zorder=0)
         ax.set_xscale("log")
+        _hazard_ratio_ticks(ax, float(np.min(lo)), float(np.max(hi)))
         ax.set_yticks(y, names)
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlabel(xlabel)
@@ -121,6 +122,18 @@ def plot_forest(
                     fontsize=7,
                 )
     return ax
+
+
+def _hazard_ratio_ticks(ax: Axes, low: float, high: float) -> None:
+    """Round hazard ratios as tick labels (0.25, 0.5, 1, 2, 4, ...) and no minor labels."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    candidates = np.array([0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 50, 100])
+    ticks = candidates[(candidates >= low / 1.5) & (candidates <= high * 1.5)]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def save_forest(

@@ -191,9 +191,30 @@ def build_report(
         b.figure(section, "Power curves of the 68-patient design", fig, "power_curve")
         doc["design"] = review.to_dict()
 
+    def subgroups(section: Section) -> None:
+        from .subgroups import pfs_forest, subgroup_tests
+
+        caught: list[str] = []
+        tests = subgroup_tests(cohort, caught)
+        if tests.empty:
+            raise InputError(f"{cohort.source}: no covariate with 2-6 levels to compare")
+        section.notes.append(
+            "Log-rank test for survival endpoints (delayed entry at enrollment), Gray's test "
+            "for cumulative incidences (time from the first dose); unadjusted p-values."
+        )
+        b.table(section, "Subgroup comparisons (p-values)", tests, "subgroup_tests")
+        table, fig = pfs_forest(cohort, caught)
+        if not table.empty:
+            b.table(section, "Univariable Cox models for PFS", table, "subgroup_cox_pfs")
+        if fig is not None:
+            b.figure(section, "Hazard ratios for PFS by subgroup", fig, "forest_pfs")
+        section.notes += [f"warning: {w}" for w in caught]
+        doc["subgroups"] = {"tests": tests.to_dict(orient="index"), "warnings": caught}
+
     b.part("endpoints", "Outcomes", endpoints)
     b.part("figures", "Survival and cumulative incidence", figures)
     b.part("baseline", "Patients and follow-up", baseline)
+    b.part("subgroups", "Subgroups", subgroups)
     b.part("design", "Design: what the sample size can test", design)
 
     missing = tuple(f"{s.title}: {s.message}" for s in b.sections if s.status != "ok")

@@ -1,0 +1,89 @@
+"""Subgroup comparisons for the report: tests by covariate, and a forest plot of hazard ratios."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..models import cox_regression
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..data import Cohort
+
+#: endpoints compared between subgroups, and the test used for each
+ENDPOINTS = ("pfs", "os", "relapse", "nrm")
+MAX_LEVELS = 6
+
+
+def grouping_columns(cohort: Cohort) -> list[str]:
+    """Covariates that define subgroups: 2 to `MAX_LEVELS` levels, no missing values."""
+    frame = cohort.frame
+    return [
+        c
+        for c in cohort.covariates
+        if frame[c].notna().all() and 2 <= frame[c].nunique() <= MAX_LEVELS
+    ]
+
+
+def subgroup_tests(cohort: Cohort, caught: list[str]) -> pd.DataFrame:
+    """Log-rank (survival endpoints) or Gray (incidences) p-value, one row per covariate.
+
+    Warnings raised on the way (a group of one patient, ...) are appended to
+    `caught` as text, so the report can list them.
+    """
+    rows = []
+    for col in grouping_columns(cohort):
+        row: dict[str, object] = {"covariate": col}
+        for name in ENDPOINTS:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always")
+                try:
+                    res = cohort.compare(name, by=col)
+                    row[f"{name} p"] = f"{res.pvalue:.3f}"
+                except InputError as exc:
+                    row[f"{name} p"] = "-"
+                    caught.append(f"{name} by {col}: {exc}")
+            caught += [f"{name} by {col}: {w.message}" for w in seen]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("covariate") if rows else pd.DataFrame()
+
+
+def pfs_forest(cohort: Cohort, caught: list[str]) -> tuple[pd.DataFrame, Figure | None]:
+    """Univariable Cox hazard ratios for PFS (delayed entry at enrollment) and their forest plot."""
+    from ..plots.forest import plot_forest
+    from ..plots.style import new_figure, style
+
+    data = cohort.endpoint("pfs")
+    frame = cohort.frame.set_index("patient_id").loc[list(data.patient_id)]
+    results = {}
+    for col in grouping_columns(cohort):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                results[col] = cox_regression(
+                    data.time, data.status, frame[[col]].reset_index(drop=True), entry=data.entry
+                )
+            except (InputError, ValueError) as exc:
+                caught.append(f"PFS Cox on {col}: {exc}")
+        caught += [f"PFS Cox on {col}: {w.message}" for w in seen]
+    if not results:
+        return pd.DataFrame(), None
+    table = pd.concat({k: v.summary for k, v in results.items()}, names=["covariate", "term"])
+    table = table.round(4)
+    finite = np.isfinite(table[["hazard_ratio", "ci_lower", "ci_upper"]].to_numpy(float)).all(1)
+    if not finite.any():
+        return table, None
+    shown = table[finite].copy()
+    # "donor_type[MUD]" -> "donor_type: MUD" (against the first level, sorted)
+    shown.index = [t.replace("[", ": ").rstrip("]") for _, t in shown.index]
+    fig = new_figure(width=5.0, height=0.25 * len(shown) + 0.9)
+    with style():
+        ax = fig.add_subplot()
+    plot_forest(shown, ax, xlabel="Hazard ratio for PFS (95% CI)")
+    return table, fig
