@@ -130,7 +130,7 @@ def _hazard_ratio_ticks(ax: Axes, low: float, high: float) -> None:
 
     candidates = np.array([0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 50, 100])
     ticks = candidates[(candidates >= low / 1.5) & (candidates <= high * 1.5)]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_locator(FixedLocator(ticks.tolist()))
     ax.set_xticklabels([f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
