@@ -5,9 +5,17 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import design, safety, synthetic
+from . import design, eligibility, safety, synthetic
 from .compare import GrayResult, LogrankResult, gray_test, logrank_test
 from .data import Cohort, SchemaError, ValidationWarning, load_events
+from .eligibility import (
+    ConsortFlow,
+    EngraftmentIncidence,
+    check_eligibility,
+    consort_flow,
+    engraftment,
+    engraftment_incidence,
+)
 from .endpoints import ENDPOINTS, EndpointData, NotEstimable, estimate
 from .errors import InputError
 from .estimators import (
@@ -37,9 +45,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "ENDPOINTS",
     "Cohort",
+    "ConsortFlow",
     "CoxResult",
     "CumulativeIncidenceResult",
     "EndpointData",
+    "EngraftmentIncidence",
     "ExposureResult",
     "FineGrayResult",
     "GrayResult",
@@ -54,9 +64,14 @@ __all__ = [
     "ValidationWarning",
     "__version__",
     "adverse_event_table",
+    "check_eligibility",
+    "consort_flow",
     "cox_regression",
     "cumulative_incidence",
     "design",
+    "eligibility",
+    "engraftment",
+    "engraftment_incidence",
     "estimate",
     "exposure",
     "fine_gray",

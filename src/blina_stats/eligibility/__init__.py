@@ -4,8 +4,11 @@
 * :mod:`~blina_stats.eligibility.screening` - the screening log and :func:`check_eligibility`.
 * :mod:`~blina_stats.eligibility.engraftment` - the labs table, :func:`engraftment` and
   :func:`engraftment_incidence`.
+* :mod:`~blina_stats.eligibility.consort` - :func:`consort_flow`, the CONSORT counts;
+  the figure is :mod:`blina_stats.plots.consort`.
 """
 
+from .consort import ConsortFlow, consort_flow
 from .criteria import CRITERIA, Criterion, criteria_table
 from .engraftment import (
     EngraftmentIncidence,
@@ -18,11 +21,13 @@ from .screening import ScreeningLog, check_eligibility, criteria_met, read_scree
 
 __all__ = [
     "CRITERIA",
+    "ConsortFlow",
     "Criterion",
     "EngraftmentIncidence",
     "Labs",
     "ScreeningLog",
     "check_eligibility",
+    "consort_flow",
     "criteria_met",
     "criteria_table",
     "engraftment",

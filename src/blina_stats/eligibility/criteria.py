@@ -49,7 +49,7 @@ printed by :func:`criteria_table`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import pandas as pd
@@ -73,6 +73,9 @@ class Criterion:
         Screening-log columns read (``"labs"`` for the daily laboratory table).
     interpretation : str
         How the wording is applied, including what makes it unknown.
+    reason : str
+        The reason for exclusion when the criterion is not met, as the CONSORT
+        diagram prints it.
     """
 
     id: str
@@ -80,6 +83,7 @@ class Criterion:
     wording: str
     columns: tuple[str, ...]
     interpretation: str
+    reason: str = ""
 
 
 def _exclusion(cid: str, wording: str, column: str, extra: str = "") -> Criterion:
@@ -93,7 +97,7 @@ def _exclusion(cid: str, wording: str, column: str, extra: str = "") -> Criterio
     )
 
 
-_ALL = (
+_ALL: tuple[Criterion, ...] = (
     Criterion(
         "I1",
         INCLUSION,
@@ -217,6 +221,32 @@ _ALL = (
     _exclusion("E12", "Judged unsuitable by an investigator", "investigator_unsuitable"),
 )
 
+_REASONS = {
+    "I1": "no relapse history and MRD-negative",
+    "I2": "age outside 16-65",
+    "I3": "KPS <= 60 and ECOG > 2",
+    "I4": "expected survival <= 3 months",
+    "I5": "not in complete remission",
+    "I6": "no haematopoietic reconstitution",
+    "I7": "CNS involvement",
+    "I8": "serious organ damage",
+    "I9": "declined consent",
+    "I10": "no negative pregnancy test in the 7 days before dosing",
+    "E1": "serious organ disease",
+    "E2": "uncontrolled infection",
+    "E3": "another trial within 4 weeks",
+    "E4": "poor graft function",
+    "E5": "another malignancy",
+    "E6": "active GVHD",
+    "E7": "chidamide allergy",
+    "E8": "pregnant or lactating",
+    "E9": "HIV infection",
+    "E10": "active hepatitis B or C",
+    "E11": "prolonged QT",
+    "E12": "judged unsuitable by investigator",
+}
+_ALL = tuple(replace(c, reason=_REASONS[c.id]) for c in _ALL)
+
 #: criterion id -> Criterion, in protocol order (I1-I10, then E1-E12)
 CRITERIA: MappingProxyType[str, Criterion] = MappingProxyType({c.id: c for c in _ALL})
 #: the exclusion criteria's boolean columns, in protocol order
@@ -230,7 +260,7 @@ def criteria_table() -> pd.DataFrame:
     -------
     DataFrame
         Indexed by ``id``, with columns ``kind``, ``wording``, ``columns`` (comma
-        separated) and ``interpretation``.
+        separated), ``interpretation`` and ``reason``.
 
     Examples
     --------
@@ -245,6 +275,7 @@ def criteria_table() -> pd.DataFrame:
             "wording": c.wording,
             "columns": ", ".join(c.columns),
             "interpretation": c.interpretation,
+            "reason": c.reason,
         }
         for c in CRITERIA.values()
     ]

@@ -333,10 +333,18 @@ def engraftment(
     # counts from day 0 on; support before day 0 still counts in the windows before a day.
     # NaN >= x is False: an unmeasured day is never good
     after = day >= 0
-    neut = _first_run_day(code, day, after & (anc >= ANC_ENGRAFTED) & ~gcsf, ANC_DAYS, gcsf,
-                          gcsf_free_days, n)  # fmt: skip
-    plat = _first_run_day(code, day, after & (plt >= PLATELETS_ENGRAFTED) & ~ptx,
-                          PLATELET_DAYS, ptx, platelet_transfusion_free_days, n)  # fmt: skip
+    neut = _first_run_day(
+        code, day, after & (anc >= ANC_ENGRAFTED) & ~gcsf, ANC_DAYS, gcsf, gcsf_free_days, n
+    )
+    plat = _first_run_day(
+        code,
+        day,
+        after & (plt >= PLATELETS_ENGRAFTED) & ~ptx,
+        PLATELET_DAYS,
+        ptx,
+        platelet_transfusion_free_days,
+        n,
+    )
     hb_day = _first_run_day(code, day, after & (hb >= HB_RECOVERED), 1, rbc, RBC_FREE_DAYS, n)
     last_day = np.full(n, -np.inf)
     np.maximum.at(last_day, code[after], day[after].astype(np.float64))
@@ -362,9 +370,11 @@ def engraftment(
 
 
 def _reached(
-    code: npt.NDArray[np.int64], hit: npt.NDArray[np.bool_], last_day: npt.NDArray[np.float64],
+    code: npt.NDArray[np.int64],
+    hit: npt.NDArray[np.bool_],
+    last_day: npt.NDArray[np.float64],
     n: int,
-) -> pd.Series:  # fmt: skip
+) -> pd.Series:
     """True if reached; False if not and labs go to day 45 or later; NA otherwise."""
     reached = np.zeros(n, dtype=bool)
     reached[code[hit]] = True
@@ -425,8 +435,14 @@ class EngraftmentIncidence:
             ax = new_figure().subplots()
         for kind, colour in (("neutrophil", PALETTE[0]), ("platelet", PALETTE[1])):
             res = getattr(self, kind).to_frame(cause=1).reset_index()
-            ax.step(res.iloc[:, 0], res["estimate"], where="post", color=colour,
-                    label=f"{kind.capitalize()} engraftment", **kwargs)  # fmt: skip
+            ax.step(
+                res.iloc[:, 0],
+                res["estimate"],
+                where="post",
+                color=colour,
+                label=f"{kind.capitalize()} engraftment",
+                **kwargs,
+            )
         ax.set_xlabel("Days after transplant")
         ax.set_ylabel("Cumulative incidence")
         ax.set_ylim(0, 1.02)

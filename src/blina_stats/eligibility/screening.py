@@ -88,8 +88,12 @@ NUMBER_COLUMNS: Mapping[str, tuple[float, float, float | None, str]] = {
     "expected_survival_months": (0.0, np.inf, None, "a number of months >= 0"),
 }
 SEX = {"m": "M", "male": "M", "f": "F", "female": "F"}
-PREGNANCY_TEST = {"negative": "negative", "neg": "negative", "positive": "positive",
-                  "pos": "positive"}  # fmt: skip
+PREGNANCY_TEST = {
+    "negative": "negative",
+    "neg": "negative",
+    "positive": "positive",
+    "pos": "positive",
+}
 SCREENING_COLUMNS = (
     "patient_id",
     *DATE_COLUMNS,
