@@ -275,6 +275,17 @@ def test_incidence_with_death_competing() -> None:
     assert inc.at([15])["estimate"].iloc[0] == pytest.approx(0.25)
     # platelets never engraft: only C's death is an event
     assert (inc.data["platelet_status"] == np.array([0, 0, 2, 0, 0])).all()
+    summary = inc.summary(day=21)
+    assert summary.loc["neutrophil", ["n_patients", "n_engrafted", "n_died_first"]].tolist() == [
+        5,
+        2,
+        1,
+    ]
+    assert summary.loc["neutrophil", ["median_day", "min_day", "max_day"]].tolist() == [17, 14, 20]
+    # by hand: after A (1/4), B engrafts on day 20 with B and D at risk: 1/4 + 1/2 * 1/2
+    assert summary.loc["neutrophil", "incidence"] == pytest.approx(0.5)
+    assert summary.loc["platelet", "n_engrafted"] == 0
+    assert np.isnan(summary.loc["platelet", "median_day"])
     frame = inc.to_frame()
     assert set(frame["engraftment"]) == {"neutrophil", "platelet"}
     assert "Engraftment" in inc._repr_html_()

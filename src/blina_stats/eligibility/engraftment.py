@@ -427,6 +427,41 @@ class EngraftmentIncidence:
             parts.append(frame)
         return pd.concat(parts, ignore_index=True)
 
+    def summary(self, day: float = 28.0) -> pd.DataFrame:
+        """One row per engraftment: counts, day of engraftment, and the incidence by `day`.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``neutrophil`` and ``platelet``: ``n_patients``,
+            ``n_engrafted``, ``n_died_first``, ``n_censored``, ``median_day``,
+            ``min_day``, ``max_day`` (among those engrafted), and
+            ``incidence``, ``ci_lower``, ``ci_upper`` at `day`
+            (Aalen-Johansen, death competing), with ``day``.
+        """
+        rows = {}
+        for kind in ("neutrophil", "platelet"):
+            time = self.data[f"{kind}_time"].to_numpy(dtype=np.float64)
+            status = self.data[f"{kind}_status"].to_numpy()
+            engrafted = time[status == 1]
+            at = getattr(self, kind).at([day], cause=1).iloc[0]
+            rows[kind] = {
+                "n_patients": int(status.size),
+                "n_engrafted": int(engrafted.size),
+                "n_died_first": int((status == 2).sum()),
+                "n_censored": int((status == 0).sum()),
+                "median_day": float(np.median(engrafted)) if engrafted.size else np.nan,
+                "min_day": float(engrafted.min()) if engrafted.size else np.nan,
+                "max_day": float(engrafted.max()) if engrafted.size else np.nan,
+                "day": float(day),
+                "incidence": float(at["estimate"]),
+                "ci_lower": float(at["ci_lower"]),
+                "ci_upper": float(at["ci_upper"]),
+            }
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "engraftment"
+        return out
+
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Both incidence curves on one axes (days after transplant)."""
         from ..plots.style import PALETTE, new_figure
