@@ -173,8 +173,11 @@ def _aalen_variance(
     var = np.maximum(v1 + f * f * v3 - 2.0 * f * v2, 0.0)
     # cmprsk updates the variance at the cause's own event times only; the
     # exact value is constant in between, so carry it forward from there
-    last = np.maximum.accumulate(np.where(d1 > 0, np.arange(f.size), -1))
-    return np.where(last >= 0, var[np.maximum(last, 0)], 0.0)
+    jumps = np.flatnonzero(d1)
+    out = np.zeros_like(f)
+    if jumps.size:
+        out[jumps[0] :] = np.repeat(var[jumps], np.diff(jumps, append=f.size))
+    return out
 
 
 def _delta_variance(
@@ -283,20 +286,22 @@ def cumulative_incidence(
     causes = np.arange(1, max(k_max, 1) + 1)
     table = risk_table(t, st, causes, ent)
     n = table.n_at_risk
-    dk = table.n_events
-    d = dk.sum(axis=1)
+    # columns of the (times x causes) arrays are contiguous: each cause is a pass of its own
+    dk = np.asfortranarray(table.n_events)
+    d = dk[:, 0].copy()
+    for k in range(1, causes.size):
+        d += dk[:, k]
     surv = np.cumprod(1.0 - d / n)
     s_prev = np.concatenate(([1.0], surv[:-1]))
-    est = np.cumsum(s_prev[:, None] * dk / n[:, None], axis=0)
-    if variance == "aalen":
-        weight = (s_prev / n) ** 2
-        cols = [
-            _aalen_variance(weight, surv, est[:, k], dk[:, k], d - dk[:, k], n)
-            for k in range(causes.size)
-        ]
-    else:
-        cols = [_delta_variance(s_prev, est[:, k], dk[:, k], d, n) for k in range(causes.size)]
-    var = np.column_stack(cols)
+    est = np.empty(dk.shape, order="F")
+    var = np.empty(dk.shape, order="F")
+    weight = (s_prev / n) ** 2
+    for k in range(causes.size):
+        est[:, k] = np.cumsum(s_prev * dk[:, k] / n)
+        if variance == "aalen":
+            var[:, k] = _aalen_variance(weight, surv, est[:, k], dk[:, k], d - dk[:, k], n)
+        else:
+            var[:, k] = _delta_variance(s_prev, est[:, k], dk[:, k], d, n)
     se = np.sqrt(var)
     lower, upper = confidence_interval(est, se, conf_type, z)
     return CumulativeIncidenceResult(
