@@ -14,8 +14,8 @@ from blina_stats.cli import main
 from blina_stats.report import build_report
 from blina_stats.synthetic import bundled_path
 
-FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd")  # one journal column wide
-WIDE_FIGURES = ("power_curve", "forest_pfs")  # wider than a column
+FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd", "engraftment")  # a column wide
+WIDE_FIGURES = ("power_curve", "forest_pfs", "adverse_events", "swimmer", "consort")
 TABLES = (
     "endpoints",
     "baseline",
@@ -56,8 +56,9 @@ def test_figures_are_300_dpi_at_column_width(report: Path) -> None:
         # 3.5 in wide at 300 dpi, cropped tight: about 1000-1200 pixels
         assert 900 <= width <= 1300, (name, width)
         assert 700 <= height <= 1300, (name, height)
-    width, _ = png_size(report / "figures" / "power_curve.png")
-    assert 1900 <= width <= 2300  # 7 in at 300 dpi
+    for name in ("power_curve", "swimmer", "consort"):
+        width, _ = png_size(report / "figures" / f"{name}.png")
+        assert 1800 <= width <= 2300, (name, width)  # 7 in at 300 dpi
 
 
 def test_html_embeds_every_figure_and_table(report: Path) -> None:
@@ -93,6 +94,10 @@ def test_estimates_json_keeps_the_estimate_contract(report: Path) -> None:
     assert doc["report"]["inputs_sha256"]
     assert doc["design"]["alpha_sides"] == "one-sided" and doc["design"]["n"] == 68
     assert set(doc["subgroups"]["tests"]) >= {"mrd_pre_hsct", "donor_type"}
+    assert doc["safety"]["adverse_events"]["primary_window"] == "day +100 after transplant"
+    assert doc["flow"]["enrolled"] == 68
+    assert len(doc["report"]["inputs_sha256"]) == 5  # events, AEs, dosing, screening, labs
+    assert doc["report"]["missing"] == []
 
 
 def test_endpoint_table_agrees_with_the_estimates(report: Path) -> None:
@@ -111,6 +116,9 @@ def test_a_table_without_gvhd_columns_gives_a_partial_report(tmp_path: Path) -> 
     result = build_report(data, out=tmp_path / "out", quiet=True, n_trials=0)
     text = " ".join(result.missing)
     assert "Acute GVHD" in text and "Chronic GVHD" in text
+    # a table given without its companion files: those parts say what is missing
+    assert "Adverse events: no ae file given (--ae FILE)" in result.missing
+    assert "Exposure to blinatumomab: no dosing file given (--dosing FILE)" in result.missing
     assert (tmp_path / "out" / "figures" / "os.png").exists()
     assert not (tmp_path / "out" / "figures" / "agvhd.png").exists()
     page = (tmp_path / "out" / "report.html").read_text()
@@ -125,3 +133,9 @@ def test_a_broken_event_table_is_one_clear_error(tmp_path: Path, capsys) -> None
     assert main(["report", "--data", str(bad), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "bad.csv" in err and "error" in err and "Traceback" not in err
+
+
+def test_an_absent_adverse_event_file_is_a_missing_part_not_a_crash(tmp_path: Path) -> None:
+    result = build_report(ae=tmp_path / "nowhere.csv", out=tmp_path / "out", quiet=True, n_trials=0)
+    assert any(m.startswith("Adverse events:") and "nowhere.csv" in m for m in result.missing)
+    assert (tmp_path / "out" / "figures" / "swimmer.png").exists()  # the other parts are there

@@ -10,6 +10,10 @@ from ..report import build_report
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", help="event table (default: the bundled synthetic trial)")
+    parser.add_argument("--ae", help="adverse events (default with the bundled trial: its file)")
+    parser.add_argument("--dosing", help="blinatumomab dosing records")
+    parser.add_argument("--screening", help="screening log (CONSORT flow)")
+    parser.add_argument("--labs", help="daily labs (engraftment)")
     parser.add_argument("--out", default="report", help="output folder (default: report/)")
     parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -22,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = build_report(
         args.data,
+        ae=args.ae,
+        dosing=args.dosing,
+        screening=args.screening,
+        labs=args.labs,
         out=args.out,
         origin=args.origin,
         quiet=args.quiet,

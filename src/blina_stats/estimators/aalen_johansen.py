@@ -291,7 +291,7 @@ def cumulative_incidence(
     d = dk[:, 0].copy()
     for k in range(1, causes.size):
         d += dk[:, k]
-    surv = np.cumprod(1.0 - d / n)
+    surv = np.cumprod(1.0 - d / n, dtype=np.float64)
     s_prev = np.concatenate(([1.0], surv[:-1]))
     est = np.empty(dk.shape, order="F")
     var = np.empty(dk.shape, order="F")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Okabe-Ito colour-blind-safe palette
@@ -54,6 +55,21 @@ def new_figure(width: float = COLUMN_WIDTH, height: float = 3.0) -> Figure:
 
     with style():
         return Figure(figsize=(width, height), layout="constrained")
+
+
+def new_axes(width: float = COLUMN_WIDTH, height: float = 3.0) -> Axes:
+    """One axes on a new figure, both in the publication style."""
+    fig = new_figure(width, height)
+    with style():
+        return fig.add_subplot()
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The (root) figure an axes is drawn on."""
+    fig = ax.get_figure(root=True)
+    if fig is None:  # pragma: no cover - an axes made by matplotlib always has one
+        raise ValueError("the axes is not attached to a figure")
+    return fig
 
 
 def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:

@@ -26,9 +26,20 @@ from ..plots.style import save
 from ..synthetic import bundled_path
 from .figures import FIGURES
 from .html import Section, render
+from .safety import Part, adverse_events_part, exposure_part, flow_part, monitoring_part
 from .tables import baseline_table, endpoint_summary, follow_up, write_table
 
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
+#: the bundled synthetic trial's other files, used when no event table is given
+BUNDLED = {
+    key: bundled_path().parent / name
+    for key, name in (
+        ("ae", "adverse_events.csv"),
+        ("dosing", "dosing.csv"),
+        ("screening", "screening.csv"),
+        ("labs", "labs.csv"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,10 @@ class _Builder:
 def build_report(
     data: str | Path | None = None,
     *,
+    ae: str | Path | None = None,
+    dosing: str | Path | None = None,
+    screening: str | Path | None = None,
+    labs: str | Path | None = None,
     out: str | Path = "report",
     origin: str = "transplant",
     quiet: bool = False,
@@ -109,6 +124,10 @@ def build_report(
     ----------
     data : path, optional
         The per-patient event table; the bundled synthetic trial by default.
+    ae, dosing, screening, labs : path, optional
+        Adverse events, dosing records, screening log and daily labs; with the
+        bundled trial, its bundled files by default.  A part whose file is
+        missing is reported as missing, not skipped silently.
     out : path
         Folder to write into (created; files of the same names are replaced).
     origin : {"transplant", "enrollment"}
@@ -131,6 +150,12 @@ def build_report(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     data_path = Path(data) if data is not None else bundled_path()
+    bundled = data is None
+    inputs_given = {"ae": ae, "dosing": dosing, "screening": screening, "labs": labs}
+    files = {
+        key: Path(value) if value is not None else BUNDLED[key] if bundled else None
+        for key, value in inputs_given.items()
+    }
     b = _Builder(out, quiet)
     b.say(f"reading {data_path}")
     cohort = load_events(data_path)
@@ -172,7 +197,7 @@ def build_report(
 
     def design(section: Section) -> None:
         from ..design.review import METHOD_LABELS, review_protocol
-        from ..plots.style import new_figure
+        from ..plots.style import figure_of, new_axes
 
         review = review_protocol(
             cohort.n_patients, n_trials=n_trials, seed=seed, progress=False if quiet else None
@@ -186,9 +211,9 @@ def build_report(
         b.table(section, "Power by method (one-sided alpha)", power, "design_power")
         b.table(section, "Smallest detectable 2-year PFS", review.detectable, "design_detectable")
         b.table(section, "Simulated type I error and power", review.simulation, "design_simulation")
-        fig = new_figure(width=7.0, height=3.6)
-        review.plot(ax=fig.add_subplot())
-        b.figure(section, "Power curves of the 68-patient design", fig, "power_curve")
+        ax = new_axes(width=7.0, height=3.6)
+        review.plot(ax=ax)
+        b.figure(section, "Power curves of the 68-patient design", figure_of(ax), "power_curve")
         doc["design"] = review.to_dict()
 
     def subgroups(section: Section) -> None:
@@ -214,11 +239,51 @@ def build_report(
     b.part("endpoints", "Outcomes", endpoints)
     b.part("figures", "Survival and cumulative incidence", figures)
     b.part("baseline", "Patients and follow-up", baseline)
+
+    def add(section: Section, part: Part) -> None:
+        for caption, frame, name in part.tables:
+            b.table(section, caption, frame, name)
+        for caption, fig, name in part.figures:
+            b.figure(section, caption, fig, name)
+        section.notes += part.notes
+
+    def need(key: str, flag: str) -> Path:
+        path = files[key]
+        if path is None:
+            raise InputError(f"no {flag.strip('-').replace('-', ' ')} file given ({flag} FILE)")
+        return path
+
+    def safety(section: Section) -> None:
+        part = adverse_events_part(need("ae", "--ae"), cohort)
+        add(section, part)
+        doc["safety"] = {"adverse_events": part.json}
+
+    def exposure(section: Section) -> None:
+        part = exposure_part(need("dosing", "--dosing"), cohort)
+        add(section, part)
+        doc.setdefault("safety", {})["exposure"] = part.json
+
+    def monitoring(section: Section) -> None:
+        ae_path = files["ae"] if files["ae"] is not None and files["ae"].exists() else None
+        part = monitoring_part(cohort, ae_path, seed)
+        add(section, part)
+        doc.setdefault("safety", {})["monitoring"] = part.json
+
+    def flow(section: Section) -> None:
+        part = flow_part(need("screening", "--screening"), cohort, files["labs"])
+        add(section, part)
+        doc["flow"] = part.json
+
+    b.part("flow", "Patient flow (CONSORT) and engraftment", flow)
     b.part("subgroups", "Subgroups", subgroups)
+    b.part("safety", "Adverse events", safety)
+    b.part("exposure", "Exposure to blinatumomab", exposure)
+    b.part("monitoring", "Safety monitoring", monitoring)
     b.part("design", "Design: what the sample size can test", design)
 
     missing = tuple(f"{s.title}: {s.message}" for s in b.sections if s.status != "ok")
     inputs = {str(data_path): sha256(data_path)}
+    inputs.update({str(p): sha256(p) for p in files.values() if p is not None and p.exists()})
     doc["report"] = {
         "version": __version__,
         "inputs_sha256": inputs,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..endpoints import TWO_YEARS, NotEstimable
-from ..plots.style import PALETTE, new_figure, style
+from ..plots.style import PALETTE, figure_of, new_axes
 from ..plots.survival import add_at_risk_table, plot_incidence, plot_survival
 
 if TYPE_CHECKING:
@@ -22,9 +22,7 @@ def survival_figure(name: str, title: str) -> FigureMaker:
 
     def make(cohort: Cohort, origin: str) -> Figure:
         data = cohort.endpoint(name, origin=origin)
-        fig = new_figure(height=3.1)
-        with style():
-            ax = fig.add_subplot()
+        ax = new_axes(height=3.1)
         plot_survival(
             data.result,  # type: ignore[arg-type]
             ax,
@@ -33,7 +31,7 @@ def survival_figure(name: str, title: str) -> FigureMaker:
             xlabel=f"Months after {origin}",
         )
         ax.set_title(title, loc="left", fontsize=9)
-        return fig
+        return figure_of(ax)
 
     return make
 
@@ -41,9 +39,7 @@ def survival_figure(name: str, title: str) -> FigureMaker:
 def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
     """Relapse and NRM as competing risks on one axis, with their sum (1 - PFS)."""
     data = cohort.endpoint("relapse", origin=origin)
-    fig = new_figure(height=3.1)
-    with style():
-        ax = fig.add_subplot()
+    ax = new_axes(height=3.1)
     plot_incidence(
         data.result,  # type: ignore[arg-type]
         ax,
@@ -55,16 +51,14 @@ def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
         xlabel=f"Months after {origin}",
     )
     ax.set_title("Relapse and non-relapse mortality", loc="left", fontsize=9)
-    return fig
+    return figure_of(ax)
 
 
 def _pair_figure(
     names: tuple[str, str], labels: tuple[str, str], title: str, xmax: float | None, unit: str
 ) -> FigureMaker:
     def make(cohort: Cohort, origin: str) -> Figure:
-        fig = new_figure(height=3.1)
-        with style():
-            ax = fig.add_subplot()
+        ax = new_axes(height=3.1)
         rows = []
         for i, (name, label) in enumerate(zip(names, labels, strict=True)):
             try:
@@ -89,7 +83,7 @@ def _pair_figure(
             rows.append((label.split(" ")[-1], data.result))
         add_at_risk_table(ax, rows, colors=list(PALETTE))
         ax.set_title(title, loc="left", fontsize=9)
-        return fig
+        return figure_of(ax)
 
     return make
 
