@@ -74,6 +74,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .data.schema import days_to_timedelta
+
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_RATES: Mapping[str, float] = {
@@ -247,7 +249,7 @@ def simulate_trial(
     seen = h["agvhd"] <= last
     grade = np.where(seen, h["agvhd_latent_grade"], h["low_grade"])
     cg_seen = h["cgvhd"] <= last
-    age = np.clip(np.round(rng.normal(42, 14, n)), 18, 75).astype(int)
+    age = np.clip(np.round(rng.normal(42, 14, n)), 18, 65).astype(int)  # inclusion I2: 16-65
     rows = {
         "patient_id": [f"BLN-{i + 1:03d}" for i in range(n)],
         "hsct_date": _dates(start, hsct),
@@ -273,7 +275,7 @@ def simulate_trial(
 
 
 def _dates(start: pd.Timestamp, days: FloatArray) -> pd.Series:
-    return pd.Series(start + pd.to_timedelta(days, unit="D"))
+    return pd.Series(start + days_to_timedelta(days))
 
 
 def true_values(

@@ -102,6 +102,19 @@ _AMBIGUOUS = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 _MAX_SHOWN = 3
 
 
+def days_to_timedelta(days: Any) -> np.ndarray:
+    """Days (NaN: none) as ``timedelta64[ns]`` (NaT where NaN).
+
+    Only the finite values go through ``pandas.to_timedelta``: on NaN its
+    float path multiplies a meaningless integer and can warn of an overflow.
+    """
+    arr = np.asarray(days, dtype=np.float64)
+    out = np.full(arr.shape, np.timedelta64("NaT"), dtype="timedelta64[ns]")
+    known = np.isfinite(arr)
+    out[known] = pd.to_timedelta(arr[known], unit="D").to_numpy()
+    return out
+
+
 @dataclass(frozen=True)
 class ValidationWarning:
     """A problem in the table that keeps the row: where it is and what it means."""
@@ -345,9 +358,7 @@ def _parse_dates(
         return pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         if sas_dates:
-            return pd.Series(_SAS_EPOCH + pd.to_timedelta(values.to_numpy(), unit="D")).dt.floor(
-                "D"
-            )
+            return pd.Series(_SAS_EPOCH + days_to_timedelta(values.to_numpy())).dt.floor("D")
         ctx.error(
             values.notna().to_numpy(),
             lambda i: (

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.cohort import Cohort, load_events
+from ..data.schema import days_to_timedelta
 from ..endpoints import ENDPOINTS, NotEstimable
 from ..errors import InputError
 from .criteria import CRITERIA
@@ -275,7 +276,7 @@ def _lost(
         return int(flag.isin(["yes", "true", "1"]).fillna(False).sum()), None
     if "hsct_date" not in frame.columns:
         return None, None
-    last = frame["hsct_date"] + pd.to_timedelta(frame["last_contact_day"], unit="D")
+    last = frame["hsct_date"] + days_to_timedelta(frame["last_contact_day"])
     cutoff = last.max() if cutoff_date is None else pd.Timestamp(cutoff_date)
     gap = (cutoff - last).dt.days.to_numpy(dtype=np.float64)
     return int((alive & (gap > window)).sum()), cutoff
