@@ -119,9 +119,13 @@ def mark_horizon(
         f"{when}: {100 * estimate:.1f}%\n({conf_level:.0%} CI {100 * lower:.1f}-{100 * upper:.1f})"
     )
     lo, hi = ax.get_xlim()
-    # near the right edge the label goes to the left of the mark, inside the axes
+    # near the right edge the label goes to the left of the mark, inside the axes;
+    # near the top it goes below the mark
     left = horizon > lo + 0.7 * (hi - lo)
     dx, dy = text_offset
+    below = estimate > 0.8 * ax.get_ylim()[1]
+    if below:
+        dy = -dy
     ax.annotate(
         text,
         xy=(horizon, estimate),
@@ -130,7 +134,7 @@ def mark_horizon(
         fontsize=7,
         color=color,
         ha="right" if left else "left",
-        va="bottom",
+        va="top" if below else "bottom",
     )
 
 
@@ -322,10 +326,10 @@ def plot_incidence(
     colors = [color] if isinstance(color, str) else list(color) if color else list(PALETTE)
     with style():
         ax = _axes(ax)
-        top = 0.0
+        # a curve added to a drawn axes keeps the room the earlier curves needed
+        top = ax.get_ylim()[1] if ax.has_data() else 0.0
         for i, c in enumerate(causes):
             k = result._column(c)
-            col = colors[i % len(colors)]
             _draw(
                 ax,
                 result.time,
@@ -336,24 +340,11 @@ def plot_incidence(
                 0.0,
                 _first_entry(result),
                 label=labels[i],
-                color=col,
+                color=colors[i % len(colors)],
                 band=band,
                 censor_ticks=censor_ticks,
             )
             top = max(top, float(np.nanmax(result.ci_upper[:, k], initial=0.0)))
-            if horizon is not None:
-                row = result.at([horizon], cause=c).iloc[0]
-                mark_horizon(
-                    ax,
-                    horizon,
-                    row["estimate"],
-                    row["ci_lower"],
-                    row["ci_upper"],
-                    color=col,
-                    name=horizon_name,
-                    conf_level=result.conf_level,
-                    text_offset=(6.0, 6.0),
-                )
         if stacked_total:
             idx = [result._column(c) for c in causes]
             total = result.estimate[:, idx].sum(axis=1)
@@ -363,9 +354,22 @@ def plot_incidence(
             )
             top = max(top, float(total.max(initial=0.0)))
         _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
-        ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, np.ceil(top * 11) / 10)))
+        ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, np.ceil(top * 10) / 10)))
+        if horizon is not None:
+            for i, c in enumerate(causes):
+                row = result.at([horizon], cause=c).iloc[0]
+                mark_horizon(
+                    ax,
+                    horizon,
+                    row["estimate"],
+                    row["ci_lower"],
+                    row["ci_upper"],
+                    color=colors[i % len(colors)],
+                    name=horizon_name,
+                    conf_level=result.conf_level,
+                )
         if at_risk:
             add_at_risk_table(ax, [("", result)], colors=["0.2"])
         if any(labels) or stacked_total:
-            ax.legend(loc="upper left")
+            ax.legend(loc="best")
     return ax
