@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -88,6 +89,44 @@ def risk_table(
         sorted_time=srt,
         sorted_entry=sorted_entry,
     )
+
+
+def evaluate(
+    table: RiskTable,
+    times: npt.ArrayLike,
+    *,
+    estimate: FloatArray,
+    se: FloatArray,
+    ci_lower: FloatArray,
+    ci_upper: FloatArray,
+    n_events: IntArray,
+    start: float,
+    final: bool,
+) -> pd.DataFrame:
+    """The step function's value at each of `times`: the ``.at()`` of every result.
+
+    At or after a grid time, the value there; before the first, `start` with
+    se 0 (its interval the point); beyond the last observed time NaN, unless
+    the curve is `final` (everyone had an event), when it keeps its last value.
+    `n_at_risk` counts the patients at risk at each time itself, `n_events`
+    the events at or before it.
+    """
+    t = as_query_times(times)
+    idx = step_index(table.time, t)
+    before = idx < 0
+    safe = np.maximum(idx, 0)
+    undefined = (t > table.time[-1]) & (not final)
+    columns = {}
+    for name, values, first in (
+        ("estimate", estimate, start),
+        ("se", se, 0.0),
+        ("ci_lower", ci_lower, start),
+        ("ci_upper", ci_upper, start),
+    ):
+        columns[name] = np.where(undefined, np.nan, np.where(before, first, values[safe]))
+    columns["n_at_risk"] = table.at_risk(t)
+    columns["n_events"] = np.where(before, 0, np.cumsum(n_events)[safe])
+    return pd.DataFrame(columns, index=pd.Index(t, name="time"))
 
 
 def step_index(grid: FloatArray, t: FloatArray) -> IntArray:

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._steps import RiskTable, as_query_times, risk_table, step_index
+from ._steps import RiskTable, evaluate, risk_table
 from ._validation import as_codes, as_entry, as_time, check_conf
 from .intervals import confidence_interval
 
@@ -85,26 +85,16 @@ class CumulativeIncidenceResult:
         and ``n_events`` (cumulative events of `cause` at or before `t`).
         """
         k = self._column(cause)
-        t = as_query_times(times)
-        idx = step_index(self.time, t)
-        before = idx < 0
-        safe = np.maximum(idx, 0)
-        cols = [self.estimate, self.se, self.ci_lower, self.ci_upper]
-        est, se, lo, hi = (np.where(before, 0.0, a[safe, k]) for a in cols)
-        if self.survival[-1] > 0:
-            beyond = t > self.time[-1]
-            est, se, lo, hi = (np.where(beyond, np.nan, a) for a in (est, se, lo, hi))
-        cum_events = np.cumsum(self.n_events[:, k])
-        return pd.DataFrame(
-            {
-                "estimate": est,
-                "se": se,
-                "ci_lower": lo,
-                "ci_upper": hi,
-                "n_at_risk": self._table.at_risk(t),
-                "n_events": np.where(before, 0, cum_events[safe]),
-            },
-            index=pd.Index(t, name="time"),
+        return evaluate(
+            self._table,
+            times,
+            estimate=self.estimate[:, k],
+            se=self.se[:, k],
+            ci_lower=self.ci_lower[:, k],
+            ci_upper=self.ci_upper[:, k],
+            n_events=self.n_events[:, k],
+            start=0.0,
+            final=bool(self.survival[-1] == 0),
         )
 
     def to_frame(self, cause: int | None = None) -> pd.DataFrame:

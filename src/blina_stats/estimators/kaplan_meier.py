@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._steps import RiskTable, as_query_times, risk_table, step_index
+from ._steps import RiskTable, evaluate, risk_table
 from ._validation import as_codes, as_entry, as_time, check_conf
 from .intervals import confidence_interval
 
@@ -89,28 +89,16 @@ class KaplanMeierResult:
         R's ``summary(survfit, times=)``) and ``n_events`` (cumulative events
         at or before `t`).
         """
-        t = as_query_times(times)
-        idx = step_index(self.time, t)
-        before = idx < 0
-        safe = np.maximum(idx, 0)
-        est = np.where(before, 1.0, self.estimate[safe])
-        se = np.where(before, 0.0, self.se[safe])
-        lo = np.where(before, 1.0, self.ci_lower[safe])
-        hi = np.where(before, 1.0, self.ci_upper[safe])
-        beyond = t > self.time[-1]
-        if self.estimate[-1] > 0:
-            est, se, lo, hi = (np.where(beyond, np.nan, a) for a in (est, se, lo, hi))
-        cum_events = np.cumsum(self.n_events)
-        return pd.DataFrame(
-            {
-                "estimate": est,
-                "se": se,
-                "ci_lower": lo,
-                "ci_upper": hi,
-                "n_at_risk": self._table.at_risk(t),
-                "n_events": np.where(before, 0, cum_events[safe]),
-            },
-            index=pd.Index(t, name="time"),
+        return evaluate(
+            self._table,
+            times,
+            estimate=self.estimate,
+            se=self.se,
+            ci_lower=self.ci_lower,
+            ci_upper=self.ci_upper,
+            n_events=self.n_events,
+            start=1.0,
+            final=bool(self.estimate[-1] == 0),
         )
 
     def to_frame(self) -> pd.DataFrame:
