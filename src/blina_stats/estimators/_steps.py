@@ -84,8 +84,8 @@ def risk_table(
     return RiskTable(
         time=utime,
         n_at_risk=n_at_risk.astype(np.int64),
-        n_events=np.ascontiguousarray(counts[:, 1:]),
-        n_censored=np.ascontiguousarray(counts[:, 0]),
+        n_events=np.asfortranarray(counts[:, 1:]),  # a cause's column is contiguous
+        n_censored=counts[:, 0].copy(),
         sorted_time=srt,
         sorted_entry=sorted_entry,
     )

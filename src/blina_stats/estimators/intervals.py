@@ -60,11 +60,18 @@ def confidence_interval(
             lower = np.exp(np.log(p) - half)
             upper = np.minimum(np.exp(np.log(p) + half), 1.0)
         elif conf_type == "log-log":
-            # p ** exp(-+half): the same as exp(-exp(log(-log p) -+ half)), fewer passes
+            # p ** exp(-+half): the same as exp(-exp(log(-log p) -+ half)), in place
             log_p = np.log(p)
-            half = z * se / (p * log_p)
-            lower = np.exp(log_p * np.exp(-half))
-            upper = np.exp(log_p * np.exp(half))
+            half = np.multiply(p, log_p)
+            np.divide(se, half, out=half)
+            half *= z
+            lower = np.negative(half)
+            np.exp(lower, out=lower)
+            lower *= log_p
+            np.exp(lower, out=lower)
+            upper = np.exp(half, out=half)
+            upper *= log_p
+            np.exp(upper, out=upper)
         elif conf_type == "logit":
             half = z * se / (p * (1.0 - p))
             logit = np.log(p / (1.0 - p))
@@ -78,9 +85,9 @@ def confidence_interval(
         else:  # pragma: no cover - validated at the boundary
             raise ValueError(f"unknown conf_type {conf_type!r}")
     point = se == 0
-    lower = np.where(point, p, lower)
-    upper = np.where(point, p, upper)
+    np.copyto(lower, p, where=point)
+    np.copyto(upper, p, where=point)
     undefined = ~np.isfinite(se)
-    lower = np.where(undefined, np.nan, lower)
-    upper = np.where(undefined, np.nan, upper)
+    lower[undefined] = np.nan
+    upper[undefined] = np.nan
     return lower, upper
