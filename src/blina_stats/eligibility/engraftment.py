@@ -462,26 +462,33 @@ class EngraftmentIncidence:
         out.index.name = "engraftment"
         return out
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Both incidence curves on one axes (days after transplant)."""
-        from ..plots.style import PALETTE, new_figure
+    def plot(self, ax: Axes | None = None, *, xmax: float = 42.0, **kwargs: Any) -> Axes:
+        """Both incidence curves with their bands and numbers at risk, days after transplant."""
+        from ..plots.style import PALETTE, new_axes, style
+        from ..plots.survival import add_at_risk_table, plot_incidence
 
         if ax is None:
-            ax = new_figure().subplots()
-        for kind, colour in (("neutrophil", PALETTE[0]), ("platelet", PALETTE[1])):
-            res = getattr(self, kind).to_frame(cause=1).reset_index()
-            ax.step(
-                res.iloc[:, 0],
-                res["estimate"],
-                where="post",
-                color=colour,
+            ax = new_axes(height=3.1)
+        for i, kind in enumerate(("neutrophil", "platelet")):
+            plot_incidence(
+                getattr(self, kind),
+                ax,
+                cause=1,
                 label=f"{kind.capitalize()} engraftment",
+                color=PALETTE[i],
+                at_risk=False,
+                xmax=xmax,
+                unit="days",
+                ylim=1.02,
                 **kwargs,
             )
-        ax.set_xlabel("Days after transplant")
-        ax.set_ylabel("Cumulative incidence")
-        ax.set_ylim(0, 1.02)
-        ax.legend(loc="lower right")
+        add_at_risk_table(
+            ax,
+            [("Neutrophil", self.neutrophil), ("Platelet", self.platelet)],
+            colors=list(PALETTE),
+        )
+        with style():
+            ax.legend(loc="lower right")
         return ax
 
     def _repr_html_(self) -> str:

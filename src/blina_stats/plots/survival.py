@@ -180,7 +180,7 @@ def add_at_risk_table(
                 name,
                 xy=(0, 0),
                 xycoords="axes fraction",
-                xytext=(-6, dy),
+                xytext=(-14, dy),  # clear of the first count, centred on the axis
                 textcoords="offset points",
                 ha="right",
                 va="top",
@@ -354,7 +354,8 @@ def plot_incidence(
             )
             top = max(top, float(total.max(initial=0.0)))
         _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
-        ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, np.ceil(top * 10) / 10)))
+        room = np.ceil(round(top * 10, 9)) / 10  # the next tenth above the highest band
+        ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, room)))
         if horizon is not None:
             for i, c in enumerate(causes):
                 row = result.at([horizon], cause=c).iloc[0]
