@@ -142,16 +142,22 @@ def kaplan_meier_at(
     )
 
 
+def _bits(values: FloatArray) -> npt.NDArray[np.uint64]:
+    """The IEEE-754 bit patterns of non-negative floats, read as unsigned integers.
+
+    They are in the order of the values and below 2**63, so shifted left by
+    one they stay exact in 64 bits with room for a flag below.
+    """
+    return np.ascontiguousarray(values + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0
+
+
 def _sort_keys(values: FloatArray, flag: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
     """Unsigned keys that sort as ``(value, flag)``: the float's bits shifted left, flag below.
 
-    For non-negative floats the IEEE-754 bit patterns, read as integers, are
-    in the order of the values, and they are below 2**63, so one shift keeps
-    them exact in 64 bits.  Sorting the keys with numpy's vectorised integer
-    sort is an order of magnitude faster than an argsort of the rows.
+    Sorting the keys with numpy's vectorised integer sort is an order of
+    magnitude faster than an argsort of the rows.
     """
-    bits = np.ascontiguousarray(values + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0
-    return np.asarray((bits << np.uint64(1)) | flag.astype(np.uint64), dtype=np.uint64)
+    return np.asarray((_bits(values) << np.uint64(1)) | flag.astype(np.uint64), dtype=np.uint64)
 
 
 def _decode(keys: npt.NDArray[np.uint64]) -> FloatArray:
@@ -169,9 +175,13 @@ def _count_entries_at_or_after(xs: FloatArray, v: FloatArray) -> IntArray:
     before it.
     """
     trials, m = xs.shape
-    flag = np.concatenate((np.zeros_like(xs, dtype=bool), np.ones_like(v, dtype=bool)), axis=1)
-    keys = np.sort(_sort_keys(np.concatenate((xs, v), axis=1), flag), axis=1)
-    pos = np.nonzero((keys & np.uint64(1)) == 0)[1].reshape(trials, m)
+    one = np.uint64(1)
+    keys = np.empty((trials, 2 * m), dtype=np.uint64)
+    np.left_shift(_bits(xs), one, out=keys[:, :m])
+    np.left_shift(_bits(v), one, out=keys[:, m:])
+    keys[:, m:] |= one  # entries sort after times equal to them
+    keys.sort(axis=1)
+    pos = np.nonzero((keys & one) == 0)[1].reshape(trials, m)
     return np.asarray(m - (pos - np.arange(m)[None, :]), dtype=np.int64)
 
 
