@@ -322,8 +322,9 @@ def cumulative_incidence(
     for k in range(1, causes.size):
         d += dk[:, k]
     work = np.empty((4, m))
+    nf = n.astype(np.float64)  # once, not in every division
     surv = np.empty(m)
-    np.divide(d, n, out=work[0])
+    np.divide(d, nf, out=work[0])
     np.subtract(1.0, work[0], out=work[0])
     np.cumprod(work[0], out=surv)
     s_prev = np.empty(m)
@@ -332,13 +333,13 @@ def cumulative_incidence(
     est = np.empty(dk.shape, order="F")
     var = np.empty(dk.shape, order="F")
     if variance == "aalen":
-        weight = np.divide(s_prev, n)
+        weight = np.divide(s_prev, nf)
         weight *= weight
         r = np.divide(1.0, surv, out=np.zeros(m), where=surv > 0)
-        n1 = np.maximum(n - 1.0, 1.0)
+        n1 = np.maximum(nf - 1.0, 1.0)
     for k in range(causes.size):
         np.multiply(s_prev, dk[:, k], out=work[0])
-        work[0] /= n
+        work[0] /= nf
         np.cumsum(work[0], out=est[:, k])
         if variance == "aalen":
             _aalen_variance(weight, r, est[:, k], dk[:, k], d - dk[:, k], n1, var[:, k], work)

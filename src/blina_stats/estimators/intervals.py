@@ -65,12 +65,10 @@ def confidence_interval(
             half = np.multiply(p, log_p)
             np.divide(se, half, out=half)
             half *= z
-            lower = np.negative(half)
+            shrink = np.exp(np.negative(half, out=half), out=half)  # exp(-half)
+            lower = np.multiply(log_p, shrink)
             np.exp(lower, out=lower)
-            lower *= log_p
-            np.exp(lower, out=lower)
-            upper = np.exp(half, out=half)
-            upper *= log_p
+            upper = np.divide(log_p, shrink, out=log_p)  # log p * exp(+half)
             np.exp(upper, out=upper)
         elif conf_type == "logit":
             half = z * se / (p * (1.0 - p))
