@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from lifelines.exceptions import ConvergenceWarning
 from scipy.stats import norm
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["ConvergenceWarning", "coefficient_table"]
+__all__ = ["coefficient_table"]
 
 
 def coefficient_table(

@@ -14,7 +14,7 @@ from scipy.stats import chi2
 from ..compare._inputs import as_labels
 from ..estimators._validation import as_codes, as_time
 from ._design import Design, as_frame, build_design, warn_no_events
-from ._summary import ConvergenceWarning, coefficient_table
+from ._summary import coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -418,6 +418,9 @@ def fine_gray(
             break
         ll0 = ll
     if not converged:
+        # lifelines' class, so one filter covers the Cox and Fine-Gray fits
+        from lifelines.exceptions import ConvergenceWarning
+
         warnings.warn(
             f"Fine-Gray fit did not converge in {max_iter} iterations; coefficients "
             f"{dict(zip(design.names, np.round(beta, 3).tolist(), strict=True))!r} may be "
