@@ -23,7 +23,11 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def confidence_interval(
-    p: FloatArray, se: FloatArray, conf_type: str, z: float
+    p: FloatArray,
+    se: FloatArray,
+    conf_type: str,
+    z: float,
+    out: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Lower and upper pointwise bounds for probabilities `p` with standard errors `se`.
 
@@ -37,6 +41,8 @@ def confidence_interval(
         The transform; see the module docstring.
     z : float
         Normal quantile, ``Phi^{-1}(1 - (1 - conf_level) / 2)``.
+    out : (ndarray, ndarray), optional
+        Arrays of `p`'s shape to write the bounds into.
 
     Returns
     -------
@@ -51,35 +57,36 @@ def confidence_interval(
     """
     p = np.asarray(p, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
+    lower, upper = (np.empty_like(p), np.empty_like(p)) if out is None else out
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if conf_type == "plain":
-            lower = np.maximum(p - z * se, 0.0)
-            upper = np.minimum(p + z * se, 1.0)
+        if conf_type == "log-log":
+            # p ** exp(-+half), the same as exp(-exp(log(-log p) -+ half)), in place
+            log_p = np.log(p)
+            np.multiply(p, log_p, out=upper)
+            np.divide(se, upper, out=upper)
+            upper *= -z  # -half
+            np.exp(upper, out=lower)  # exp(-half)
+            np.divide(log_p, lower, out=upper)
+            np.multiply(log_p, lower, out=lower)
+            np.exp(lower, out=lower)
+            np.exp(upper, out=upper)
+        elif conf_type == "plain":
+            np.maximum(p - z * se, 0.0, out=lower)
+            np.minimum(p + z * se, 1.0, out=upper)
         elif conf_type == "log":
             half = z * se / p
-            lower = np.exp(np.log(p) - half)
-            upper = np.minimum(np.exp(np.log(p) + half), 1.0)
-        elif conf_type == "log-log":
-            # p ** exp(-+half): the same as exp(-exp(log(-log p) -+ half)), in place
-            log_p = np.log(p)
-            half = np.multiply(p, log_p)
-            np.divide(se, half, out=half)
-            half *= z
-            shrink = np.exp(np.negative(half, out=half), out=half)  # exp(-half)
-            lower = np.multiply(log_p, shrink)
-            np.exp(lower, out=lower)
-            upper = np.divide(log_p, shrink, out=log_p)  # log p * exp(+half)
-            np.exp(upper, out=upper)
+            np.exp(np.log(p) - half, out=lower)
+            np.minimum(np.exp(np.log(p) + half), 1.0, out=upper)
         elif conf_type == "logit":
             half = z * se / (p * (1.0 - p))
             logit = np.log(p / (1.0 - p))
-            lower = 1.0 - 1.0 / (1.0 + np.exp(logit - half))
-            upper = 1.0 - 1.0 / (1.0 + np.exp(logit + half))
+            np.subtract(1.0, 1.0 / (1.0 + np.exp(logit - half)), out=lower)
+            np.subtract(1.0, 1.0 / (1.0 + np.exp(logit + half)), out=upper)
         elif conf_type == "arcsine":
             half = 0.5 * z * se / np.sqrt(p * (1.0 - p))
             root = np.arcsin(np.sqrt(p))
-            lower = np.sin(np.maximum(root - half, 0.0)) ** 2
-            upper = np.sin(np.minimum(root + half, np.pi / 2)) ** 2
+            np.square(np.sin(np.maximum(root - half, 0.0)), out=lower)
+            np.square(np.sin(np.minimum(root + half, np.pi / 2)), out=upper)
         else:  # pragma: no cover - validated at the boundary
             raise ValueError(f"unknown conf_type {conf_type!r}")
     point = se == 0

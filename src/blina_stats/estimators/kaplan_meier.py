@@ -267,13 +267,25 @@ def kaplan_meier(
     table = risk_table(t, ev, np.array([1]), ent)
     d = table.n_events[:, 0]
     n = table.n_at_risk
-    estimate = np.cumprod(1.0 - d / n, dtype=np.float64)
+    # the result's arrays and the scratch space in one block: a block of several
+    # MB is backed by huge pages instead of page-faulting each array in
+    estimate, variance, se, lower, upper, nf, work = np.empty((7, n.size))
+    np.copyto(nf, n)
+    np.divide(d, nf, out=work)
+    np.subtract(1.0, work, out=work)
+    np.cumprod(work, out=estimate)
+    # Greenwood: sum d / (n (n - d)), 0 without events; infinite once n == d
+    np.subtract(nf, d, out=work)
+    work *= nf
     with np.errstate(divide="ignore", invalid="ignore"):
-        greenwood = np.cumsum(np.where(d > 0, d / (n * (n - d)), 0.0))
-        variance = estimate**2 * greenwood
-    variance = np.where(estimate == 0, np.nan, variance)
-    se = np.sqrt(variance)
-    lower, upper = confidence_interval(estimate, se, conf_type, z)
+        np.divide(d, work, out=work, where=d > 0)
+        work[d == 0] = 0.0
+        np.cumsum(work, out=variance)
+        variance *= estimate  # inf * 0 once the curve reaches 0: NaN, as in R
+        variance *= estimate
+    variance[estimate == 0] = np.nan
+    np.sqrt(variance, out=se)
+    confidence_interval(estimate, se, conf_type, z, out=(lower, upper))
     return KaplanMeierResult(
         time=table.time,
         estimate=estimate,
