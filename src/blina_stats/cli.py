@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args._run(args))
-    except (InputError, FileNotFoundError) as exc:
+    except (InputError, FileNotFoundError, ValueError) as exc:
+        # bad input and bad options: the library's messages name what is wrong
         print(f"blina-stats {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
