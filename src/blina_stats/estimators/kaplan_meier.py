@@ -72,7 +72,6 @@ class KaplanMeierResult:
     reverse: bool
     n_patients: int
     _table: RiskTable = field(repr=False, compare=False)
-    _z: float = field(repr=False, compare=False)
 
     def at(self, times: npt.ArrayLike) -> pd.DataFrame:
         """Evaluate the step function at `times`.
@@ -301,5 +300,4 @@ def kaplan_meier(
         reverse=reverse,
         n_patients=int(t.size),
         _table=table,
-        _z=z,
     )
