@@ -189,10 +189,9 @@ def _aalen_variance(
     v3 *= r
     np.cumsum(v3, out=v3)
     c *= q  # q c
-    q += 1.0
-    b *= q  # (1 + q) b
-    np.multiply(q, b, out=out)  # (1 + q)^2 b
-    q -= 1.0
+    np.add(q, 1.0, out=out)  # 1 + q
+    b *= out  # (1 + q) b
+    out *= b  # (1 + q)^2 b
     q *= c  # q^2 c
     out += q
     np.cumsum(out, out=out)  # v1
