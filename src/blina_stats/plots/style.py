@@ -28,7 +28,10 @@ RC: dict[str, Any] = {
     "xtick.labelsize": 7.5,
     "ytick.labelsize": 7.5,
     "legend.fontsize": 7.5,
-    "legend.frameon": False,
+    "legend.frameon": True,  # a light box: readable where it overlaps a curve
+    "legend.framealpha": 0.85,
+    "legend.edgecolor": "none",
+    "legend.facecolor": "white",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.linewidth": 0.8,

@@ -135,6 +135,13 @@ def mark_horizon(
         color=color,
         ha="right" if left else "left",
         va="top" if below else "bottom",
+        # readable where it crosses a curve or a band
+        bbox={
+            "boxstyle": "square,pad=0.1",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.8,
+        },
     )
 
 
