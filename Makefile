@@ -44,6 +44,7 @@ baselines: setup
 
 bench: setup r-deps
 	$(BIN)/python benchmarks/bench_estimators.py
+	$(BIN)/python benchmarks/bench_design.py
 
 clean:
 	rm -rf $(VENV) report .pytest_cache .mypy_cache .ruff_cache
