@@ -127,6 +127,10 @@ def test_nrm_outcomes() -> None:
     out = nrm_outcomes(cohort(), horizon=200)
     assert out.index.tolist() == ["P3", "P1", "P2", "P4"]
     assert out.tolist()[:3] == [False, False, True]
+    # from the first dose: P2 (first dose day 80) dies on day 150, within 100 days of it
+    late = nrm_outcomes(cohort(), horizon=100, origin="enrollment")
+    assert late.tolist()[:3] == [False, False, True]
+    assert late.isna().tolist() == [False, False, False, True]  # P4: seen to day 95 only
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,16 @@ def monitoring_part(cohort: Cohort, ae_path: Path | None, seed: int) -> Part:
     """Bayesian continuous monitoring of NRM (and grade >= 3 toxicity): boundaries, OC, status."""
     tables: list[tuple[str, pd.DataFrame, str]] = []
     out: dict[str, Any] = {}
-    rules = [("nrm", NRM_THRESHOLD, "non-relapse death by day +100", nrm_outcomes(cohort))]
+    # NRM within 100 days of the first dose: patients enrol alive on days 60-90,
+    # so "by day +100 after transplant" would leave almost nothing to monitor
+    rules = [
+        (
+            "nrm",
+            NRM_THRESHOLD,
+            "non-relapse death within 100 days of the first dose",
+            nrm_outcomes(cohort, horizon=100.0, origin="enrollment"),
+        )
+    ]
     if ae_path is not None:
         ae = read_adverse_events(ae_path, cohort)
         rules.append(

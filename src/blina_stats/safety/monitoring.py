@@ -345,17 +345,23 @@ def enrollment_order(cohort: Cohort) -> pd.Index:
     return pd.Index(f["patient_id"].to_numpy()[order], name="patient_id")
 
 
-def nrm_outcomes(cohort: Cohort, horizon: float = 100.0) -> pd.Series:
-    """Death without relapse by day `horizon` after transplant, per treated patient.
+def nrm_outcomes(cohort: Cohort, horizon: float = 100.0, origin: str = "transplant") -> pd.Series:
+    """Death without relapse within `horizon` days, per treated patient.
 
+    The horizon counts from the transplant (``origin="transplant"``: by day
+    +`horizon`) or from each patient's first dose (``origin="enrollment"``),
+    which suits monitoring a treatment started 60-90 days after transplant.
     In enrollment order (:func:`enrollment_order`); ``<NA>`` when not yet
     evaluable (alive and relapse-free at last contact before the horizon).
     """
+    if origin not in ("transplant", "enrollment"):
+        raise ValueError(f"`origin` must be 'transplant' or 'enrollment', got {origin!r}")
     f = cohort.frame.set_index("patient_id").loc[enrollment_order(cohort)]
     death, relapse = f["death_day"].to_numpy(), f["relapse_day"].to_numpy()
     last = f["last_contact_day"].to_numpy()
-    nrm = (death <= horizon) & ~(relapse <= death)
-    known = nrm | (last >= horizon) | (relapse <= horizon)
+    end = horizon + (f["enrollment_day"].to_numpy() if origin == "enrollment" else 0.0)
+    nrm = (death <= end) & ~(relapse <= death)
+    known = nrm | (last >= end) | (relapse <= end)
     out = pd.Series(nrm, index=f.index, dtype="boolean", name="nrm")
     out[~known] = pd.NA
     return out
