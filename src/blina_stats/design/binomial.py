@@ -13,6 +13,7 @@ from scipy.stats import binom, norm
 
 from ._checks import alpha_one_sided, better, solve_for
 from ._result import DesignResult
+from ._wald import wald_power, wald_size
 
 #: largest n searched when solving for the sample size
 N_MAX = 20_000
@@ -136,12 +137,8 @@ def normal_approximation(
     what, given, target = solve_for(n, power)
     za = float(norm.ppf(1 - a))
     s0, s1 = math.sqrt(p0 * (1 - p0)), math.sqrt(p1 * (1 - p1))
-    if given is not None:
-        size = given
-    else:
-        zb = float(norm.ppf(target or 0.5))
-        size = max(1, math.ceil(((za * s0 + zb * s1) / (p1 - p0)) ** 2 - 1e-9))
-    pw = float(norm.cdf((math.sqrt(size) * (p1 - p0) - za * s0) / s1))
+    size = given if given is not None else wald_size(za, target, s0, s1, p1 - p0)
+    pw = wald_power(size, za, s0, s1, p1 - p0)
     return DesignResult(
         method="normal approximation (Fleming 1982)",
         n=size,

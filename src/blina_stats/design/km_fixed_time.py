@@ -13,6 +13,7 @@ from scipy.stats import norm
 
 from ._checks import alpha_one_sided, better, solve_for, time_value
 from ._result import DesignResult
+from ._wald import wald_power, wald_size
 
 TRANSFORMS = ("log-log", "arcsine", "logit", "log", "identity")
 VARIANCES = ("null", "mixed")
@@ -161,13 +162,9 @@ def km_fixed_time(
     what, given, target = solve_for(n, power)
     eps, sig0, sig1 = _sigmas(s0, s1, t, acc, fu, transform)
     za = float(norm.ppf(1 - a))
-    if given is None:
-        zb = float(norm.ppf(target or 0.5))
-        root = (za + zb) * sig0 if variance == "null" else za * sig0 + zb * sig1
-        size = max(1, math.ceil((root / eps) ** 2 - 1e-9))
-    else:
-        size = given
-    pw = _power(size, eps, sig0, sig1, za, variance)
+    sd1 = sig0 if variance == "null" else sig1
+    size = wald_size(za, target, sig0, sd1, eps) if given is None else given
+    pw = wald_power(size, za, sig0, sd1, eps)
     return DesignResult(
         method=f"Kaplan-Meier at a fixed time, {transform}, {variance} variance "
         "(Nagashima et al. 2021)",
@@ -190,10 +187,3 @@ def km_fixed_time(
         details={"effect": eps, "sigma0": sig0, "sigma1": sig1},
         reference="Nagashima K, Noma H, Sato Y, Gosho M (2021). Pharm Stat 20:499-511",
     )
-
-
-def _power(n: int, eps: float, sig0: float, sig1: float, za: float, variance: str) -> float:
-    root_n = math.sqrt(n)
-    if variance == "null":
-        return float(norm.cdf(root_n * eps / sig0 - za))
-    return float(norm.cdf((root_n * eps - za * sig0) / sig1))

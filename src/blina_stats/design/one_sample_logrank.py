@@ -13,6 +13,7 @@ from scipy.stats import norm
 
 from ._checks import alpha_one_sided, solve_for, time_value
 from ._result import DesignResult
+from ._wald import wald_power, wald_size
 
 
 def _moments(
@@ -132,12 +133,9 @@ def one_sample_logrank(
     omega = p1 - p0
     sigma = math.sqrt(p1 - p1**2 + 2 * p00 - p0**2 - 2 * p01 + 2 * p0 * p1)
     za = float(norm.ppf(1 - a))
-    if given is None:
-        zb = float(norm.ppf(target or 0.5))
-        size = max(1, math.ceil(((math.sqrt(p0) * za + sigma * zb) / omega) ** 2 - 1e-9))
-    else:
-        size = given
-    pw = float(norm.cdf((math.sqrt(size) * abs(omega) - math.sqrt(p0) * za) / sigma))
+    sd0 = math.sqrt(p0)
+    size = wald_size(za, target, sd0, sigma, omega) if given is None else given
+    pw = wald_power(size, za, sd0, sigma, omega)
     return DesignResult(
         method="one-sample log-rank (Wu 2015)",
         n=size,
