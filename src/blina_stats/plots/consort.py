@@ -99,7 +99,6 @@ def plot_consort(flow: ConsortFlow, ax: Axes | None = None) -> Axes:
         Axis turned off; data units are text lines vertically and tenths of
         the width horizontally.
     """
-    from matplotlib.patches import FancyArrowPatch, Rectangle
 
     blocks = _blocks(flow)
     heights = [max(len(m), len(s)) + 1.0 for _, m, s in blocks]
@@ -116,73 +115,53 @@ def plot_consort(flow: ConsortFlow, ax: Axes | None = None) -> Axes:
         centre = (MAIN[0] + MAIN[1]) / 2
         previous_bottom = None
         for (stage, main, side), height in zip(blocks, heights, strict=True):
-            main_h = len(main) + 1.0
-            m_top = top + (height - main_h) / 2
-            ax.add_patch(
-                Rectangle(
-                    (MAIN[0], m_top),
-                    MAIN[1] - MAIN[0],
-                    main_h,
-                    fill=False,
-                    linewidth=0.8,
-                    gid=f"box-{stage}",
-                )
-            )
-            ax.text(
-                centre,
-                m_top + 0.5,
-                "\n".join(main),
-                ha="center",
-                va="top",
-                fontsize=FONT_SIZE,
-                linespacing=LINE_SPACING,
-            )
+            m_top, main_h = _box(ax, MAIN, top, height, main, f"box-{stage}", centred=True)
             if previous_bottom is not None:
-                ax.add_patch(
-                    FancyArrowPatch(
-                        (centre, previous_bottom),
-                        (centre, m_top),
-                        arrowstyle="-|>",
-                        mutation_scale=7,
-                        linewidth=0.8,
-                    )
-                )
+                _arrow(ax, (centre, previous_bottom), (centre, m_top))
             if side:
-                s_h = len(side) + 1.0
-                s_top = top + (height - s_h) / 2
-                ax.add_patch(
-                    Rectangle(
-                        (SIDE[0], s_top),
-                        SIDE[1] - SIDE[0],
-                        s_h,
-                        fill=False,
-                        linewidth=0.8,
-                        gid=f"side-{stage}",
-                    )
-                )
-                ax.text(
-                    SIDE[0] + 0.15,
-                    s_top + 0.5,
-                    "\n".join(side),
-                    ha="left",
-                    va="top",
-                    fontsize=FONT_SIZE,
-                    linespacing=LINE_SPACING,
-                )
+                _box(ax, SIDE, top, height, side, f"side-{stage}", centred=False)
                 # boxes share the block's middle: the arrow runs straight across
                 y = top + height / 2
-                ax.add_patch(
-                    FancyArrowPatch(
-                        (MAIN[1], y),
-                        (SIDE[0], y),
-                        arrowstyle="-|>",
-                        mutation_scale=7,
-                        linewidth=0.8,
-                    )
-                )
+                _arrow(ax, (MAIN[1], y), (SIDE[0], y))
             previous_bottom = m_top + main_h
             top += height + GAP
     return ax
+
+
+def _box(
+    ax: Axes,
+    span: tuple[float, float],
+    top: float,
+    height: float,
+    lines: list[str],
+    gid: str,
+    *,
+    centred: bool,
+) -> tuple[float, float]:
+    """A framed text box of `lines`, vertically centred in its block; its top and height."""
+    from matplotlib.patches import Rectangle
+
+    box_h = len(lines) + 1.0
+    box_top = top + (height - box_h) / 2
+    ax.add_patch(
+        Rectangle((span[0], box_top), span[1] - span[0], box_h, fill=False, linewidth=0.8, gid=gid)
+    )
+    ax.text(
+        (span[0] + span[1]) / 2 if centred else span[0] + 0.15,
+        box_top + 0.5,
+        "\n".join(lines),
+        ha="center" if centred else "left",
+        va="top",
+        fontsize=FONT_SIZE,
+        linespacing=LINE_SPACING,
+    )
+    return box_top, box_h
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=7, linewidth=0.8))
 
 
 def save_consort(flow: ConsortFlow, path: str | Path) -> list[Path]:
