@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._markdown import markdown_table
 from ..data import Cohort
 from ..estimators import kaplan_meier
 
@@ -15,16 +16,7 @@ DAYS_PER_MONTH = 30.4375
 
 def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
     """A GitHub-flavoured Markdown table (no dependency on ``tabulate``)."""
-    data = frame.reset_index() if index else frame
-    header = [str(c) for c in data.columns]
-    rows = [["" if pd.isna(v) else str(v) for v in row] for row in data.itertuples(index=False)]
-    right = [pd.api.types.is_numeric_dtype(data[c]) for c in data.columns]
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---:" if r else ":---" for r in right) + "|",
-        *("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows),
-    ]
-    return "\n".join(lines) + "\n"
+    return markdown_table(frame.reset_index() if index else frame)
 
 
 def write_table(frame: pd.DataFrame, path: Path, index: bool = True) -> list[Path]:

@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from .._markdown import markdown_table
 from ..data import Cohort
 from .protocol import Protocol
 from .records import AdverseEvents, read_adverse_events
@@ -462,14 +463,10 @@ def to_markdown(table: pd.DataFrame, path: str | Path | None = None, digits: int
 
     Written to `path` too when given.  No dependency beyond pandas.
     """
-    shown = _formatted(table, digits)
-    head = "| " + " | ".join(str(c) for c in shown.columns) + " |"
     right = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
-    rule = "|" + "|".join("---:" if r else ":---" for r in right) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in shown.itertuples(index=False)]
+    body = markdown_table(_formatted(table, digits), right)
     caption = table.attrs.get("caption")
-    lines = ([f"*{caption}*", ""] if caption else []) + [head, rule, *body]
-    text = "\n".join(lines) + "\n"
+    text = f"*{caption}*\n\n{body}" if caption else body
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
