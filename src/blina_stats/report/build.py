@@ -23,6 +23,7 @@ from ..data import load_events
 from ..endpoints import NotEstimable, estimate
 from ..errors import InputError
 from ..plots.style import save
+from ..safety import AdverseEvents, read_adverse_events
 from ..synthetic import bundled_path
 from .figures import FIGURES
 from .html import Section, render
@@ -280,8 +281,11 @@ def build_report(
             raise InputError(f"no {flag.strip('-').replace('-', ' ')} file given ({flag} FILE)")
         return path
 
+    adverse: list[AdverseEvents] = []  # read once, for the tables and the monitoring
+
     def safety(section: Section) -> None:
-        part = adverse_events_part(need("ae", "--ae"), cohort)
+        adverse.append(read_adverse_events(need("ae", "--ae"), cohort))
+        part = adverse_events_part(adverse[0], cohort)
         add(section, part)
         doc["safety"] = {"adverse_events": part.json}
 
@@ -291,8 +295,8 @@ def build_report(
         doc.setdefault("safety", {})["exposure"] = part.json
 
     def monitoring(section: Section) -> None:
-        ae_path = files["ae"] if files["ae"] is not None and files["ae"].exists() else None
-        part = monitoring_part(cohort, ae_path, seed)
+        # without a readable adverse-event table only the NRM rule is monitored
+        part = monitoring_part(cohort, adverse[0] if adverse else None, seed)
         add(section, part)
         doc.setdefault("safety", {})["monitoring"] = part.json
 

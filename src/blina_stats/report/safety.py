@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..safety import (
+    AdverseEvents,
     adverse_event_table,
     crs_table,
     exposure,
@@ -17,7 +18,6 @@ from ..safety import (
     monitoring_rule,
     nrm_outcomes,
     operating_characteristics,
-    read_adverse_events,
     read_dosing,
     toxicity_outcomes,
     worst_grade_table,
@@ -48,12 +48,11 @@ def _caption(table: pd.DataFrame, fallback: str) -> str:
     return str(table.attrs.get("caption") or fallback)
 
 
-def adverse_events_part(ae_path: Path, cohort: Cohort) -> Part:
+def adverse_events_part(ae: AdverseEvents, cohort: Cohort) -> Part:
     """Day +100 non-hematologic adverse events (both windows), CRS, ICANS, and the bar chart."""
     from ..plots.adverse_events import plot_adverse_events
     from ..plots.style import figure_of, new_axes
 
-    ae = read_adverse_events(ae_path, cohort)
     tables: list[tuple[str, pd.DataFrame, str]] = []
     for window in ("transplant", "first_dose"):
         for grade in (1, 3):
@@ -116,7 +115,7 @@ def exposure_part(dosing_path: Path, cohort: Cohort) -> Part:
     )
 
 
-def monitoring_part(cohort: Cohort, ae_path: Path | None, seed: int) -> Part:
+def monitoring_part(cohort: Cohort, ae: AdverseEvents | None, seed: int) -> Part:
     """Bayesian continuous monitoring of NRM (and grade >= 3 toxicity): boundaries, OC, status."""
     tables: list[tuple[str, pd.DataFrame, str]] = []
     out: dict[str, Any] = {}
@@ -130,8 +129,7 @@ def monitoring_part(cohort: Cohort, ae_path: Path | None, seed: int) -> Part:
             nrm_outcomes(cohort, horizon=100.0, origin="enrollment"),
         )
     ]
-    if ae_path is not None:
-        ae = read_adverse_events(ae_path, cohort)
+    if ae is not None:
         rules.append(
             (
                 "toxicity",
