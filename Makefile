@@ -35,8 +35,8 @@ reference: r-deps
 
 # Regenerate the golden outputs after a deliberate change (see tests/golden/README.md).
 golden: setup
-	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json > tests/golden/estimate_trial.json
-	$(BIN)/blina-stats estimate data/synthetic/trial.csv --json --origin enrollment > tests/golden/estimate_trial_enrollment.json
+	$(BIN)/blina-stats estimate src/blina_stats/synthetic/bundled/trial.csv --json > tests/golden/estimate_trial.json
+	$(BIN)/blina-stats estimate src/blina_stats/synthetic/bundled/trial.csv --json --origin enrollment > tests/golden/estimate_trial_enrollment.json
 
 # Regenerate the image-regression baselines after a deliberate change of a figure.
 baselines: setup

@@ -14,7 +14,7 @@ import blina_stats as bs
 from blina_stats.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
-TRIAL = bs.synthetic.bundled_path()
+TRIAL = bs.synthetic.bundled("trial")
 CONTRACT = {
     "horizon_days",
     "estimate",

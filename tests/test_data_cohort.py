@@ -13,7 +13,7 @@ import blina_stats as bs
 
 @pytest.fixture(scope="module")
 def cohort() -> bs.Cohort:
-    return bs.load_events(bs.synthetic.bundled_path())
+    return bs.load_events(bs.synthetic.bundled("trial"))
 
 
 def test_frame_is_a_copy(cohort: bs.Cohort) -> None:
@@ -30,7 +30,7 @@ def test_cohort_is_frozen(cohort: bs.Cohort) -> None:
 
 
 def test_one_row_per_patient_with_covariates_as_read(cohort: bs.Cohort) -> None:
-    raw = pd.read_csv(bs.synthetic.bundled_path())
+    raw = pd.read_csv(bs.synthetic.bundled("trial"))
     f = cohort.frame
     assert cohort.n_patients == len(raw) == 68
     assert list(f["patient_id"]) == list(raw["patient_id"])

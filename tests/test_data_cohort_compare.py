@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 import blina_stats as bs
-from blina_stats.synthetic import bundled_path
+from blina_stats.synthetic import bundled
 
 
 @pytest.fixture(scope="module")
 def cohort() -> bs.Cohort:
-    return bs.load_events(bundled_path())
+    return bs.load_events(bundled("trial"))
 
 
 def groups_of(cohort: bs.Cohort, data: bs.EndpointData, col: str) -> np.ndarray:
@@ -58,7 +58,7 @@ def test_incidence_endpoint_uses_grays_test_from_the_first_dose(cohort) -> None:
 def test_unknown_or_incomplete_grouping_is_named(cohort, tmp_path) -> None:
     with pytest.raises(bs.InputError, match=re.escape("'donor' is not a covariate column")):
         cohort.compare("os", by="donor")
-    frame = pd.read_csv(bundled_path())
+    frame = pd.read_csv(bundled("trial"))
     frame.loc[2, "donor_type"] = None
     holes = bs.load_events(frame)
     message = "column 'donor_type' is missing for patient(s) 'BLN-003'"

@@ -12,7 +12,7 @@ import pytest
 import blina_stats as bs
 from blina_stats.eligibility.consort import consort_flow
 from blina_stats.errors import InputError
-from blina_stats.synthetic_screening import bundled_paths
+from blina_stats.synthetic import bundled
 
 
 def _log() -> pd.DataFrame:
@@ -94,8 +94,8 @@ def test_enrolled_patient_missing_from_the_log() -> None:
 
 
 def test_bundled_flow_matches_the_analysis() -> None:
-    log, labs = bundled_paths()
-    cohort = bs.load_events(bs.synthetic.bundled_path())
+    log, labs = bundled("screening"), bundled("labs")
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
     flow = consort_flow(log, cohort, labs)
     table = bs.estimate(cohort)
     np.testing.assert_array_equal(

@@ -10,31 +10,35 @@ import pandas as pd
 
 import blina_stats as bs
 from blina_stats.eligibility import check_eligibility, engraftment, read_labs, read_screening
-from blina_stats.synthetic_screening import BUNDLED_SEED, bundled_paths, simulate_screening
+from blina_stats.synthetic import bundled
+from blina_stats.synthetic.screening import BUNDLED_SEED, simulate_screening
 
 
 def test_bundled_files_are_what_the_documented_command_makes(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "blina_stats.synthetic_screening", str(tmp_path)], check=True
+        [sys.executable, "-m", "blina_stats.synthetic.screening", str(tmp_path)], check=True
     )
-    for path in bundled_paths():
+    for path in (bundled("screening"), bundled("labs")):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
         assert path.stat().st_size < 400_000
-    readme = (bundled_paths()[0].parent / "README_screening.md").read_text()
+    readme = (bundled("screening").parent / "README_screening.md").read_text()
     assert f"seed={BUNDLED_SEED}" in readme
-    assert ".venv/bin/python -m blina_stats.synthetic_screening data/synthetic" in readme
+    assert (
+        ".venv/bin/python -m blina_stats.synthetic.screening src/blina_stats/synthetic/bundled"
+        in readme
+    )
 
 
 def test_same_seed_same_log() -> None:
-    trial = pd.read_csv(bs.synthetic.bundled_path()).head(10)
+    trial = pd.read_csv(bs.synthetic.bundled("trial")).head(10)
     a, b = simulate_screening(trial, 5, seed=3), simulate_screening(trial, 5, seed=3)
     pd.testing.assert_frame_equal(a[0], b[0])
     pd.testing.assert_frame_equal(a[1], b[1])
 
 
 def test_enrolled_pass_except_what_trial_csv_implies_and_failures_fail() -> None:
-    log_path, labs_path = bundled_paths()
-    trial = pd.read_csv(bs.synthetic.bundled_path())
+    log_path, labs_path = bundled("screening"), bundled("labs")
+    trial = pd.read_csv(bs.synthetic.bundled("trial"))
     out = check_eligibility(log_path, labs_path).set_index("patient_id")
     assert not out["unknown"].map(bool).any()
     enrolled = out.loc[trial["patient_id"]]
@@ -55,8 +59,8 @@ def test_enrolled_pass_except_what_trial_csv_implies_and_failures_fail() -> None
 
 
 def test_enrolled_labs_engraft_before_enrollment() -> None:
-    trial = pd.read_csv(bs.synthetic.bundled_path())
-    per = engraftment(bundled_paths()[1]).set_index("patient_id").loc[trial["patient_id"]]
+    trial = pd.read_csv(bs.synthetic.bundled("trial"))
+    per = engraftment(bundled("labs")).set_index("patient_id").loc[trial["patient_id"]]
     assert per["reconstituted"].all()
     assert per["neutrophil_engraftment_day"].between(0, 30).all()
     assert (per["platelet_engraftment_day"] <= 35).all()

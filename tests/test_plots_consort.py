@@ -7,12 +7,12 @@ from pathlib import Path
 import blina_stats as bs
 from blina_stats.eligibility.consort import consort_flow
 from blina_stats.plots.consort import plot_consort, save_consort
-from blina_stats.synthetic_screening import bundled_paths
+from blina_stats.synthetic import bundled
 
 
 def _flow() -> bs.eligibility.consort.ConsortFlow:
-    log, labs = bundled_paths()
-    return consort_flow(log, bs.synthetic.bundled_path(), labs)
+    log, labs = bundled("screening"), bundled("labs")
+    return consort_flow(log, bs.synthetic.bundled("trial"), labs)
 
 
 def test_boxes_and_numbers() -> None:

@@ -19,7 +19,7 @@ from matplotlib.testing.compare import compare_images
 
 import blina_stats as bs
 from blina_stats.report.figures import FIGURES
-from blina_stats.synthetic import bundled_path
+from blina_stats.synthetic import bundled
 
 BASELINE = Path(__file__).parent / "baseline_images"
 REGENERATE = os.environ.get("BLINA_REGENERATE_BASELINES") == "1"
@@ -28,7 +28,7 @@ TOLERANCE = 2.0  # RMS over 0-255 grey levels: catches a moved curve or label, n
 
 @pytest.mark.parametrize("name", ["os", "pfs", "relapse_nrm", "agvhd", "cgvhd"])
 def test_figure_matches_its_baseline(name: str, tmp_path: Path) -> None:
-    cohort = bs.load_events(bundled_path())
+    cohort = bs.load_events(bundled("trial"))
     fig = FIGURES[name][1](cohort, "transplant")
     actual = tmp_path / f"{name}.png"
     fig.savefig(actual, dpi=100)

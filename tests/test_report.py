@@ -12,7 +12,7 @@ import pytest
 import blina_stats as bs
 from blina_stats.cli import main
 from blina_stats.report import build_report
-from blina_stats.synthetic import bundled_path
+from blina_stats.synthetic import bundled
 
 FIGURES = ("os", "pfs", "grfs", "relapse_nrm", "agvhd", "cgvhd", "engraftment")  # a column wide
 WIDE_FIGURES = ("power_curve", "forest_pfs", "adverse_events", "swimmer", "consort")
@@ -73,7 +73,7 @@ def test_html_embeds_every_figure_and_table(report: Path) -> None:
 
 def test_estimates_json_keeps_the_estimate_contract(report: Path) -> None:
     doc = json.loads((report / "estimates.json").read_text())
-    cohort = bs.load_events(bundled_path())
+    cohort = bs.load_events(bundled("trial"))
     direct = bs.estimate(cohort)
     assert doc["n_patients"] == 68
     for name, row in direct.iterrows():
@@ -111,7 +111,7 @@ def test_endpoint_table_agrees_with_the_estimates(report: Path) -> None:
 
 
 def test_a_table_without_gvhd_columns_gives_a_partial_report(tmp_path: Path) -> None:
-    frame = pd.read_csv(bundled_path()).drop(
+    frame = pd.read_csv(bundled("trial")).drop(
         columns=["agvhd_date", "agvhd_grade", "cgvhd_date", "cgvhd_severity"]
     )
     data = tmp_path / "no_gvhd.csv"

@@ -21,14 +21,13 @@ import pytest
 
 import blina_stats as bs
 from blina_stats import safety
-from blina_stats import synthetic_safety as ss
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def _tables() -> dict[str, Callable[[], pd.DataFrame]]:
-    cohort = bs.load_events(bs.synthetic.bundled_path())
-    paths = ss.bundled_paths()
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    paths = {name: bs.synthetic.bundled(name) for name in ("adverse_events", "dosing")}
     ae = safety.read_adverse_events(paths["adverse_events"], cohort)
     ex = safety.exposure(paths["dosing"], cohort)
     rule = safety.monitoring_rule(0.30, n_max=68, outcome="grade >= 3 non-hematologic toxicity")

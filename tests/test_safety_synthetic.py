@@ -10,23 +10,24 @@ import numpy as np
 import pandas as pd
 
 import blina_stats as bs
-from blina_stats import synthetic_safety as ss
 from blina_stats.safety import read_adverse_events, read_dosing
+from blina_stats.synthetic import safety as ss
 
 
 def test_command_reproduces_the_bundled_files(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "blina_stats.synthetic_safety", str(tmp_path)],
+        [sys.executable, "-m", "blina_stats.synthetic.safety", str(tmp_path)],
         check=True,
         capture_output=True,
     )
-    for name, path in ss.bundled_paths().items():
+    for name in ("adverse_events", "dosing"):
+        path = bs.synthetic.bundled(name)
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), name
 
 
 def test_bundled_files_validate_against_the_trial() -> None:
-    cohort = bs.load_events(bs.synthetic.bundled_path())
-    paths = ss.bundled_paths()
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    paths = {name: bs.synthetic.bundled(name) for name in ("adverse_events", "dosing")}
     ae = read_adverse_events(paths["adverse_events"], cohort).frame
     dosing = read_dosing(paths["dosing"], cohort).frame
     f = cohort.frame.set_index("patient_id")

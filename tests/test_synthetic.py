@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,8 @@ def test_same_seed_same_trial() -> None:
 def test_bundled_file_is_what_the_documented_command_makes(tmp_path: Path) -> None:
     out = tmp_path / "trial.csv"
     subprocess.run([sys.executable, "-m", "blina_stats.synthetic", str(out)], check=True)
-    assert out.read_bytes() == bs.synthetic.bundled_path().read_bytes()
-    readme = (bs.synthetic.bundled_path().parent / "README.md").read_text()
+    assert out.read_bytes() == bs.synthetic.bundled("trial").read_bytes()
+    readme = (bs.synthetic.bundled("trial").parent / "README.md").read_text()
     assert f"seed={BUNDLED_SEED}" in readme
 
 
@@ -66,3 +67,10 @@ def test_estimates_converge_to_the_true_values(origin: str) -> None:
     z = (est.loc[truth.index, "estimate"] - truth) / est.loc[truth.index, "se"]
     assert np.abs(z).max() < 4, z.round(2).to_dict()
     assert len(truth) == (8 if origin == "transplant" else 9)
+
+
+def test_bundled_names_every_file_and_rejects_others() -> None:
+    for name in bs.synthetic.BUNDLED:
+        assert bs.synthetic.bundled(name).is_file()
+    with pytest.raises(ValueError, match=re.escape("unknown bundled file 'trials': expected one")):
+        bs.synthetic.bundled("trials")

@@ -493,7 +493,7 @@ def estimate(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> cohort = bs.load_events(bs.synthetic.bundled_path())
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
     >>> table = bs.estimate(cohort)
     >>> table.loc["os", "method"]
     'Kaplan-Meier'

@@ -125,7 +125,7 @@ class Cohort:
         Examples
         --------
         >>> import blina_stats as bs
-        >>> cohort = bs.load_events(bs.synthetic.bundled_path())
+        >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
         >>> cohort.compare("relapse", by="mrd_pre_hsct").df
         1
         """
@@ -217,7 +217,7 @@ def load_events(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> cohort = bs.load_events(bs.synthetic.bundled_path())
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
     >>> cohort.n_patients
     68
     """

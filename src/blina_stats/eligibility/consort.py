@@ -200,9 +200,8 @@ def consort_flow(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> from blina_stats.synthetic_screening import bundled_paths
-    >>> log, labs = bundled_paths()
-    >>> flow = bs.consort_flow(log, bs.synthetic.bundled_path(), labs)
+    >>> log, labs = bs.synthetic.bundled("screening"), bs.synthetic.bundled("labs")
+    >>> flow = bs.consort_flow(log, bs.synthetic.bundled("trial"), labs)
     >>> flow.n_enrolled
     68
     """

@@ -412,8 +412,7 @@ def check_eligibility(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> from blina_stats.synthetic_screening import bundled_paths
-    >>> log, labs = bundled_paths()
+    >>> log, labs = bs.synthetic.bundled("screening"), bs.synthetic.bundled("labs")
     >>> table = bs.check_eligibility(log, labs)
     >>> list(table.columns)
     ['patient_id', 'failed', 'unknown', 'eligible']

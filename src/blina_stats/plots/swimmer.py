@@ -90,7 +90,7 @@ def plot_swimmer(
     --------
     >>> import blina_stats as bs
     >>> from blina_stats.plots.swimmer import plot_swimmer
-    >>> ax = plot_swimmer(bs.load_events(bs.synthetic.bundled_path()))
+    >>> ax = plot_swimmer(bs.load_events(bs.synthetic.bundled("trial")))
     """
     from matplotlib.lines import Line2D
 

@@ -24,7 +24,7 @@ from ..endpoints import NotEstimable, estimate
 from ..errors import InputError
 from ..plots.style import save
 from ..safety import AdverseEvents, read_adverse_events
-from ..synthetic import bundled_path
+from ..synthetic import bundled
 from .figures import FIGURES
 from .html import Section, render
 from .safety import Part, adverse_events_part, exposure_part, flow_part, monitoring_part
@@ -33,15 +33,7 @@ from .tables import baseline_table, endpoint_summary, follow_up, write_table
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
 GVHD_ENDPOINTS = ("agvhd", "agvhd_3_4", "cgvhd", "cgvhd_mod_severe")
 #: the bundled synthetic trial's other files, used when no event table is given
-BUNDLED = {
-    key: bundled_path().parent / name
-    for key, name in (
-        ("ae", "adverse_events.csv"),
-        ("dosing", "dosing.csv"),
-        ("screening", "screening.csv"),
-        ("labs", "labs.csv"),
-    )
-}
+BUNDLED = {"ae": "adverse_events", "dosing": "dosing", "screening": "screening", "labs": "labs"}
 
 
 @dataclass(frozen=True)
@@ -151,11 +143,11 @@ def build_report(
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    data_path = Path(data) if data is not None else bundled_path()
-    bundled = data is None
+    data_path = Path(data) if data is not None else bundled("trial")
+    from_bundle = data is None
     inputs_given = {"ae": ae, "dosing": dosing, "screening": screening, "labs": labs}
     files = {
-        key: Path(value) if value is not None else BUNDLED[key] if bundled else None
+        key: Path(value) if value is not None else bundled(BUNDLED[key]) if from_bundle else None
         for key, value in inputs_given.items()
     }
     b = _Builder(out, quiet)

@@ -252,9 +252,9 @@ def adverse_event_table(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> from blina_stats import synthetic_safety as ss
-    >>> cohort = bs.load_events(bs.synthetic.bundled_path())
-    >>> t = bs.adverse_event_table(ss.bundled_paths()["adverse_events"], cohort)
+    >>> from blina_stats.synthetic import safety as ss
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> t = bs.adverse_event_table(bs.synthetic.bundled("adverse_events"), cohort)
     >>> list(t.columns)
     ['term', 'n_patients', 'n_treated', 'percent', 'ci_lower', 'ci_upper']
     """

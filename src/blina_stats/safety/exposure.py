@@ -125,9 +125,9 @@ def exposure(
     Examples
     --------
     >>> import blina_stats as bs
-    >>> from blina_stats import synthetic_safety as ss
-    >>> cohort = bs.load_events(bs.synthetic.bundled_path())
-    >>> ex = bs.exposure(ss.bundled_paths()["dosing"], cohort)
+    >>> from blina_stats.synthetic import safety as ss
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> ex = bs.exposure(bs.synthetic.bundled("dosing"), cohort)
     >>> len(ex.by_patient)
     68
     """

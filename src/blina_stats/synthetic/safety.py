@@ -1,4 +1,4 @@
-"""Adverse events and dosing records for the simulated trial (data/synthetic/trial.csv).
+"""Adverse events and dosing records for the simulated trial (the bundled ``trial.csv``).
 
 Given an event table, :func:`simulate_safety` draws for every treated patient
 the blinatumomab courses actually given (the protocol's schedule with
@@ -63,11 +63,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .data import Cohort, load_events
-from .safety.protocol import Protocol
-from .synthetic import bundled_path as trial_path
+from ..data import Cohort, load_events
+from ..safety.protocol import Protocol
+from .paths import bundled
 
-#: seed of the bundled files (``python -m blina_stats.synthetic_safety``, README_safety.md)
+#: seed of the bundled files (``python -m blina_stats.synthetic.safety``, README_safety.md)
 BUNDLED_SEED = 20240602
 
 _COURSE = "course"
@@ -293,7 +293,7 @@ def simulate_safety(
     ----------
     trial : Cohort, path or DataFrame, optional
         The event table (with ``hsct_date``); by default the bundled
-        data/synthetic/trial.csv.
+        trial.csv.
     seed : int or numpy.random.Generator
         Seed of the ``numpy.random.Generator`` that draws everything.
     protocol : Protocol, optional
@@ -309,12 +309,12 @@ def simulate_safety(
 
     Examples
     --------
-    >>> from blina_stats.synthetic_safety import simulate_safety
+    >>> from blina_stats.synthetic.safety import simulate_safety
     >>> ae, dosing = simulate_safety(seed=1)
     >>> int(dosing["course"].min())
     1
     """
-    cohort = trial if isinstance(trial, Cohort) else load_events(trial or trial_path())
+    cohort = trial if isinstance(trial, Cohort) else load_events(trial or bundled("trial"))
     f = cohort.frame
     if "hsct_date" not in f.columns:
         raise ValueError("simulate_safety needs an event table with hsct_date (calendar dates)")
@@ -326,20 +326,11 @@ def simulate_safety(
     return ae, dosing
 
 
-def bundled_paths() -> dict[str, Path]:
-    """Paths of the bundled ``adverse_events.csv`` and ``dosing.csv`` (next to trial.csv)."""
-    folder = trial_path().parent
-    return {
-        "adverse_events": folder / "adverse_events.csv",
-        "dosing": folder / "dosing.csv",
-    }
-
-
 def main() -> None:
-    """Write the bundled files: ``python -m blina_stats.synthetic_safety [OUT_DIR]``."""
+    """Write the bundled files: ``python -m blina_stats.synthetic.safety [OUT_DIR]``."""
     import sys
 
-    paths = bundled_paths()
+    paths = {name: bundled(name) for name in ("adverse_events", "dosing")}
     if len(sys.argv) > 1:
         folder = Path(sys.argv[1])
         paths = {k: folder / v.name for k, v in paths.items()}

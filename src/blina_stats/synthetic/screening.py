@@ -1,6 +1,6 @@
 """A simulated screening log and daily labs, consistent with the simulated trial.
 
-The enrolled patients are those of ``data/synthetic/trial.csv`` (made by
+The enrolled patients are those of the bundled ``trial.csv`` (made by
 :mod:`blina_stats.synthetic`): their screening rows are derived from the
 event table (consent 3-14 days before the first dose, age at consent = the
 table's ``age``, ``relapse_history`` = second or later remission,
@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .eligibility.criteria import CRITERIA
+from ..eligibility.criteria import CRITERIA
 
 BUNDLED_SEED = 20240602
 N_FAILURES = 32
@@ -228,12 +228,6 @@ def simulate_screening(
     return log, labs
 
 
-def bundled_paths() -> tuple[Path, Path]:
-    """``data/synthetic/screening.csv`` and ``labs.csv`` in the source tree."""
-    folder = Path(__file__).resolve().parents[2] / "data" / "synthetic"
-    return folder / "screening.csv", folder / "labs.csv"
-
-
 def write(folder: Path, trial_csv: Path) -> tuple[Path, Path]:
     """Write screening.csv and labs.csv for `trial_csv` into `folder`."""
     log, labs = simulate_screening(pd.read_csv(trial_csv), seed=BUNDLED_SEED)
@@ -245,13 +239,13 @@ def write(folder: Path, trial_csv: Path) -> tuple[Path, Path]:
 
 
 def main() -> None:
-    """``python -m blina_stats.synthetic_screening [OUT_DIR]``: write the bundled files."""
+    """``python -m blina_stats.synthetic.screening [OUT_DIR]``: write the bundled files."""
     import sys
 
-    from .synthetic import bundled_path
+    from .paths import bundled
 
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled_paths()[0].parent
-    for path in write(folder, bundled_path()):
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled("screening").parent
+    for path in write(folder, bundled("trial")):
         print(f"wrote {path}")
 
 

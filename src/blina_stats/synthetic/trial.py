@@ -74,7 +74,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .data.schema import days_to_timedelta
+from ..data.schema import days_to_timedelta
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -103,7 +103,7 @@ DEFAULT_RATES: Mapping[str, float] = {
 ENROLLMENT_WINDOW = (60, 90)
 YEAR = 365.25
 TWO_YEARS = 730.5
-#: the bundled data set: made by ``python -m blina_stats.synthetic`` (see data/synthetic/README.md)
+#: the bundled data set: made by ``python -m blina_stats.synthetic`` (see bundled/README.md)
 BUNDLED_SEED = 20240601
 
 
@@ -304,7 +304,7 @@ def true_values(
         Endpoint name -> survival probability (Kaplan-Meier endpoints) or
         cumulative incidence (Aalen-Johansen endpoints) at its horizon.
     """
-    from .endpoints import ENDPOINTS, KAPLAN_MEIER
+    from ..endpoints import ENDPOINTS, KAPLAN_MEIER
 
     r = _rates(rates)
     rng = np.random.default_rng(seed)
@@ -346,19 +346,13 @@ def true_values(
     return pd.Series(out, name="true_value")
 
 
-def bundled_path() -> Path:
-    """Path of the bundled synthetic trial, ``data/synthetic/trial.csv`` in the source tree.
-
-    68 patients, seed `BUNDLED_SEED`; data/synthetic/README.md gives the command.
-    """
-    return Path(__file__).resolve().parents[2] / "data" / "synthetic" / "trial.csv"
-
-
 def main() -> None:
     """Write the bundled trial: ``python -m blina_stats.synthetic [OUT.csv]``."""
     import sys
 
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled_path()
+    from .paths import bundled
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled("trial")
     simulate_trial(68, seed=BUNDLED_SEED).to_csv(out, index=False, date_format="%Y-%m-%d")
     print(f"wrote {out}")
 
