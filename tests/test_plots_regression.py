@@ -18,7 +18,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 import blina_stats as bs
-from blina_stats.report.figures import FIGURES
+from blina_stats.report.parts.figures import FIGURES
 from blina_stats.synthetic import bundled
 
 BASELINE = Path(__file__).parent / "baseline_images"
@@ -29,7 +29,7 @@ TOLERANCE = 2.0  # RMS over 0-255 grey levels: catches a moved curve or label, n
 @pytest.mark.parametrize("name", ["os", "pfs", "relapse_nrm", "agvhd", "cgvhd"])
 def test_figure_matches_its_baseline(name: str, tmp_path: Path) -> None:
     cohort = bs.load_events(bundled("trial"))
-    fig = FIGURES[name][1](cohort, "transplant")
+    fig = FIGURES[name][1](cohort.endpoint)
     actual = tmp_path / f"{name}.png"
     fig.savefig(actual, dpi=100)
     expected = BASELINE / f"{name}.png"

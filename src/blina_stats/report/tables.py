@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._markdown import markdown_table
 from ..data import Cohort
+from ..endpoints import EndpointData
 from ..estimators import kaplan_meier
 
 DAYS_PER_MONTH = 30.4375
@@ -123,13 +124,13 @@ def baseline_table(cohort: Cohort) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("characteristic")
 
 
-def follow_up(cohort: Cohort) -> pd.DataFrame:
-    """Median follow-up from transplant: reverse Kaplan-Meier (Schemper & Smith 1996) and survivors.
+def follow_up(os_: EndpointData) -> pd.DataFrame:
+    """Median follow-up: reverse Kaplan-Meier (Schemper & Smith 1996) and survivors.
 
-    The reverse Kaplan-Meier treats death as censoring and being alive at last
+    `os_` is overall survival from transplant without delayed entry.  The
+    reverse Kaplan-Meier treats death as censoring and being alive at last
     contact as the event, so it estimates the potential follow-up.
     """
-    os_ = cohort.endpoint("os", delayed_entry=False)
     rev = kaplan_meier(os_.time, os_.status, reverse=True).median
     alive = os_.time[os_.status == 0]
     rows = [

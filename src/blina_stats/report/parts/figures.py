@@ -1,34 +1,43 @@
-"""The endpoint figures of the report, each drawn from the cohort's endpoint results."""
+"""Survival and cumulative incidence figures, each drawn from endpoints the context derived once.
+
+A figure maker takes the lookup ``endpoint(name) -> EndpointData`` (the
+report's :meth:`Context.endpoint`, or a cohort's :meth:`Cohort.endpoint`) and
+labels its time axis with the endpoint's own origin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..endpoints import TWO_YEARS, NotEstimable
-from ..plots.style import PALETTE, figure_of, new_axes
-from ..plots.survival import add_at_risk_table, plot_incidence, plot_survival
+from ...endpoints import TWO_YEARS, EndpointData, NotEstimable
+from ...plots.style import PALETTE, figure_of, new_axes
+from ...plots.survival import add_at_risk_table, plot_incidence, plot_survival
+from ..part import Part
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..data import Cohort
+    from ..context import Context
 
-FigureMaker = Callable[["Cohort", str], "Figure"]
+KEY, TITLE = "figures", "Survival and cumulative incidence"
+#: endpoint name -> its derived data
+Lookup = Callable[[str], EndpointData]
+FigureMaker = Callable[[Lookup], "Figure"]
 
 
 def survival_figure(name: str, title: str) -> FigureMaker:
     """A Kaplan-Meier endpoint with its 2-year mark."""
 
-    def make(cohort: Cohort, origin: str) -> Figure:
-        data = cohort.endpoint(name, origin=origin)
+    def make(endpoint: Lookup) -> Figure:
+        data = endpoint(name)
         ax = new_axes(height=3.1)
         plot_survival(
             data.result,  # type: ignore[arg-type]
             ax,
             horizon=data.horizon,
             horizon_name="2 years" if data.horizon == TWO_YEARS else None,
-            xlabel=f"Months after {origin}",
+            xlabel=f"Months after {data.origin}",
         )
         ax.set_title(title, loc="left", fontsize=9)
         return figure_of(ax)
@@ -36,9 +45,9 @@ def survival_figure(name: str, title: str) -> FigureMaker:
     return make
 
 
-def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
+def relapse_nrm_figure(endpoint: Lookup) -> Figure:
     """Relapse and NRM as competing risks on one axis, with their sum (1 - PFS)."""
-    data = cohort.endpoint("relapse", origin=origin)
+    data = endpoint("relapse")
     ax = new_axes(height=3.1)
     plot_incidence(
         data.result,  # type: ignore[arg-type]
@@ -48,7 +57,7 @@ def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
         horizon=data.horizon,
         horizon_name="2 years",
         stacked_total="Relapse or death (1 - PFS)",
-        xlabel=f"Months after {origin}",
+        xlabel=f"Months after {data.origin}",
     )
     ax.set_title("Relapse and non-relapse mortality", loc="left", fontsize=9)
     return figure_of(ax)
@@ -57,12 +66,12 @@ def relapse_nrm_figure(cohort: Cohort, origin: str) -> Figure:
 def _pair_figure(
     names: tuple[str, str], labels: tuple[str, str], title: str, xmax: float | None, unit: str
 ) -> FigureMaker:
-    def make(cohort: Cohort, origin: str) -> Figure:
+    def make(endpoint: Lookup) -> Figure:
         ax = new_axes(height=3.1)
         rows = []
         for i, (name, label) in enumerate(zip(names, labels, strict=True)):
             try:
-                data = cohort.endpoint(name, origin=origin)
+                data = endpoint(name)
             except NotEstimable:
                 if i == 0:
                     raise
@@ -78,7 +87,7 @@ def _pair_figure(
                 at_risk=False,
                 xmax=xmax,
                 unit=unit,
-                xlabel=f"{'Days' if unit == 'days' else 'Months'} after {origin}",
+                xlabel=f"{'Days' if unit == 'days' else 'Months'} after {data.origin}",
             )
             rows.append((label.split(" ")[-1], data.result))
         add_at_risk_table(ax, rows, colors=list(PALETTE))
@@ -110,3 +119,20 @@ FIGURES: dict[str, tuple[str, FigureMaker]] = {
         ),
     ),
 }
+
+
+def build(ctx: Context) -> Part:
+    """Every figure the table supports; the others listed with the reason."""
+    figures, missing = [], []
+    for name, (title, make) in FIGURES.items():
+        try:
+            figures.append((title, make(ctx.endpoint), name))
+        except NotEstimable as exc:
+            missing.append(f"{title}: {exc}")
+    return Part(
+        KEY,
+        TITLE,
+        figures=tuple(figures),
+        status="partial" if missing else "ok",
+        message="; ".join(missing),
+    )

@@ -8,13 +8,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..models import cox_regression
+from ...errors import InputError
+from ...models import cox_regression
+from ..part import Part
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..data import Cohort
+    from ...data import Cohort
+    from ...endpoints import EndpointData
+    from ..context import Context
+
+KEY, TITLE = "subgroups", "Subgroups"
 
 #: endpoints compared between subgroups, and the test used for each
 ENDPOINTS = ("pfs", "os", "relapse", "nrm")
@@ -54,12 +59,14 @@ def subgroup_tests(cohort: Cohort, caught: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("covariate") if rows else pd.DataFrame()
 
 
-def pfs_forest(cohort: Cohort, caught: list[str]) -> tuple[pd.DataFrame, Figure | None]:
-    """Univariable Cox hazard ratios for PFS (delayed entry at enrollment) and their forest plot."""
-    from ..plots.forest import plot_forest
-    from ..plots.style import new_figure, style
+def pfs_forest(
+    cohort: Cohort, data: EndpointData, caught: list[str]
+) -> tuple[pd.DataFrame, Figure | None]:
+    """Univariable Cox hazard ratios for PFS `data` (from transplant, delayed entry at
+    enrollment) and their forest plot."""
+    from ...plots.forest import plot_forest
+    from ...plots.style import new_figure, style
 
-    data = cohort.endpoint("pfs")
     frame = cohort.frame.set_index("patient_id").loc[list(data.patient_id)]
     results = {}
     for col in grouping_columns(cohort):
@@ -87,3 +94,30 @@ def pfs_forest(cohort: Cohort, caught: list[str]) -> tuple[pd.DataFrame, Figure 
         ax = fig.add_subplot()
     plot_forest(shown, ax, xlabel="Hazard ratio for PFS (95% CI)")
     return table, fig
+
+
+def build(ctx: Context) -> Part:
+    """Subgroup tests of PFS, OS, relapse and NRM, and the PFS forest plot."""
+    caught: list[str] = []
+    tests = subgroup_tests(ctx.cohort, caught)
+    if tests.empty:
+        raise InputError(f"{ctx.cohort.source}: no covariate with 2-6 levels to compare")
+    tables = [("Subgroup comparisons (p-values)", tests, "subgroup_tests")]
+    figures = []
+    cox, fig = pfs_forest(ctx.cohort, ctx.endpoint("pfs", origin="transplant"), caught)
+    if not cox.empty:
+        tables.append(("Univariable Cox models for PFS", cox, "subgroup_cox_pfs"))
+    if fig is not None:
+        figures.append(("Hazard ratios for PFS by subgroup", fig, "forest_pfs"))
+    return Part(
+        KEY,
+        TITLE,
+        tables=tuple(tables),
+        figures=tuple(figures),
+        notes=(
+            "Log-rank test for survival endpoints (delayed entry at enrollment), Gray's test "
+            "for cumulative incidences (time from the first dose); unadjusted p-values.",
+            *(f"warning: {w}" for w in caught),
+        ),
+        json={"subgroups": {"tests": tests.to_dict(orient="index"), "warnings": caught}},
+    )

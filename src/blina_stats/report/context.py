@@ -1,0 +1,217 @@
+"""What every part of the report reads: the cohort, each endpoint derived once, each file read once.
+
+The report's parts (:mod:`blina_stats.report.parts`) never load a file or
+derive an endpoint themselves: they ask the :class:`Context`, which does it
+on first use and hands the same object to every later caller.  A file that
+cannot be read fails every part that needs it with the same message, and the
+other parts are still built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..data import Cohort, load_events
+from ..endpoints import ENDPOINTS, EndpointData, NotEstimable, derive
+from ..errors import InputError
+from ..synthetic import bundled
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..eligibility.engraftment import Labs
+    from ..eligibility.screening import ScreeningLog
+    from ..safety import AdverseEvents, Dosing
+
+T = TypeVar("T")
+
+#: the companion files of the event table: option name -> (command-line flag, bundled file)
+COMPANIONS = {
+    "ae": ("--ae", "adverse_events"),
+    "dosing": ("--dosing", "dosing"),
+    "screening": ("--screening", "screening"),
+    "labs": ("--labs", "labs"),
+}
+#: the analysis options of the report (stated in estimates.json and the page)
+CONF_TYPE, CONF_LEVEL = "log-log", 0.95
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a report reads: the event table and its companions (None: not given).
+
+    Without an event table the bundled synthetic trial is used, with its
+    bundled companion files for those not given.
+    """
+
+    events: Path
+    ae: Path | None = None
+    dosing: Path | None = None
+    screening: Path | None = None
+    labs: Path | None = None
+
+    @classmethod
+    def resolve(cls, events: str | Path | None = None, **companions: str | Path | None) -> Inputs:
+        """Paths as given; the bundled trial and its files when `events` is None."""
+        unknown = set(companions) - set(COMPANIONS)
+        if unknown:
+            raise TypeError(f"unknown input(s) {sorted(unknown)}: expected {sorted(COMPANIONS)}")
+        paths: dict[str, Path | None] = {}
+        for key, (_, name) in COMPANIONS.items():
+            value = companions.get(key)
+            paths[key] = Path(value) if value is not None else None
+            if value is None and events is None:
+                paths[key] = bundled(name)
+        return cls(events=Path(events) if events is not None else bundled("trial"), **paths)
+
+    def sha256(self) -> dict[str, str]:
+        """Path -> SHA-256 of every input that exists."""
+        paths = [self.events, *(getattr(self, key) for key in COMPANIONS)]
+        return {str(p): sha256(p) for p in paths if p is not None and p.exists()}
+
+
+class Context:
+    """The cohort and everything computed from it once, shared by the report's parts.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The validated event table.
+    inputs : Inputs
+        The companion files (read on first use, once).
+    origin : {"transplant", "enrollment"}
+        Day 0 of every time scale.
+    n_trials, seed : int
+        Simulated trials per design scenario, and the seed of every simulation.
+    """
+
+    def __init__(
+        self,
+        cohort: Cohort,
+        inputs: Inputs,
+        *,
+        origin: str = "transplant",
+        n_trials: int = 20_000,
+        seed: int = 20240601,
+        quiet: bool = False,
+    ) -> None:
+        self.cohort = cohort
+        self.inputs = inputs
+        self.origin = origin
+        self.n_trials = n_trials
+        self.seed = seed
+        self.quiet = quiet
+        #: the options every endpoint of the main analysis is derived with
+        self.options: dict[str, Any] = {
+            "origin": origin,
+            "delayed_entry": True,
+            "gvhd_competing": "relapse_or_death",
+        }
+        self._cache: dict[Any, Any] = {}
+        #: how many times an endpoint was derived (each distinct request once)
+        self.n_derived = 0
+
+    @classmethod
+    def load(cls, inputs: Inputs, **options: Any) -> Context:
+        """Read and validate the event table of `inputs` (errors propagate: nothing is reported
+        without it)."""
+        return cls(load_events(inputs.events), inputs, **options)
+
+    def _once(self, key: Any, make: Callable[[], T]) -> T:
+        """`make()` on first use; later calls return its value or raise its error again."""
+        if key not in self._cache:
+            try:
+                self._cache[key] = (True, make())
+            except (InputError, FileNotFoundError) as exc:
+                self._cache[key] = (False, exc)
+        ok, value = self._cache[key]
+        if not ok:
+            raise value
+        return value
+
+    def endpoint(self, name: str, **options: Any) -> EndpointData:
+        """Endpoint `name` derived with the report's options, overridden by `options`.
+
+        Raises
+        ------
+        NotEstimable
+            When the table cannot support it (the same error on every call).
+        """
+        full = {**self.options, "conf_type": CONF_TYPE, "conf_level": CONF_LEVEL, **options}
+
+        def make() -> EndpointData:
+            self.n_derived += 1
+            return derive(self.cohort, name, **full)
+
+        return self._once(("endpoint", name, tuple(sorted(full.items()))), make)
+
+    def derived(self, **options: Any) -> dict[str, EndpointData | NotEstimable]:
+        """Every endpoint, derived with the report's options (overridden by `options`)."""
+        out: dict[str, EndpointData | NotEstimable] = {}
+        for name in ENDPOINTS:
+            try:
+                out[name] = self.endpoint(name, **options)
+            except NotEstimable as exc:
+                out[name] = exc
+        return out
+
+    def estimates(self, **options: Any) -> pd.DataFrame:
+        """The endpoint table (:func:`blina_stats.estimate`'s) from the derived endpoints."""
+        from ..endpoints import estimate
+
+        full = {**self.options, **options}
+        return self._once(
+            ("estimates", tuple(sorted(full.items()))),
+            lambda: estimate(self.cohort, conf_type=CONF_TYPE, conf_level=CONF_LEVEL, **full),
+        )
+
+    def companion(self, key: str) -> Path:
+        """The path of a companion file; an InputError naming the flag when it was not given."""
+        path = getattr(self.inputs, key)
+        if path is None:
+            flag = COMPANIONS[key][0]
+            raise InputError(f"no {flag.strip('-').replace('-', ' ')} file given ({flag} FILE)")
+        return Path(path)
+
+    @property
+    def adverse_events(self) -> AdverseEvents:
+        """The adverse-event table, read and validated once."""
+        from ..safety import read_adverse_events
+
+        return self._once("ae", lambda: read_adverse_events(self.companion("ae"), self.cohort))
+
+    @property
+    def dosing(self) -> Dosing:
+        """The dosing records, read and validated once."""
+        from ..safety import read_dosing
+
+        return self._once("dosing", lambda: read_dosing(self.companion("dosing"), self.cohort))
+
+    @property
+    def screening(self) -> ScreeningLog:
+        """The screening log, read and validated once."""
+        from ..eligibility.screening import read_screening
+
+        return self._once("screening", lambda: read_screening(self.companion("screening")))
+
+    @property
+    def labs(self) -> Labs | None:
+        """The daily labs, read and validated once; None when no labs file was given."""
+        from ..eligibility.engraftment import read_labs
+
+        if self.inputs.labs is None:
+            return None
+        return self._once("labs", lambda: read_labs(self.companion("labs")))

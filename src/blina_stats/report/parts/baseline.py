@@ -1,0 +1,29 @@
+"""Patients and follow-up: Table 1 and the median follow-up from transplant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..part import Part
+from ..tables import baseline_table, follow_up
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+KEY, TITLE = "baseline", "Patients and follow-up"
+
+
+def build(ctx: Context) -> Part:
+    """Baseline characteristics and follow-up (reverse Kaplan-Meier of OS from transplant)."""
+    # follow-up counts from the transplant for every patient, whatever the report's origin
+    os_ = ctx.endpoint("os", origin="transplant", delayed_entry=False)
+    fu = follow_up(os_)
+    return Part(
+        KEY,
+        TITLE,
+        tables=(
+            ("Baseline characteristics", baseline_table(ctx.cohort), "baseline"),
+            ("Follow-up", fu, "follow_up"),
+        ),
+        json={"follow_up": fu.to_dict(orient="index")},
+    )
