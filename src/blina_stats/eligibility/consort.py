@@ -297,7 +297,7 @@ def _analysed(cohort: Cohort, endpoints: Sequence[str] | None) -> pd.DataFrame:
                 "n_analysed": 0,
                 "n_excluded": cohort.n_patients,
                 "excluded": {},
-                "reason": str(exc).split(" is not estimable: ", 1)[-1],
+                "reason": exc.reason,
             }
             continue
         reasons = dict(Counter(r for _, r in data.exclusions))

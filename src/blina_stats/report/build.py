@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..commands.estimate import CONF_LEVEL, CONF_TYPE
-from ..commands.estimate import report as estimate_json
 from ..data import load_events
 from ..endpoints import NotEstimable, estimate
+from ..endpoints.summary import CONF_LEVEL, CONF_TYPE
+from ..endpoints.summary import to_json as estimate_json
 from ..errors import InputError
 from ..plots.style import save
 from ..safety import AdverseEvents, read_adverse_events
