@@ -6,7 +6,7 @@ Public names only; see the README for the tour.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import design, eligibility, safety, synthetic
-from .compare import GrayResult, LogrankResult, gray_test, logrank_test
+from .compare import GrayResult, LogrankResult, compare_endpoint, gray_test, logrank_test
 from .data import Cohort, SchemaError, ValidationWarning, load_events
 from .eligibility import (
     ConsortFlow,
@@ -65,6 +65,7 @@ __all__ = [
     "__version__",
     "adverse_event_table",
     "check_eligibility",
+    "compare_endpoint",
     "consort_flow",
     "cox_regression",
     "cumulative_incidence",

@@ -1,18 +1,8 @@
 """``blina-stats estimate FILE``: every endpoint of the protocol at its horizon.
 
-The ``--json`` output is the contract other tools read::
-
-    {"n_patients": int,
-     "endpoints": {NAME: {"horizon_days", "estimate", "ci_lower", "ci_upper", "se",
-                          "n_at_risk", "n_events", "method", ...}},
-     ...}
-
-with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
-``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
-endpoint is not estimable, or why its figure is missing), and at the top
-``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level`` and ``warnings`` (every validation warning, one string each).
-Missing figures are ``null``.
+Argument parsing and the readable table only: the estimates come from
+:func:`blina_stats.endpoints.estimate`, and the ``--json`` output is the
+contract of :func:`blina_stats.endpoints.summary.to_json`.
 """
 
 from __future__ import annotations
@@ -22,13 +12,9 @@ import json
 import math
 from typing import Any
 
-import pandas as pd
-
-from ..data import Cohort, load_events
-from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS, estimate
-
-CONF_LEVEL = 0.95
-CONF_TYPE = "log-log"
+from ..data import load_events
+from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS
+from ..endpoints.summary import CONF_LEVEL, CONF_TYPE, estimate, to_json
 
 
 def _pair(text: str, what: str) -> tuple[str, str]:
@@ -86,45 +72,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--date-format", help="strptime format of dates, e.g. %%d/%%m/%%Y")
     parser.add_argument("--sheet", default=0, help="Excel sheet name or index")
-
-
-def report(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
-    """The JSON contract as a dict (NaN as None)."""
-
-    def num(v: Any) -> float | None:
-        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-    def count(v: Any) -> int | None:
-        f = num(v)
-        return None if f is None else int(f)
-
-    endpoints = {}
-    for name, row in table.iterrows():
-        endpoints[str(name)] = {
-            "horizon_days": float(row["horizon_days"]),
-            "estimate": num(row["estimate"]),
-            "ci_lower": num(row["ci_lower"]),
-            "ci_upper": num(row["ci_upper"]),
-            "se": num(row["se"]),
-            "n_at_risk": count(row["n_at_risk"]),
-            "n_events": count(row["n_events"]),
-            "method": str(row["method"]),
-            "label": str(row["label"]),
-            "n_used": int(row["n_used"]),
-            "n_excluded": int(row["n_excluded"]),
-            "excluded": dict(row["excluded"]),
-            "estimable": bool(row["estimable"]),
-            "reason": str(row["reason"]),
-        }
-    return {
-        "n_patients": cohort.n_patients,
-        "source": cohort.source,
-        **options,
-        "conf_type": CONF_TYPE,
-        "conf_level": CONF_LEVEL,
-        "warnings": [str(w) for w in cohort.warnings],
-        "endpoints": endpoints,
-    }
 
 
 def format_table(doc: dict[str, Any]) -> str:
@@ -187,6 +134,6 @@ def run(args: argparse.Namespace) -> int:
         conf_type=CONF_TYPE,
         conf_level=CONF_LEVEL,
     )
-    doc = report(cohort, table, options)
+    doc = to_json(cohort, table, options)
     print(json.dumps(doc, indent=2) if args.json else format_table(doc))
     return 0

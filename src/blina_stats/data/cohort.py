@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import InputError
 from .readers import read_table
 from .schema import ValidationWarning, validate
 
@@ -83,7 +82,8 @@ class Cohort:
     def endpoint(self, name: str, **options: Any) -> EndpointData:
         """Time, status and entry of one endpoint, the patients left out, and its estimate.
 
-        Options are those of :func:`blina_stats.endpoints.derive` (``origin``,
+        A convenience for :func:`blina_stats.endpoints.derive`; options are its
+        own (``origin``,
         ``horizon``, ``gvhd_competing``, ``delayed_entry``, ``conf_type``,
         ``conf_level``).
         """
@@ -96,31 +96,8 @@ class Cohort:
     ) -> LogrankResult | GrayResult:
         """Compare an endpoint between the groups of covariate `by`.
 
-        Kaplan-Meier endpoints use the (stratified) log-rank test, with delayed
-        entry at enrollment when the table has it; cumulative-incidence
-        endpoints use Gray's test.  Gray's test has no delayed entry: when the
-        table gives enrollment it compares time since the first dose
-        (``origin="enrollment"``) among patients free of the endpoint's events then.
-
-        Parameters
-        ----------
-        endpoint : str
-            A key of :data:`blina_stats.ENDPOINTS`.
-        by, strata : str
-            Covariate columns: the groups compared, and optional strata.
-        **options
-            Those of :meth:`endpoint` (``origin``, ``gvhd_competing``, ...).
-
-        Returns
-        -------
-        LogrankResult or GrayResult
-            With ``statistic``, ``df`` and ``pvalue``.
-
-        Raises
-        ------
-        InputError
-            When `by` or `strata` is not a covariate, or is missing for a patient
-            the endpoint uses.
+        A convenience for :func:`blina_stats.compare_endpoint` (which chooses
+        the test: log-rank for survival, Gray's test for cumulative incidence).
 
         Examples
         --------
@@ -129,34 +106,9 @@ class Cohort:
         >>> cohort.compare("relapse", by="mrd_pre_hsct").df
         1
         """
-        from ..compare import gray_test, logrank_test
-        from ..endpoints import AALEN_JOHANSEN, ENDPOINTS
+        from ..compare import compare_endpoint
 
-        for col in (by,) if strata is None else (by, strata):
-            if col not in self.covariates:
-                raise InputError(
-                    f"{self.source}: {col!r} is not a covariate column "
-                    f"(covariates: {', '.join(self.covariates)})"
-                )
-        competing = ENDPOINTS[endpoint].kind == AALEN_JOHANSEN if endpoint in ENDPOINTS else False
-        if competing and self.has_enrollment and options.get("delayed_entry", True):
-            options = {**options, "origin": "enrollment"}
-        data = self.endpoint(endpoint, **options)
-        rows = self._frame.set_index("patient_id").loc[list(data.patient_id)]
-        labels = {}
-        for col in (by,) if strata is None else (by, strata):
-            values = rows[col]
-            absent = values.index[values.isna()].tolist()
-            if absent:
-                raise InputError(
-                    f"{self.source}: column {col!r} is missing for patient(s) "
-                    f"{', '.join(map(repr, absent[:5]))}" + (" ..." if len(absent) > 5 else "")
-                )
-            labels[col] = values.astype(str).to_numpy()
-        group, stratum = labels[by], labels.get(strata or "")
-        if competing:
-            return gray_test(data.time, data.status, group, cause=1, strata=stratum)
-        return logrank_test(data.time, data.status, group, strata=stratum, entry=data.entry)
+        return compare_endpoint(self, endpoint, by, strata, **options)
 
     def __repr__(self) -> str:
         return (

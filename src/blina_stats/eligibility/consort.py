@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..data.cohort import Cohort, load_events
 from ..data.schema import days_to_timedelta
-from ..endpoints import ENDPOINTS, NotEstimable
+from ..endpoints import ENDPOINTS, EndpointData, NotEstimable
 from ..errors import InputError
 from .criteria import CRITERIA
 from .engraftment import Labs
@@ -164,7 +164,7 @@ def consort_flow(
     events: str | Path | pd.DataFrame | Cohort,
     labs: str | Path | pd.DataFrame | Labs | None = None,
     *,
-    endpoints: Sequence[str] | None = None,
+    endpoints: Sequence[str] | Mapping[str, EndpointData | NotEstimable] | None = None,
     cutoff_date: str | pd.Timestamp | None = None,
     lost_window_days: float = 90.0,
 ) -> ConsortFlow:
@@ -179,8 +179,10 @@ def consort_flow(
         :func:`blina_stats.load_events` unless a Cohort).
     labs : str, Path, DataFrame or Labs, optional
         Daily labs, for criterion I6.
-    endpoints : sequence of str, optional
-        Endpoints listed as analysed; all of `ENDPOINTS` by default.
+    endpoints : sequence of str or mapping, optional
+        Endpoints listed as analysed; all of `ENDPOINTS` by default.  A mapping
+        name -> EndpointData or NotEstimable (as
+        :func:`~blina_stats.endpoints.derive_all` returns) is used as derived.
     cutoff_date : date, optional
         Data cut-off for loss to follow-up; the latest last contact by default.
     lost_window_days : float
@@ -281,7 +283,9 @@ def _lost(
     return int((alive & (gap > window)).sum()), cutoff
 
 
-def _analysed(cohort: Cohort, endpoints: Sequence[str] | None) -> pd.DataFrame:
+def _analysed(
+    cohort: Cohort, endpoints: Sequence[str] | Mapping[str, EndpointData | NotEstimable] | None
+) -> pd.DataFrame:
     names = tuple(ENDPOINTS) if endpoints is None else tuple(endpoints)
     rows = {}
     for name in names:
@@ -289,14 +293,20 @@ def _analysed(cohort: Cohort, endpoints: Sequence[str] | None) -> pd.DataFrame:
             raise InputError(f"unknown endpoint {name!r}: expected one of {', '.join(ENDPOINTS)}")
         label = ENDPOINTS[name].label
         try:
-            data = cohort.endpoint(name)
+            if isinstance(endpoints, Mapping):
+                given = endpoints[name]
+                if isinstance(given, NotEstimable):
+                    raise given
+                data = given
+            else:
+                data = cohort.endpoint(name)
         except NotEstimable as exc:
             rows[name] = {
                 "label": label,
                 "n_analysed": 0,
                 "n_excluded": cohort.n_patients,
                 "excluded": {},
-                "reason": str(exc).split(" is not estimable: ", 1)[-1],
+                "reason": exc.reason,
             }
             continue
         reasons = dict(Counter(r for _, r in data.exclusions))

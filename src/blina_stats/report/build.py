@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..commands.estimate import report as to_json
-from .context import CONF_LEVEL, CONF_TYPE, Context, Inputs
+from ..endpoints import CONF_LEVEL, CONF_TYPE
+from ..endpoints.summary import to_json
+from .context import Context, Inputs
 from .part import build_part
 from .parts import PARTS
 from .write import merge_json, write_html, write_json, write_parts

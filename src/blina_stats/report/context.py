@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..data import Cohort, load_events
-from ..endpoints import ENDPOINTS, EndpointData, NotEstimable, derive
+from ..endpoints import CONF_LEVEL, CONF_TYPE, ENDPOINTS, EndpointData, NotEstimable, derive
+from ..endpoints import summary_table as _summary_table
 from ..errors import InputError
 from ..synthetic import bundled
 
@@ -36,8 +37,6 @@ COMPANIONS = {
     "screening": ("--screening", "screening"),
     "labs": ("--labs", "labs"),
 }
-#: the analysis options of the report (stated in estimates.json and the page)
-CONF_TYPE, CONF_LEVEL = "log-log", 0.95
 
 
 def sha256(path: Path) -> str:
@@ -158,25 +157,22 @@ class Context:
 
         return self._once(("endpoint", name, tuple(sorted(full.items()))), make)
 
-    def derived(self, **options: Any) -> dict[str, EndpointData | NotEstimable]:
-        """Every endpoint, derived with the report's options (overridden by `options`)."""
+    def derived(
+        self, names: tuple[str, ...] | None = None, **options: Any
+    ) -> dict[str, EndpointData | NotEstimable]:
+        """Endpoints `names` (all by default) derived with the report's options, overridden by
+        `options`; the error of each one the table cannot support."""
         out: dict[str, EndpointData | NotEstimable] = {}
-        for name in ENDPOINTS:
+        for name in ENDPOINTS if names is None else names:
             try:
                 out[name] = self.endpoint(name, **options)
             except NotEstimable as exc:
                 out[name] = exc
         return out
 
-    def estimates(self, **options: Any) -> pd.DataFrame:
-        """The endpoint table (:func:`blina_stats.estimate`'s) from the derived endpoints."""
-        from ..endpoints import estimate
-
-        full = {**self.options, **options}
-        return self._once(
-            ("estimates", tuple(sorted(full.items()))),
-            lambda: estimate(self.cohort, conf_type=CONF_TYPE, conf_level=CONF_LEVEL, **full),
-        )
+    def estimates(self, names: tuple[str, ...] | None = None, **options: Any) -> pd.DataFrame:
+        """The endpoint table (:func:`blina_stats.estimate`'s) of the derived endpoints."""
+        return _summary_table(self.derived(names, **options))
 
     def companion(self, key: str) -> Path:
         """The path of a companion file; an InputError naming the flag when it was not given."""

@@ -304,7 +304,7 @@ def true_values(
         Endpoint name -> survival probability (Kaplan-Meier endpoints) or
         cumulative incidence (Aalen-Johansen endpoints) at its horizon.
     """
-    from ..endpoints import ENDPOINTS, KAPLAN_MEIER
+    from ..endpoints import ENDPOINTS, KAPLAN_MEIER, outcome
 
     r = _rates(rates)
     rng = np.random.default_rng(seed)
@@ -315,34 +315,28 @@ def true_values(
         n = int(i1.sum())
     else:
         h = _enrolled(n, rng, r)
-    rel, death, agvhd, cgvhd = h["relapse"], h["death"], h["agvhd"], h["cgvhd"]
-    a34 = np.where(h["agvhd_latent_grade"] >= 3, agvhd, np.nan)
-    cms = np.where(np.isin(h["severity"], ["moderate", "severe"]), cgvhd, np.nan)
-    comp = death if gvhd_competing == "death" else np.fmin(rel, death)
-    nrm = np.where(np.isnan(rel), death, np.nan)
-    first = {  # (event, competing event); ties go to the event
-        "os": (death, np.full(n, np.nan)),
-        "pfs": (np.fmin(rel, death), np.full(n, np.nan)),
-        "relapse": (rel, death),
-        "nrm": (nrm, rel),
-        "agvhd": (agvhd, comp),
-        "agvhd_3_4": (a34, comp),
-        "cgvhd": (cgvhd, comp),
-        "cgvhd_mod_severe": (cms, comp),
-        "grfs": (np.fmin.reduce([a34, cms, rel, death]), np.full(n, np.nan)),
+    days = {  # complete histories: no one is censored
+        "relapse_day": h["relapse"],
+        "death_day": h["death"],
+        "agvhd_day": h["agvhd"],
+        "agvhd_grade": h["agvhd_latent_grade"],
+        "cgvhd_day": h["cgvhd"],
+        "cgvhd_severity": h["severity"],
+        "last_contact_day": np.full(n, np.inf),
     }
     start = np.full(n, float(ENROLLMENT_WINDOW[0])) if origin == "transplant" else h["enrollment"]
     out = {}
-    for name, (event, competing) in first.items():
+    for name, ep in ENDPOINTS.items():
         if origin == "transplant" and name == "os":
             continue
-        horizon = (horizons or {}).get(name, ENDPOINTS[name].horizon)
-        at = np.fmin(event, competing)
-        free = ~(at <= start)
+        horizon = (horizons or {}).get(name, ep.horizon)
+        # the endpoint's own rules; exclusion reasons do not apply to complete histories
+        time, status, _ = outcome(days, ep, gvhd_competing=gvhd_competing)
+        free = ~(time <= start)  # free of the event and its competing event at the start
         end = horizon if origin == "transplant" else start + horizon
-        own = ~np.isnan(event) & ~(competing < event) & (event <= end)
+        own = (status == 1) & (time <= end)
         p = float(own[free].mean())
-        out[name] = 1.0 - p if ENDPOINTS[name].kind == KAPLAN_MEIER else p
+        out[name] = 1.0 - p if ep.kind == KAPLAN_MEIER else p
     return pd.Series(out, name="true_value")
 
 

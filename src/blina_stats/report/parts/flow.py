@@ -21,7 +21,7 @@ def build(ctx: Context) -> Part:
     from ...plots.style import figure_of, new_axes
 
     labs = ctx.labs
-    flow = consort_flow(ctx.screening, ctx.cohort, labs)
+    flow = consort_flow(ctx.screening, ctx.cohort, labs, endpoints=ctx.derived())
     ax = new_axes(width=7.0, height=5.0)
     flow.plot(ax)
     tables: list[tuple[str, pd.DataFrame, str]] = [

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...endpoints import estimate
-from ..context import CONF_LEVEL, CONF_TYPE
+from ...endpoints import to_json
 from ..part import Part
 from ..tables import endpoint_summary
 
@@ -23,8 +22,6 @@ GVHD_ENDPOINTS = ("agvhd", "agvhd_3_4", "cgvhd", "cgvhd_mod_severe")
 
 def build(ctx: Context) -> Part:
     """The outcome table; with entry at the first dose, GVHD again without delayed entry."""
-    from ...commands.estimate import report as to_json
-
     table = ctx.estimates()
     tables = [("Endpoints at their horizons", endpoint_summary(table), "endpoints")]
     notes: list[str] = []
@@ -37,13 +34,7 @@ def build(ctx: Context) -> Part:
         gvhd = tuple(n for n in GVHD_ENDPOINTS if bool(table.loc[n, "estimable"]))
         if gvhd:
             options = {**ctx.options, "delayed_entry": False}
-            plain = estimate(
-                ctx.cohort,
-                endpoints=gvhd,
-                conf_type=CONF_TYPE,
-                conf_level=CONF_LEVEL,
-                **options,
-            )
+            plain = ctx.estimates(gvhd, delayed_entry=False)
             notes.append(
                 "GVHD endpoints with entry at the first dose are conditional on being free "
                 "of GVHD then; the sensitivity table counts GVHD from the transplant for "

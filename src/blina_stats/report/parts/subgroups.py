@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ...compare.endpoint import compare_groups, comparison_options
 from ...errors import InputError
 from ...models import cox_regression
 from ..part import Part
@@ -36,11 +38,16 @@ def grouping_columns(cohort: Cohort) -> list[str]:
     ]
 
 
-def subgroup_tests(cohort: Cohort, caught: list[str]) -> pd.DataFrame:
+def subgroup_tests(
+    cohort: Cohort, endpoint: Callable[..., EndpointData], caught: list[str]
+) -> pd.DataFrame:
     """Log-rank (survival endpoints) or Gray (incidences) p-value, one row per covariate.
 
-    Warnings raised on the way (a group of one patient, ...) are appended to
-    `caught` as text, so the report can list them.
+    `endpoint(name, **options)` derives an endpoint (the report's
+    :meth:`Context.endpoint`: each once, whatever the number of covariates);
+    time runs from transplant, or from the first dose for Gray's test when the
+    table gives enrollment.  Warnings raised on the way (a group of one
+    patient, ...) are appended to `caught` as text, so the report can list them.
     """
     rows = []
     for col in grouping_columns(cohort):
@@ -49,7 +56,8 @@ def subgroup_tests(cohort: Cohort, caught: list[str]) -> pd.DataFrame:
             with warnings.catch_warnings(record=True) as seen:
                 warnings.simplefilter("always")
                 try:
-                    res = cohort.compare(name, by=col)
+                    options = comparison_options(cohort, name, origin="transplant")
+                    res = compare_groups(endpoint(name, **options), cohort, by=col)
                     row[f"{name} p"] = f"{res.pvalue:.3f}"
                 except InputError as exc:
                     row[f"{name} p"] = "-"
@@ -99,7 +107,7 @@ def pfs_forest(
 def build(ctx: Context) -> Part:
     """Subgroup tests of PFS, OS, relapse and NRM, and the PFS forest plot."""
     caught: list[str] = []
-    tests = subgroup_tests(ctx.cohort, caught)
+    tests = subgroup_tests(ctx.cohort, ctx.endpoint, caught)
     if tests.empty:
         raise InputError(f"{ctx.cohort.source}: no covariate with 2-6 levels to compare")
     tables = [("Subgroup comparisons (p-values)", tests, "subgroup_tests")]

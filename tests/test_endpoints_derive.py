@@ -1,20 +1,24 @@
-"""Endpoints: definitions and tie rules on small tables, and every derivable endpoint of
-KMsurv::bmt against R survival/cmprsk (tests/reference/bmt_endpoints.R).
+"""Deriving endpoints from a cohort: delayed entry, exclusions, not-estimable reasons as
+data, derive_all, and every derivable endpoint of KMsurv::bmt against R survival/cmprsk
+(tests/reference/bmt_endpoints.R).
 
 Estimates agree to 1e-10, standard errors and interval bounds to 1e-8.
 """
 
 from __future__ import annotations
 
+import importlib
+import pickle
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import blina_stats as bs
-from blina_stats.endpoints import ENDPOINTS, NotEstimable, derive
+from blina_stats.endpoints import ENDPOINTS, EndpointData, NotEstimable, derive, derive_all
 
 from .conftest import REFERENCE, run_r_script
 
@@ -23,65 +27,12 @@ VAR_TOL = 1e-8
 EVENTS = REFERENCE / "bmt_events.csv"
 R_VALUES = pd.read_csv(REFERENCE / "bmt_endpoints.csv")
 DERIVABLE = ("os", "pfs", "relapse", "nrm", "agvhd", "cgvhd")
+DERIVE_MODULE = importlib.import_module("blina_stats.endpoints.derive")
 
 
 def table(**columns: list[object]) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
     return pd.DataFrame({"patient_id": [f"p{i}" for i in range(1, n + 1)], **columns})
-
-
-# --- definitions on hand-made tables -------------------------------------------------------
-
-
-def test_relapse_and_death_on_one_day_is_a_relapse_not_nrm() -> None:
-    cohort = bs.load_events(
-        table(last_contact_day=[50, 80, 90], relapse_day=[50, None, None], death_day=[50, 80, None])
-    )
-    relapse = cohort.endpoint("relapse")
-    nrm = cohort.endpoint("nrm")
-    np.testing.assert_array_equal(relapse.status, [1, 2, 0])
-    np.testing.assert_array_equal(nrm.status, [2, 1, 0])
-    np.testing.assert_array_equal(relapse.time, [50, 80, 90])
-    pfs = cohort.endpoint("pfs")
-    np.testing.assert_array_equal(pfs.status, [1, 1, 0])
-
-
-def test_gvhd_competing_events_and_ties() -> None:
-    frame = table(
-        last_contact_day=[400, 300, 200, 500],
-        relapse_day=[None, 120, None, None],
-        death_day=[None, 300, 200, None],
-        agvhd_day=[None, 150, 200, 40],
-        agvhd_grade=[0, 3, 4, 2],
-    )
-    cohort = bs.load_events(frame)
-    # p2: aGVHD after relapse -> relapse competes; p3: aGVHD on the day of death -> aGVHD
-    a = cohort.endpoint("agvhd")
-    np.testing.assert_array_equal(a.status, [0, 2, 1, 1])
-    np.testing.assert_array_equal(a.time, [400, 120, 200, 40])
-    # grade II (p4) is not a III-IV event: followed on to last contact
-    a34 = cohort.endpoint("agvhd_3_4")
-    np.testing.assert_array_equal(a34.status, [0, 2, 1, 0])
-    np.testing.assert_array_equal(a34.time, [400, 120, 200, 500])
-    # death only competes: p2's aGVHD after relapse counts
-    d = cohort.endpoint("agvhd", gvhd_competing="death")
-    np.testing.assert_array_equal(d.status, [0, 1, 1, 1])
-    np.testing.assert_array_equal(d.time, [400, 150, 200, 40])
-
-
-def test_grfs_takes_the_first_qualifying_event() -> None:
-    frame = table(
-        last_contact_day=[700, 700, 700, 300],
-        relapse_day=[500, None, None, None],
-        death_day=[None, None, None, None],
-        agvhd_day=[30, 20, None, None],
-        agvhd_grade=[2, 3, 0, 1],
-        cgvhd_day=[200, None, 250, 150],
-        cgvhd_severity=["moderate", "none", "mild", "severe"],
-    )
-    grfs = bs.load_events(frame).endpoint("grfs")
-    np.testing.assert_array_equal(grfs.status, [1, 1, 0, 1])
-    np.testing.assert_array_equal(grfs.time, [200, 20, 700, 150])
 
 
 def test_delayed_entry_and_exclusions_account_for_every_patient() -> None:
@@ -121,12 +72,45 @@ def test_not_estimable_names_the_missing_column() -> None:
         cohort.endpoint("relapse")
     with pytest.raises(NotEstimable, match="no enrollment_date/enrollment_day column"):
         cohort.endpoint("os", origin="enrollment")
-    out = bs.estimate(cohort)
-    assert list(out.index) == list(ENDPOINTS)
-    assert out.loc["os", "estimable"]
-    assert not out.loc["grfs", "estimable"]
-    assert "no agvhd_date/agvhd_day, agvhd_grade" in out.loc["grfs", "reason"]
-    assert np.isnan(out.loc["relapse", "estimate"])
+
+
+def test_not_estimable_carries_code_and_reason_without_agvhd_grade() -> None:
+    frame = table(
+        last_contact_day=[100, 150],
+        relapse_day=[None, None],
+        death_day=[None, 150],
+        agvhd_day=[20, None],
+    )
+    cohort = bs.load_events(frame)
+    with pytest.raises(NotEstimable) as info:
+        derive(cohort, "agvhd_3_4", horizon=50)
+    exc = info.value
+    assert (exc.code, exc.reason) == ("missing_column", "no agvhd_grade column")
+    assert (exc.endpoint, exc.source, exc.horizon, exc.n_patients) == (
+        "agvhd_3_4",
+        "<DataFrame>",
+        50.0,
+        2,
+    )
+    assert str(exc) == "<DataFrame>: agvhd_3_4 is not estimable: no agvhd_grade column"
+    assert isinstance(exc, bs.InputError) and bs.NotEstimable is NotEstimable
+
+
+def test_not_estimable_when_no_patient_is_left() -> None:
+    # every death falls on the enrollment day: nobody is at risk after the first dose
+    frame = table(enrollment_day=[10, 20], last_contact_day=[10, 20], death_day=[10, 20])
+    cohort = bs.load_events(frame)
+    msg = "<DataFrame>: os is not estimable: no patient left"
+    with pytest.raises(NotEstimable, match=re.escape(msg)) as info:
+        cohort.endpoint("os")
+    assert (info.value.code, info.value.reason) == ("no_patient_left", "no patient left")
+    assert info.value.n_patients == 2
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (str(again), again.code, again.reason) == (
+        str(info.value),
+        "no_patient_left",
+        "no patient left",
+    )
 
 
 def test_unknown_endpoint_and_bad_options() -> None:
@@ -137,15 +121,10 @@ def test_unknown_endpoint_and_bad_options() -> None:
         cohort.endpoint("os", origin="diagnosis")
     with pytest.raises(bs.errors.InputError, match="must be a positive number of days"):
         cohort.endpoint("os", horizon=-1)
-    with pytest.raises(bs.errors.InputError, match="unknown endpoint 'foo'"):
-        bs.estimate(cohort, {"foo": 10})
-
-
-def test_horizon_beyond_follow_up_is_missing_with_a_reason() -> None:
-    cohort = bs.load_events(table(last_contact_day=[10, 20, 30], death_day=[10, None, None]))
-    out = bs.estimate(cohort, {"os": 100})
-    assert np.isnan(out.loc["os", "estimate"])
-    assert out.loc["os", "reason"] == "no patient followed to day 100 (last follow-up day 30)"
+    with pytest.raises(bs.errors.InputError, match=re.escape("unknown endpoint 'foo'")):
+        derive_all(cohort, horizons={"foo": 10})
+    with pytest.raises(bs.errors.InputError, match=re.escape("unknown endpoint 'dfs'")):
+        derive_all(cohort, ["os", "dfs"])
 
 
 def test_arrays_are_read_only() -> None:
@@ -153,6 +132,45 @@ def test_arrays_are_read_only() -> None:
     os_ = cohort.endpoint("os")
     with pytest.raises(ValueError, match="read-only"):
         os_.time[0] = 1.0
+
+
+# --- derive_all ------------------------------------------------------------------------------
+
+
+def test_derive_all_derives_each_endpoint_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    calls: list[str] = []
+    real = DERIVE_MODULE.derive
+
+    def counting(cohort: bs.Cohort, name: str, **options: Any) -> EndpointData:
+        calls.append(name)
+        return real(cohort, name, **options)
+
+    monkeypatch.setattr(DERIVE_MODULE, "derive", counting)
+    derived = derive_all(cohort)
+    assert calls == list(ENDPOINTS)
+    assert list(derived) == list(ENDPOINTS)
+    calls.clear()
+    derive_all(cohort, ["nrm", "os", "nrm"])
+    assert calls == ["nrm", "os"]
+    calls.clear()
+    bs.estimate(cohort)
+    assert calls == list(ENDPOINTS)
+
+
+def test_derive_all_gives_the_data_or_why_not(bmt: bs.Cohort) -> None:
+    derived = derive_all(bmt, horizons={"nrm": 365.25}, gvhd_competing="death")
+    for name in DERIVABLE:
+        data = derived[name]
+        assert isinstance(data, EndpointData)
+        want = derive(bmt, name, gvhd_competing="death", horizon=365.25 if name == "nrm" else None)
+        np.testing.assert_array_equal(data.time, want.time)
+        np.testing.assert_array_equal(data.status, want.status)
+        assert data.horizon == want.horizon
+    assert derived["nrm"].horizon == 365.25  # type: ignore[union-attr]
+    grfs = derived["grfs"]
+    assert isinstance(grfs, NotEstimable)
+    assert (grfs.code, grfs.reason) == ("missing_column", "no agvhd_grade, cgvhd_severity column")
 
 
 # --- KMsurv::bmt against R ----------------------------------------------------------------
@@ -200,19 +218,6 @@ def test_bmt_matches_r_with_delayed_entry(name: str) -> None:
         np.testing.assert_allclose(ours["se"], ref["se"], rtol=0, atol=VAR_TOL)
         np.testing.assert_allclose(ours["ci_lower"], ref["ci_lower"], rtol=0, atol=VAR_TOL)
         np.testing.assert_allclose(ours["ci_upper"], ref["ci_upper"], rtol=0, atol=VAR_TOL)
-
-
-def test_bmt_endpoints_without_grades_are_not_estimable(bmt: bs.Cohort) -> None:
-    out = bs.estimate(bmt)
-    assert out.loc[list(DERIVABLE), "estimable"].all()
-    for name, missing in [
-        ("agvhd_3_4", "agvhd_grade"),
-        ("cgvhd_mod_severe", "cgvhd_severity"),
-        ("grfs", "agvhd_grade, cgvhd_severity"),
-    ]:
-        assert not out.loc[name, "estimable"]
-        assert out.loc[name, "reason"] == f"no {missing} column"
-    assert [w.column for w in bmt.warnings] == ["agvhd_grade", "cgvhd_severity"]
 
 
 def test_bmt_original_cgvhd_after_death_is_rejected() -> None:

@@ -1,0 +1,381 @@
+"""The trial's endpoints as data: event, competing-event, tie and exclusion rules, horizons.
+
+================== ============== ==================================== ============ =======
+name               kind           event                                competing    horizon
+================== ============== ==================================== ============ =======
+os                 Kaplan-Meier   death, any cause                     -            730.5
+pfs                Kaplan-Meier   relapse or death, whichever first    -            730.5
+relapse            Aalen-Johansen relapse                              death [1]    730.5
+nrm                Aalen-Johansen death without prior relapse          relapse      182.625
+agvhd              Aalen-Johansen grade II-IV acute GVHD               [2]          100
+agvhd_3_4          Aalen-Johansen grade III-IV acute GVHD              [2]          100
+cgvhd              Aalen-Johansen chronic GVHD, any                    [2]          730.5
+cgvhd_mod_severe   Aalen-Johansen moderate or severe chronic GVHD      [2]          730.5
+grfs               Kaplan-Meier   grade III-IV aGVHD, moderate/severe  -            730.5
+                                  cGVHD, relapse or death
+================== ============== ==================================== ============ =======
+
+[1] death without prior relapse.  [2] relapse or death before it
+(``gvhd_competing="death"``: death only).  Horizons are days (730.5 = 2 years,
+182.625 = 6 months, 100 = day +100) and configurable per endpoint.
+
+Each :class:`Endpoint` carries its rules as data (``event_rule``,
+``competing_rule``, ``ties``, ``exclusions``); :func:`outcome` applies them to
+per-patient day arrays, for the event table (:func:`blina_stats.endpoints.derive`)
+and for the simulated histories of :func:`blina_stats.synthetic.true_values`.
+
+Conventions, applied to every endpoint:
+
+* Time is in days since the transplant (day 0).  Patients are censored at last
+  contact.  An event on the same day as its competing event is the endpoint's
+  own event (relapse and death on one day is a relapse, not NRM: for NRM the
+  competing relapse wins the tie, ``ties="competing"``).
+* When the table has enrollment (first blinatumomab dose), a patient enters the
+  risk set at enrollment (delayed entry): no immortal time before the first
+  dose counts.  Estimates are then conditional on being free of the endpoint's
+  event and its competing events at enrollment; a patient whose event,
+  competing event or censoring falls on or before enrollment is excluded, with
+  the reason.  ``origin="enrollment"`` measures time from the first dose instead.
+* For GVHD the competing events are relapse or death (CIBMTR); ``gvhd_competing=
+  "death"`` keeps death only, as some centres report.
+* The table holds one onset date per GVHD: grade III-IV aGVHD and moderate or
+  severe cGVHD are timed at the onset of grade II-IV aGVHD and of any cGVHD,
+  with the maximum grade or severity recorded (as CIBMTR forms report them).
+* GRFS uses moderate/severe cGVHD (NIH 2014) as the proxy of Holtan's
+  "chronic GVHD requiring systemic immunosuppression".
+
+References
+----------
+Kim, H. T. and Armand, P. (2013). Clinical endpoints in allogeneic
+hematopoietic stem cell transplantation studies: the cost of freedom. Biol
+Blood Marrow Transplant 19:860-866.
+Iacobelli, S. (2013). Suggestions on the use of statistical methodologies in
+studies of the European Group for Blood and Marrow Transplantation. Bone
+Marrow Transplant 48:S1-S37.
+Holtan, S. G. et al. (2015). Composite end point of graft-versus-host
+disease-free, relapse-free survival after allogeneic hematopoietic cell
+transplantation. Blood 125:1333-1339.
+Harris, A. C. et al. (2016). International, multicenter standardization of
+acute graft-versus-host disease clinical data collection: a report from the
+Mount Sinai Acute GVHD International Consortium. Biol Blood Marrow
+Transplant 22:4-10.
+Jagasia, M. H. et al. (2015). National Institutes of Health consensus
+development project on criteria for clinical trials in chronic
+graft-versus-host disease: I. The 2014 Diagnosis and Staging Working Group
+report. Biol Blood Marrow Transplant 21:389-401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..errors import InputError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+ORIGINS = ("transplant", "enrollment")
+GVHD_COMPETING = ("relapse_or_death", "death")
+KAPLAN_MEIER, AALEN_JOHANSEN = "Kaplan-Meier", "Aalen-Johansen"
+TWO_YEARS, SIX_MONTHS = 730.5, 182.625
+#: the per-patient fields the rules read (days since transplant, grade, severity)
+RULE_FIELDS = (
+    "relapse_day",
+    "death_day",
+    "agvhd_day",
+    "agvhd_grade",
+    "cgvhd_day",
+    "cgvhd_severity",
+    "last_contact_day",
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A test on one per-patient field.
+
+    Attributes
+    ----------
+    field : str
+        A key of `RULE_FIELDS` (``"agvhd_grade"``, ``"cgvhd_severity"``).
+    test : {"at_least", "one_of", "missing"}
+        The number is at least `value`; the text is one of `value`; the value is missing.
+    value : float, tuple of str or None
+    """
+
+    field: str
+    test: Literal["at_least", "one_of", "missing"]
+    value: float | tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Onset:
+    """An event's day: field `day`, counted only where `when` holds (always when None)."""
+
+    day: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Leave a patient out with `reason` where `when` holds and `day` is recorded or empty.
+
+    Attributes
+    ----------
+    reason : str
+        The reason given for the patient (``"aGVHD grade missing"``).
+    day : str
+        The onset field looked at.
+    recorded : bool
+        True: the rule applies where `day` is recorded; False: where it is empty.
+    when : Condition
+    """
+
+    reason: str
+    day: str
+    recorded: bool
+    when: Condition
+
+
+RELAPSE, DEATH = Onset("relapse_day"), Onset("death_day")
+AGVHD, CGVHD = Onset("agvhd_day"), Onset("cgvhd_day")
+# the table holds one onset per GVHD: III-IV and moderate/severe are timed at it
+AGVHD_3_4 = Onset("agvhd_day", Condition("agvhd_grade", "at_least", 3.0))
+CGVHD_MOD_SEVERE = Onset("cgvhd_day", Condition("cgvhd_severity", "one_of", ("moderate", "severe")))
+#: the competing events of the GVHD endpoints, by the ``gvhd_competing`` option
+GVHD_COMPETING_EVENTS: Mapping[str, tuple[Onset, ...]] = MappingProxyType(
+    {"relapse_or_death": (RELAPSE, DEATH), "death": (DEATH,)}
+)
+
+
+def _no_onset(what: str, day: str, when: Condition) -> Exclusion:
+    return Exclusion(f"{what} without onset date", day, recorded=False, when=when)
+
+
+_AGVHD_2_NO_ONSET = _no_onset("aGVHD", "agvhd_day", Condition("agvhd_grade", "at_least", 2.0))
+_AGVHD_3_NO_ONSET = _no_onset("aGVHD", "agvhd_day", Condition("agvhd_grade", "at_least", 3.0))
+_AGVHD_GRADE_MISSING = Exclusion(
+    "aGVHD grade missing", "agvhd_day", recorded=True, when=Condition("agvhd_grade", "missing")
+)
+_CGVHD_NO_ONSET = _no_onset(
+    "cGVHD", "cgvhd_day", Condition("cgvhd_severity", "one_of", ("mild", "moderate", "severe"))
+)
+_CGVHD_MS_NO_ONSET = _no_onset(
+    "cGVHD", "cgvhd_day", Condition("cgvhd_severity", "one_of", ("moderate", "severe"))
+)
+_CGVHD_SEVERITY_MISSING = Exclusion(
+    "cGVHD severity missing",
+    "cgvhd_day",
+    recorded=True,
+    when=Condition("cgvhd_severity", "missing"),
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint of the protocol, with its rules as data.
+
+    Attributes
+    ----------
+    name, label : str
+        Short name (``"nrm"``) and the label for tables and plots.
+    kind : str
+        ``"Kaplan-Meier"`` (the estimate is a survival probability) or
+        ``"Aalen-Johansen"`` (a cumulative incidence, never 1 - Kaplan-Meier).
+    event, competing : str
+        The event and competing event in words (``competing`` None for Kaplan-Meier).
+    horizon : float
+        Default horizon, days.
+    needs : tuple of str
+        Table fields the endpoint needs (events, ``agvhd_grade``, ``cgvhd_severity``).
+    source : str
+        Where the definition comes from.
+    event_rule : tuple of Onset
+        The event is the first of these onsets.
+    competing_rule : tuple of Onset or "gvhd"
+        The competing event is the first of these (none for Kaplan-Meier);
+        ``"gvhd"``: those of `GVHD_COMPETING_EVENTS` for the ``gvhd_competing`` option.
+    ties : {"event", "competing"}
+        Which wins when the event and the competing event fall on one day.
+    exclusions : tuple of Exclusion
+        Patients left out, the first rule that applies giving the reason.
+    """
+
+    name: str
+    label: str
+    kind: str
+    event: str
+    competing: str | None
+    horizon: float
+    needs: tuple[str, ...]
+    source: str
+    event_rule: tuple[Onset, ...]
+    competing_rule: tuple[Onset, ...] | Literal["gvhd"] = ()
+    ties: Literal["event", "competing"] = "event"
+    exclusions: tuple[Exclusion, ...] = ()
+
+    def competing_events(self, gvhd_competing: str = "relapse_or_death") -> tuple[Onset, ...]:
+        """The onsets whose first is the competing event, under option `gvhd_competing`."""
+        if isinstance(self.competing_rule, str):
+            return GVHD_COMPETING_EVENTS[gvhd_competing]
+        return self.competing_rule
+
+
+_GVHD_COMP = "relapse or death before it"
+_AGVHD_3_4_EXCL = (_AGVHD_3_NO_ONSET, _AGVHD_GRADE_MISSING)
+_CGVHD_MS_EXCL = (_CGVHD_MS_NO_ONSET, _CGVHD_SEVERITY_MISSING)
+ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType(
+    {
+        e.name: e
+        for e in (
+            Endpoint("os", "Overall survival", KAPLAN_MEIER, "death, any cause", None,
+                     TWO_YEARS, ("death",), "Kim & Armand 2013", event_rule=(DEATH,)),
+            Endpoint("pfs", "Progression-free survival", KAPLAN_MEIER,
+                     "relapse or death, whichever first", None, TWO_YEARS,
+                     ("relapse", "death"), "Kim & Armand 2013 (leukaemia-free survival)",
+                     event_rule=(RELAPSE, DEATH)),
+            Endpoint("relapse", "Relapse", AALEN_JOHANSEN, "relapse",
+                     "death without prior relapse", TWO_YEARS, ("relapse", "death"),
+                     "Kim & Armand 2013; Iacobelli 2013 (EBMT)",
+                     event_rule=(RELAPSE,), competing_rule=(DEATH,)),
+            # a death on the day of relapse is a relapse: NRM only without any relapse
+            Endpoint("nrm", "Non-relapse mortality", AALEN_JOHANSEN,
+                     "death without prior relapse", "relapse", SIX_MONTHS,
+                     ("relapse", "death"), "Kim & Armand 2013; Iacobelli 2013 (EBMT)",
+                     event_rule=(DEATH,), competing_rule=(RELAPSE,), ties="competing"),
+            Endpoint("agvhd", "Acute GVHD grade II-IV", AALEN_JOHANSEN,
+                     "grade II-IV acute GVHD", _GVHD_COMP, 100.0, ("agvhd",),
+                     "Harris et al. 2016 (MAGIC); CIBMTR", event_rule=(AGVHD,),
+                     competing_rule="gvhd", exclusions=(_AGVHD_2_NO_ONSET,)),
+            Endpoint("agvhd_3_4", "Acute GVHD grade III-IV", AALEN_JOHANSEN,
+                     "grade III-IV acute GVHD", _GVHD_COMP, 100.0, ("agvhd", "agvhd_grade"),
+                     "Harris et al. 2016 (MAGIC); CIBMTR", event_rule=(AGVHD_3_4,),
+                     competing_rule="gvhd", exclusions=_AGVHD_3_4_EXCL),
+            Endpoint("cgvhd", "Chronic GVHD", AALEN_JOHANSEN, "chronic GVHD, any",
+                     _GVHD_COMP, TWO_YEARS, ("cgvhd",), "Jagasia et al. 2015 (NIH 2014)",
+                     event_rule=(CGVHD,), competing_rule="gvhd",
+                     exclusions=(_CGVHD_NO_ONSET,)),
+            Endpoint("cgvhd_mod_severe", "Moderate/severe chronic GVHD", AALEN_JOHANSEN,
+                     "moderate or severe chronic GVHD", _GVHD_COMP, TWO_YEARS,
+                     ("cgvhd", "cgvhd_severity"), "Jagasia et al. 2015 (NIH 2014)",
+                     event_rule=(CGVHD_MOD_SEVERE,), competing_rule="gvhd",
+                     exclusions=_CGVHD_MS_EXCL),
+            Endpoint("grfs", "GVHD-free, relapse-free survival", KAPLAN_MEIER,
+                     "grade III-IV aGVHD, moderate/severe cGVHD, relapse or death", None,
+                     TWO_YEARS, ("agvhd", "agvhd_grade", "cgvhd", "cgvhd_severity",
+                                 "relapse", "death"), "Holtan et al. 2015",
+                     event_rule=(AGVHD_3_4, CGVHD_MOD_SEVERE, RELAPSE, DEATH),
+                     exclusions=_AGVHD_3_4_EXCL + _CGVHD_MS_EXCL),
+        )
+    }
+)  # fmt: skip
+
+
+def lookup(name: str) -> Endpoint:
+    """The endpoint called `name`; an InputError naming the known ones otherwise."""
+    if name not in ENDPOINTS:
+        raise InputError(f"unknown endpoint {name!r}: expected one of {', '.join(ENDPOINTS)}")
+    return ENDPOINTS[name]
+
+
+class Outcome(NamedTuple):
+    """Per patient: time since transplant, status and exclusion reason.
+
+    Attributes
+    ----------
+    time : ndarray of float
+        Day of the event, of the competing event, or of last contact.
+    status : ndarray of int
+        1 the event, 2 the competing event, 0 censored.
+    reason : ndarray of str
+        Why the patient is left out, ``""`` when used.
+    """
+
+    time: FloatArray
+    status: IntArray
+    reason: npt.NDArray[np.str_]
+
+
+def outcome(
+    days: Mapping[str, npt.ArrayLike],
+    endpoint: Endpoint | str,
+    *,
+    gvhd_competing: str = "relapse_or_death",
+) -> Outcome:
+    """Apply an endpoint's event, competing, tie and exclusion rules to per-patient days.
+
+    Parameters
+    ----------
+    days : mapping
+        Field of `RULE_FIELDS` -> one value per patient: days since
+        transplant (NaN: not happened or not recorded; ``last_contact_day``
+        may be ``inf`` for complete histories), ``agvhd_grade`` 0-4 (NaN
+        missing), ``cgvhd_severity`` text (None missing).  Only the fields
+        the endpoint's rules read are needed, and ``last_contact_day``.
+    endpoint : Endpoint or str
+        The endpoint, or a key of `ENDPOINTS`.
+    gvhd_competing : {"relapse_or_death", "death"}
+        Competing events of the GVHD endpoints.
+
+    Returns
+    -------
+    Outcome
+        ``time``, ``status`` (0/1/2) and ``reason`` (``""`` when used).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> days = {"relapse_day": [50, np.nan], "death_day": [50, 80], "last_contact_day": [50, 80]}
+    >>> outcome(days, "nrm").status.tolist()
+    [2, 1]
+    """
+    ep = lookup(endpoint) if isinstance(endpoint, str) else endpoint
+    last = _floats(days, "last_contact_day")
+    event = _first(days, ep.event_rule, last.size)
+    competing = _first(days, ep.competing_events(gvhd_competing), last.size)
+    if ep.ties == "event":
+        own = ~np.isnan(event) & ~(competing < event)
+    else:
+        own = ~np.isnan(event) & ~(competing <= event)
+    other = ~own & ~np.isnan(competing)
+    status = np.where(own, 1, np.where(other, 2, 0)).astype(np.int64)
+    time = np.where(own, event, np.where(other, competing, last))
+    reason = np.full(last.size, "", dtype=object)
+    for rule in ep.exclusions:  # the first rule that applies gives the reason
+        empty = np.isnan(_floats(days, rule.day))
+        hit = (reason == "") & (empty != rule.recorded) & _holds(days, rule.when)
+        reason[hit] = rule.reason
+    return Outcome(time, status, reason.astype(str))
+
+
+def _floats(days: Mapping[str, npt.ArrayLike], name: str) -> FloatArray:
+    return np.asarray(days[name], dtype=np.float64)
+
+
+def _holds(days: Mapping[str, npt.ArrayLike], c: Condition) -> npt.NDArray[np.bool_]:
+    if c.test == "at_least" and isinstance(c.value, float):
+        return _floats(days, c.field) >= c.value
+    values = np.asarray(days[c.field], dtype=object)
+    if c.test == "missing":
+        return np.asarray(pd.isna(values), dtype=bool)
+    if c.test == "one_of" and isinstance(c.value, tuple):
+        return pd.Series(values).isin(c.value).to_numpy(dtype=bool)
+    raise ValueError(f"a condition's value does not fit its test: {c!r}")
+
+
+def _first(days: Mapping[str, npt.ArrayLike], onsets: tuple[Onset, ...], n: int) -> FloatArray:
+    """Per patient, the first of `onsets` (NaN when none happened)."""
+    first = np.full(n, np.nan)
+    for o in onsets:
+        day = _floats(days, o.day)
+        first = np.fmin(
+            first, day if o.when is None else np.where(_holds(days, o.when), day, np.nan)
+        )
+    return first

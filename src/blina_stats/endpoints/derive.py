@@ -1,0 +1,364 @@
+"""An endpoint derived from a cohort: time, status, entry and exclusions, and its estimate.
+
+:func:`derive` turns one endpoint of :data:`~blina_stats.endpoints.ENDPOINTS`
+into the arrays its estimator takes (applying the rules of
+:mod:`blina_stats.endpoints.definitions`, then delayed entry at enrollment);
+:func:`derive_all` derives every endpoint once, for the tables, figures and
+tests that read them.  An endpoint the table cannot support raises (or, in
+:func:`derive_all`, gives) a :class:`NotEstimable` carrying its reason as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..errors import InputError
+from ..estimators import (
+    CumulativeIncidenceResult,
+    KaplanMeierResult,
+    cumulative_incidence,
+    kaplan_meier,
+)
+from .definitions import (
+    ENDPOINTS,
+    GVHD_COMPETING,
+    KAPLAN_MEIER,
+    ORIGINS,
+    RULE_FIELDS,
+    Endpoint,
+    lookup,
+    outcome,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..data.cohort import Cohort
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: the codes of :attr:`NotEstimable.code`
+NOT_ESTIMABLE_CODES = ("missing_column", "no_patient_left")
+
+
+class NotEstimable(InputError):
+    """The event table cannot support this endpoint (a column is missing, no patient left).
+
+    The message reads ``"{source}: {endpoint} is not estimable: {reason}"``.
+
+    Attributes
+    ----------
+    source : str
+        The cohort's source.
+    endpoint : str
+        The endpoint's name.
+    code : str
+        ``"missing_column"`` or ``"no_patient_left"``.
+    reason : str
+        In words: ``"no agvhd_grade column"``, ``"no patient left"``.
+    horizon : float
+        The horizon asked for, days from the origin.
+    n_patients : int
+        Patients in the cohort (all of them left out).
+    """
+
+    def __init__(
+        self, source: str, endpoint: str, code: str, reason: str, horizon: float, n_patients: int
+    ) -> None:
+        super().__init__(f"{source}: {endpoint} is not estimable: {reason}")
+        self.source, self.endpoint, self.code, self.reason = source, endpoint, code, reason
+        self.horizon, self.n_patients = horizon, n_patients
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.source, self.endpoint, self.code, self.reason, self.horizon, self.n_patients)
+        return (type(self), args)
+
+
+@dataclass(frozen=True)
+class EndpointData:
+    """An endpoint derived from a cohort: the arrays handed to the estimator, and its result.
+
+    Attributes
+    ----------
+    endpoint : Endpoint
+        The definition.
+    origin : str
+        ``"transplant"`` or ``"enrollment"``: day 0 of `time` and `horizon`.
+    gvhd_competing : str
+        ``"relapse_or_death"`` or ``"death"``.
+    horizon : float
+        Days from the origin at which the endpoint is reported.
+    patient_id : ndarray of str
+        The patients used, in cohort order.
+    time, status : ndarray
+        Follow-up from the origin; status 0 censored, 1 the event, 2 the
+        competing event (Aalen-Johansen endpoints only).
+    entry : ndarray or None
+        Delayed-entry times (enrollment, days since transplant), None without.
+    n_patients, n_used : int
+        Patients in the cohort, and those used.
+    exclusions : tuple of (patient_id, reason)
+        Every patient not used, with the reason.
+    result : KaplanMeierResult or CumulativeIncidenceResult
+    """
+
+    endpoint: Endpoint
+    origin: str
+    gvhd_competing: str
+    horizon: float
+    patient_id: npt.NDArray[np.object_]
+    time: FloatArray
+    status: IntArray
+    entry: FloatArray | None
+    n_patients: int
+    n_used: int
+    exclusions: tuple[tuple[str, str], ...]
+    result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
+
+    @property
+    def definition(self) -> Endpoint:
+        """Alias of `endpoint`."""
+        return self.endpoint
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        """Number of patients excluded, by reason."""
+        out: dict[str, int] = {}
+        for _, reason in self.exclusions:
+            out[reason] = out.get(reason, 0) + 1
+        return out
+
+    def at(self, times: npt.ArrayLike) -> pd.DataFrame:
+        """The estimate (survival or incidence of the event) at `times` from the origin."""
+        if isinstance(self.result, CumulativeIncidenceResult):
+            return self.result.at(times, cause=1)
+        return self.result.at(times)
+
+    def at_horizon(self) -> dict[str, float]:
+        """Estimate, se, interval, number at risk and cumulative events at the horizon."""
+        row = self.at([self.horizon]).iloc[0]
+        return {str(k): float(v) for k, v in row.items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cohort patient: used or not (with the reason), time, status, entry."""
+        used = pd.DataFrame(
+            {
+                "patient_id": self.patient_id,
+                "used": True,
+                "reason": None,
+                "time": self.time,
+                "status": self.status,
+                "entry": np.nan if self.entry is None else self.entry,
+            }
+        )
+        excl = pd.DataFrame(self.exclusions, columns=["patient_id", "reason"], dtype=object)
+        excl["used"] = False
+        return pd.concat([used, excl], ignore_index=True)[
+            ["patient_id", "used", "reason", "time", "status", "entry"]
+        ]
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the estimator's curve (delegates to the result's ``.plot``)."""
+        return self.result.plot(ax=ax, **kwargs)
+
+    def _repr_html_(self) -> str:
+        h = self.at_horizon()
+        excl = "; ".join(f"{r}: {n}" for r, n in self.excluded.items()) or "none"
+        return (
+            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}, from {self.origin}): "
+            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at day "
+            f"{self.horizon:g}; {self.n_used} of {self.n_patients} patients used; "
+            f"excluded: {excl}</p>"
+        )
+
+
+def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competing: str) -> str:
+    """Why the table cannot support an endpoint ('' when it can)."""
+    ep = lookup(name)
+    needs = list(ep.needs)
+    needs += [o.day.removesuffix("_day") for o in ep.competing_events(gvhd_competing)]
+    if origin == "enrollment":
+        needs.append("enrollment")
+    absent = [f for f in dict.fromkeys(needs) if f not in present]
+    if not absent:
+        return ""
+    cols = [f if f in ("agvhd_grade", "cgvhd_severity") else f"{f}_date/{f}_day" for f in absent]
+    return "no " + ", ".join(cols) + " column"
+
+
+def derive(
+    cohort: Cohort,
+    name: str,
+    *,
+    origin: str = "transplant",
+    horizon: float | None = None,
+    gvhd_competing: str = "relapse_or_death",
+    delayed_entry: bool = True,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+) -> EndpointData:
+    """Derive an endpoint's time, status and entry from a cohort and estimate it.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        A validated cohort (see :func:`blina_stats.load_events`).
+    name : str
+        A key of `ENDPOINTS`.
+    origin : {"transplant", "enrollment"}
+        Day 0 of the time scale.
+    horizon : float, optional
+        Days from the origin to report at; the endpoint's default otherwise.
+    gvhd_competing : {"relapse_or_death", "death"}
+        Competing events of the GVHD endpoints.
+    delayed_entry : bool
+        With ``origin="transplant"``, enter patients at enrollment when the
+        table has it (default).  False starts everyone at transplant: immortal
+        time before the first dose then counts, for sensitivity analyses only.
+    conf_type, conf_level
+        Passed to the estimator.
+
+    Returns
+    -------
+    EndpointData
+
+    Raises
+    ------
+    NotEstimable
+        The table lacks a needed column (``code="missing_column"``), or no
+        patient is left (``code="no_patient_left"``).
+    """
+    ep = lookup(name)
+    if origin not in ORIGINS:
+        raise InputError(f"origin must be one of {ORIGINS}, got {origin!r}")
+    if gvhd_competing not in GVHD_COMPETING:
+        raise InputError(f"gvhd_competing must be one of {GVHD_COMPETING}, got {gvhd_competing!r}")
+    hz = ep.horizon if horizon is None else float(horizon)
+    if not np.isfinite(hz) or hz <= 0:
+        raise InputError(
+            f"the horizon of {name!r} must be a positive number of days, got {horizon!r}"
+        )
+    why = missing_fields(name, cohort.present, origin, gvhd_competing)
+    if why:
+        raise NotEstimable(cohort.source, name, "missing_column", why, hz, cohort.n_patients)
+    frame = cohort.frame
+    days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
+    time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
+    use_enrollment = origin == "enrollment" or (delayed_entry and "enrollment" in cohort.present)
+    entry: FloatArray | None = None
+    if use_enrollment:
+        enr = frame["enrollment_day"].to_numpy(dtype=np.float64)
+        ok = reason == ""
+        reason = np.where(ok & np.isnan(enr), "enrollment missing", reason)
+        early = (reason == "") & (time <= enr)
+        reason = np.where(early & (status == 1), "event on or before enrollment", reason)
+        reason = np.where(early & (status == 2), "competing event on or before enrollment", reason)
+        reason = np.where(early & (status == 0), "no follow-up after enrollment", reason)
+        if origin == "enrollment":
+            time = time - enr
+        else:
+            entry = enr
+    used = reason == ""
+    ids = frame["patient_id"].to_numpy(dtype=object)
+    if not used.any():
+        raise NotEstimable(
+            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients
+        )
+    t, st = time[used], status[used]
+    ent = None if entry is None else entry[used]
+    result: KaplanMeierResult | CumulativeIncidenceResult
+    if ep.kind == KAPLAN_MEIER:
+        result = kaplan_meier(t, st, ent, conf_type=conf_type, conf_level=conf_level)
+    else:
+        result = cumulative_incidence(
+            t, st, ent, conf_type=conf_type, conf_level=conf_level, n_causes=2
+        )
+    for a in (t, st, ent):
+        if a is not None:
+            a.setflags(write=False)
+    return EndpointData(
+        endpoint=ep,
+        origin=origin,
+        gvhd_competing=gvhd_competing,
+        horizon=hz,
+        patient_id=ids[used],
+        time=t,
+        status=st,
+        entry=ent,
+        n_patients=len(ids),
+        n_used=int(used.sum()),
+        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True)),
+        result=result,
+    )
+
+
+def derive_all(
+    cohort: Cohort,
+    names: Iterable[str] | None = None,
+    horizons: Mapping[str, float] | None = None,
+    *,
+    origin: str = "transplant",
+    gvhd_competing: str = "relapse_or_death",
+    delayed_entry: bool = True,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+) -> dict[str, EndpointData | NotEstimable]:
+    """Derive each endpoint once: its data, or why it is not estimable.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        A validated cohort.
+    names : iterable of str, optional
+        The endpoints, in the order wanted; all of `ENDPOINTS` by default.
+    horizons : mapping, optional
+        Endpoint name -> horizon in days from the origin, overriding the defaults.
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+        As in :func:`derive`.
+
+    Returns
+    -------
+    dict
+        Endpoint name -> :class:`EndpointData`, or the :class:`NotEstimable`
+        raised for it (with ``code`` and ``reason``).
+
+    Raises
+    ------
+    InputError
+        An unknown endpoint name (in `names` or `horizons`) or a bad option.
+
+    Examples
+    --------
+    >>> import blina_stats as bs
+    >>> from blina_stats.endpoints import derive_all
+    >>> derived = derive_all(bs.load_events(bs.synthetic.bundled("trial")))
+    >>> derived["nrm"].n_used
+    68
+    """
+    horizons = dict(horizons or {})
+    names = tuple(ENDPOINTS) if names is None else tuple(names)
+    for key in [*horizons, *names]:
+        lookup(key)
+    out: dict[str, EndpointData | NotEstimable] = {}
+    for name in dict.fromkeys(names):
+        try:
+            out[name] = derive(
+                cohort,
+                name,
+                origin=origin,
+                horizon=horizons.get(name),
+                gvhd_competing=gvhd_competing,
+                delayed_entry=delayed_entry,
+                conf_type=conf_type,
+                conf_level=conf_level,
+            )
+        except NotEstimable as exc:
+            out[name] = exc
+    return out

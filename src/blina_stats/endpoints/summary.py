@@ -1,0 +1,219 @@
+"""Every endpoint at its horizon, one row each, and the JSON contract other tools read.
+
+:func:`estimate` is ``summary_table(derive_all(cohort, ...))``: a caller that
+holds :func:`~blina_stats.endpoints.derive_all`'s dictionary gets the same
+table from :func:`summary_table` without deriving again.  :func:`to_json`
+writes the contract of ``blina-stats estimate --json`` and of the report::
+
+    {"n_patients": int,
+     "endpoints": {NAME: {"horizon_days", "estimate", "ci_lower", "ci_upper", "se",
+                          "n_at_risk", "n_events", "method", ...}},
+     ...}
+
+with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
+``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
+endpoint is not estimable, or why its figure is missing), and at the top
+``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
+``conf_level`` and ``warnings`` (every validation warning, one string each).
+Missing figures are ``null``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .definitions import lookup
+from .derive import EndpointData, NotEstimable, derive_all
+
+if TYPE_CHECKING:
+    from ..data.cohort import Cohort
+
+#: the interval of the command line's and the report's estimates
+CONF_LEVEL = 0.95
+CONF_TYPE = "log-log"
+
+#: the columns of :func:`estimate`, in order
+ESTIMATE_COLUMNS = (
+    "label",
+    "method",
+    "horizon_days",
+    "estimate",
+    "ci_lower",
+    "ci_upper",
+    "se",
+    "n_at_risk",
+    "n_events",
+    "n_used",
+    "n_excluded",
+    "excluded",
+    "estimable",
+    "reason",
+)
+
+
+def estimate(
+    cohort: Cohort,
+    horizons: Mapping[str, float] | None = None,
+    *,
+    endpoints: tuple[str, ...] | None = None,
+    origin: str = "transplant",
+    gvhd_competing: str = "relapse_or_death",
+    delayed_entry: bool = True,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Every endpoint of the protocol at its horizon, one row each.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        A validated cohort.
+    horizons : mapping, optional
+        Endpoint name -> horizon in days from the origin, overriding the defaults.
+    endpoints : tuple of str, optional
+        The endpoints to report; all of `ENDPOINTS` by default.
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+        As in :func:`~blina_stats.endpoints.derive`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by endpoint name, with columns `ESTIMATE_COLUMNS`: ``estimate``
+        is a survival probability for Kaplan-Meier endpoints and a cumulative
+        incidence for Aalen-Johansen ones; ``n_events`` counts events at or
+        before the horizon; ``excluded`` maps reason -> patients.  An endpoint
+        the table cannot support has ``estimable`` False, NaN figures and the
+        ``reason``; a horizon beyond the last follow-up gives NaN with a reason.
+
+    Examples
+    --------
+    >>> import blina_stats as bs
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> table = bs.estimate(cohort)
+    >>> table.loc["os", "method"]
+    'Kaplan-Meier'
+    """
+    derived = derive_all(
+        cohort,
+        endpoints,
+        horizons,
+        origin=origin,
+        gvhd_competing=gvhd_competing,
+        delayed_entry=delayed_entry,
+        conf_type=conf_type,
+        conf_level=conf_level,
+    )
+    return summary_table(derived)
+
+
+def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.DataFrame:
+    """The table of :func:`estimate` from endpoints already derived.
+
+    Parameters
+    ----------
+    derived : mapping
+        Endpoint name -> EndpointData or NotEstimable, as
+        :func:`~blina_stats.endpoints.derive_all` returns.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`estimate`, one row per entry of `derived`, in its order.
+    """
+    rows = {}
+    for name, data in derived.items():
+        ep = lookup(name)
+        row: dict[str, Any] = dict.fromkeys(ESTIMATE_COLUMNS, np.nan)
+        row.update(label=ep.label, method=ep.kind)
+        if isinstance(data, NotEstimable):
+            row.update(
+                horizon_days=data.horizon,
+                n_used=0,
+                n_excluded=data.n_patients,
+                excluded={},
+                estimable=False,
+                reason=data.reason,
+            )
+            rows[name] = row
+            continue
+        h = data.at_horizon()
+        row.update(horizon_days=data.horizon)
+        row.update({k: h[k] for k in ("estimate", "ci_lower", "ci_upper", "se")})
+        row.update(
+            n_at_risk=int(h["n_at_risk"]),
+            n_events=int(h["n_events"]),
+            n_used=data.n_used,
+            n_excluded=len(data.exclusions),
+            excluded=data.excluded,
+            estimable=True,
+            reason="",
+        )
+        if np.isnan(h["estimate"]):
+            row["reason"] = (
+                f"no patient followed to day {data.horizon:g} "
+                f"(last follow-up day {float(data.time.max()):g})"
+            )
+        rows[name] = row
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(ESTIMATE_COLUMNS))
+    out.index.name = "endpoint"
+    return out.astype({"n_used": np.int64, "n_excluded": np.int64, "estimable": bool})
+
+
+def to_json(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+    """The JSON contract as a dict (NaN as None).
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The cohort estimated (size, source, warnings).
+    table : DataFrame
+        :func:`estimate`'s table.
+    options : dict
+        ``origin``, ``delayed_entry``, ``gvhd_competing``: written at the top.
+
+    Returns
+    -------
+    dict
+        The contract described in the module docstring; ``conf_type`` and
+        ``conf_level`` are `CONF_TYPE` and `CONF_LEVEL`.
+    """
+
+    def num(v: Any) -> float | None:
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    def count(v: Any) -> int | None:
+        f = num(v)
+        return None if f is None else int(f)
+
+    endpoints = {}
+    for name, row in table.iterrows():
+        endpoints[str(name)] = {
+            "horizon_days": float(row["horizon_days"]),
+            "estimate": num(row["estimate"]),
+            "ci_lower": num(row["ci_lower"]),
+            "ci_upper": num(row["ci_upper"]),
+            "se": num(row["se"]),
+            "n_at_risk": count(row["n_at_risk"]),
+            "n_events": count(row["n_events"]),
+            "method": str(row["method"]),
+            "label": str(row["label"]),
+            "n_used": int(row["n_used"]),
+            "n_excluded": int(row["n_excluded"]),
+            "excluded": dict(row["excluded"]),
+            "estimable": bool(row["estimable"]),
+            "reason": str(row["reason"]),
+        }
+    return {
+        "n_patients": cohort.n_patients,
+        "source": cohort.source,
+        **options,
+        "conf_type": CONF_TYPE,
+        "conf_level": CONF_LEVEL,
+        "warnings": [str(w) for w in cohort.warnings],
+        "endpoints": endpoints,
+    }
