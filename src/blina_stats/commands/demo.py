@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from .._constants import DAY_100, ONE_YEAR, TWO_YEARS
 from ..datasets import load_bmt
 from ..estimators import cumulative_incidence, kaplan_meier
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--times", type=float, nargs="+", default=[100.0, 365.25, 730.5], help="days to report"
+        "--times",
+        type=float,
+        nargs="+",
+        default=[DAY_100, ONE_YEAR, TWO_YEARS],
+        help="days to report",
     )
 
 

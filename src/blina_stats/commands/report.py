@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .._constants import DEFAULT_SEED
 from ..endpoints import ORIGINS
 from ..report import build_report
 
@@ -20,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--design-trials", type=int, default=20_000, help="simulated trials per design scenario"
     )
-    parser.add_argument("--seed", type=int, default=20240601, help="seed of every simulation")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every simulation")
 
 
 def run(args: argparse.Namespace) -> int:

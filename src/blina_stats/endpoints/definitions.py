@@ -76,6 +76,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._constants import DAY_100, SIX_MONTHS, TWO_YEARS
 from ..errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,7 +85,6 @@ IntArray = npt.NDArray[np.int64]
 ORIGINS = ("transplant", "enrollment")
 GVHD_COMPETING = ("relapse_or_death", "death")
 KAPLAN_MEIER, AALEN_JOHANSEN = "Kaplan-Meier", "Aalen-Johansen"
-TWO_YEARS, SIX_MONTHS = 730.5, 182.625
 #: the per-patient fields the rules read (days since transplant, grade, severity)
 RULE_FIELDS = (
     "relapse_day",
@@ -251,11 +251,11 @@ ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType(
                      ("relapse", "death"), "Kim & Armand 2013; Iacobelli 2013 (EBMT)",
                      event_rule=(DEATH,), competing_rule=(RELAPSE,), ties="competing"),
             Endpoint("agvhd", "Acute GVHD grade II-IV", AALEN_JOHANSEN,
-                     "grade II-IV acute GVHD", _GVHD_COMP, 100.0, ("agvhd",),
+                     "grade II-IV acute GVHD", _GVHD_COMP, DAY_100, ("agvhd",),
                      "Harris et al. 2016 (MAGIC); CIBMTR", event_rule=(AGVHD,),
                      competing_rule="gvhd", exclusions=(_AGVHD_2_NO_ONSET,)),
             Endpoint("agvhd_3_4", "Acute GVHD grade III-IV", AALEN_JOHANSEN,
-                     "grade III-IV acute GVHD", _GVHD_COMP, 100.0, ("agvhd", "agvhd_grade"),
+                     "grade III-IV acute GVHD", _GVHD_COMP, DAY_100, ("agvhd", "agvhd_grade"),
                      "Harris et al. 2016 (MAGIC); CIBMTR", event_rule=(AGVHD_3_4,),
                      competing_rule="gvhd", exclusions=_AGVHD_3_4_EXCL),
             Endpoint("cgvhd", "Chronic GVHD", AALEN_JOHANSEN, "chronic GVHD, any",

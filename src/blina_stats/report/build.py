@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .._constants import DEFAULT_SEED
 from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.summary import to_json
 from .context import Context, Inputs
@@ -59,7 +60,7 @@ def build_report(
     origin: str = "transplant",
     quiet: bool = False,
     n_trials: int = 20_000,
-    seed: int = 20240601,
+    seed: int = DEFAULT_SEED,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 

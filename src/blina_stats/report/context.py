@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._constants import DEFAULT_SEED
 from ..data import Cohort, load_events
 from ..endpoints import CONF_LEVEL, CONF_TYPE, ENDPOINTS, EndpointData, NotEstimable, derive
 from ..endpoints import summary_table as _summary_table
@@ -104,7 +105,7 @@ class Context:
         *,
         origin: str = "transplant",
         n_trials: int = 20_000,
-        seed: int = 20240601,
+        seed: int = DEFAULT_SEED,
         quiet: bool = False,
     ) -> None:
         self.cohort = cohort

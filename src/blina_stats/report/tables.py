@@ -7,12 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._constants import DAYS_PER_MONTH, ONE_YEAR, SIX_MONTHS, TWO_YEARS
 from .._markdown import markdown_table
 from ..data import Cohort
 from ..endpoints import EndpointData
 from ..estimators import kaplan_meier
-
-DAYS_PER_MONTH = 30.4375
 
 
 def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
@@ -66,11 +65,11 @@ def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _horizon_words(days: float) -> str:
-    if days == 730.5:
+    if days == TWO_YEARS:
         return "2 years"
-    if days == 365.25:
+    if days == ONE_YEAR:
         return "1 year"
-    if days == 182.625:
+    if days == SIX_MONTHS:
         return "6 months"
     return f"day +{days:g}"
 

@@ -74,6 +74,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._constants import DAYS_PER_YEAR as YEAR
+from .._constants import TWO_YEARS
 from ..data.schema import days_to_timedelta
 
 FloatArray = npt.NDArray[np.float64]
@@ -101,8 +103,6 @@ DEFAULT_RATES: Mapping[str, float] = {
 }
 #: enrollment (first blinatumomab dose) window, days after transplant
 ENROLLMENT_WINDOW = (60, 90)
-YEAR = 365.25
-TWO_YEARS = 730.5
 #: the bundled data set: made by ``python -m blina_stats.synthetic`` (see bundled/README.md)
 BUNDLED_SEED = 20240601
 
