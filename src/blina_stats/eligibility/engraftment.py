@@ -71,11 +71,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..data._cells import Problems, SchemaError, blank, parse_bool, parse_number, patient_ids
 from ..data.readers import read_table
-from ..data.schema import SchemaError, _Context
 from ..errors import InputError
 from ..estimators import CumulativeIncidenceResult, cumulative_incidence
-from ._inputs import blank, parse_bool, parse_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -167,17 +166,19 @@ def read_labs(
     missing = [c for c in LAB_COLUMNS if c not in frame.columns]
     if missing:
         raise SchemaError([f"{source}: missing required column {c}" for c in missing])
-    ids = _patient_ids_rows(frame["patient_id"], source)
-    ctx = _Context(source, ids, raw.names)
+    ids = patient_ids(frame["patient_id"], source, unique=False)  # one row per day
+    ctx = Problems(source, ids, raw.names)
     day = parse_number(
         frame["day"], "day", ctx, low=-1e6, high=1e6, step=1, what="a whole number of days"
     )
     ctx.error(blank(frame["day"]).to_numpy(dtype=bool), lambda i: "day is empty")
     out = pd.DataFrame({"patient_id": ids, "day": day})
-    if ctx.errors:
-        raise SchemaError(ctx.errors)
+    ctx.raise_if_any()
     out["day"] = out["day"].astype(np.int64)
-    rows = _DayContext(source, ids, raw.names, out["day"])
+    day_of = out["day"]
+    rows = Problems(
+        source, ids, raw.names, where=lambda i: f"patient {ids.iloc[i]!r}: day {day_of.iloc[i]}"
+    )
     dup = out.duplicated(["patient_id", "day"]).to_numpy()
     rows.error(dup, lambda i: "appears more than once")
     for col in ("anc", "platelets", "hb"):
@@ -186,36 +187,9 @@ def read_labs(
         ).astype(np.float64)
     for col in ("gcsf", "platelet_transfusion", "rbc_transfusion"):
         out[col] = parse_bool(frame[col], col, rows).fillna(False).astype(bool)
-    if rows.errors:
-        raise SchemaError(rows.errors)
+    rows.raise_if_any()
     out = out.sort_values(["patient_id", "day"], kind="stable").reset_index(drop=True)
     return Labs(out, source)
-
-
-class _DayContext(_Context):
-    """Messages about a lab row name the patient and the day."""
-
-    def __init__(self, source: str, ids: pd.Series, names: dict[str, str], days: pd.Series):
-        super().__init__(source, ids, names)
-        self.days = days
-
-    def error(self, rows: np.ndarray, text: Any) -> None:
-        for i in np.flatnonzero(rows):
-            self.errors.append(
-                f"{self.source}: patient {self.ids.iloc[i]!r}: day {self.days.iloc[i]}: {text(i)}"
-            )
-
-
-def _patient_ids_rows(column: pd.Series, source: str) -> pd.Series:
-    """Patient ids of a long table: text, never empty (repeats are expected)."""
-    values = column.reset_index(drop=True)
-    empty = blank(values)
-    if empty.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:3])
-        raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
-    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
-        values = values.astype(np.int64)
-    return values.astype(str).str.strip()
 
 
 def _first_run_day(

@@ -42,7 +42,7 @@ column                           criterion   content
 
 Yes/no cells accept yes/no, y/n, true/false, 1/0 in any case; an empty cell is
 missing.  Dates are read exactly as in the event table
-(:mod:`blina_stats.data.schema`: same layouts, same messages).  Criterion I6
+(:mod:`blina_stats.data._dates`: same layouts, same messages).  Criterion I6
 reads the daily labs (:mod:`blina_stats.eligibility.engraftment`); each
 criterion's reading is in :mod:`blina_stats.eligibility.criteria`.
 
@@ -63,9 +63,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data._cells import (
+    Problems,
+    SchemaError,
+    parse_bool,
+    parse_choice,
+    parse_number,
+    patient_ids,
+)
+from ..data._dates import Dates
 from ..data.readers import read_table
-from ..data.schema import SchemaError, _Context, _patient_ids
-from ._inputs import mixed_layouts, parse_bool, parse_choice, parse_dates, parse_number
 from .criteria import CRITERIA, EXCLUSION_COLUMNS
 from .engraftment import Labs, engraftment
 
@@ -173,19 +180,19 @@ def read_screening(
         raise SchemaError([f"{source}: missing required column patient_id"])
     if frame.empty:
         raise SchemaError([f"{source}: the screening log has no rows"])
-    ids = _patient_ids(frame["patient_id"], source)
-    ctx = _Context(source, ids, raw.names)
+    ids = patient_ids(frame["patient_id"], source)
+    ctx = Problems(source, ids, raw.names)
     n = len(ids)
     out = pd.DataFrame({"patient_id": ids})
-    layouts: dict[str, tuple[str, str, str]] = {}
     sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(ctx, date_format=date_format, sas_dates=sas)
     for col in DATE_COLUMNS:
         out[col] = (
-            parse_dates(frame[col], col, ctx, date_format, sas, layouts)
+            dates.parse(frame[col], col)
             if col in frame.columns
             else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
         )
-    mixed_layouts(ctx, layouts)
+    dates.check_mixed()
     for col in BOOL_COLUMNS:
         out[col] = (
             parse_bool(frame[col], col, ctx)
@@ -205,8 +212,7 @@ def read_screening(
             else pd.Series(pd.NA, index=range(n), dtype="string")
         )
     _check_dates(out, ctx)
-    if ctx.errors:
-        raise SchemaError(ctx.errors)
+    ctx.raise_if_any()
     present = frozenset(c for c in SCREENING_COLUMNS if c in frame.columns)
     return ScreeningLog(out, source, present)
 
@@ -220,7 +226,7 @@ def _completed_years(birth: pd.Series, at: pd.Series) -> pd.Series:
     return (years - before.astype(int)).astype("Float64")
 
 
-def _check_dates(out: pd.DataFrame, ctx: _Context) -> None:
+def _check_dates(out: pd.DataFrame, ctx: Problems) -> None:
     """Impossible dates, and an age column that disagrees with the birth date."""
     consent, birth = out["consent_date"], out["birth_date"]
     dose, test = out["first_dose_date"], out["pregnancy_test_date"]
