@@ -20,8 +20,10 @@ column             required  meaning
 ``related``        no        yes/no: related to blinatumomab
 =================  ========  =====================================================
 
-The onset must be on or after the transplant and on or before death and last
-contact.
+Dates follow the event table's one rule (ISO 8601, ``14MAR2021``,
+``14-Mar-2021``, ``2021/03/14`` or native dates; ``03/04/2021`` needs
+``date_format``; one layout per table).  The onset must be on or after the
+transplant and on or before death and last contact.
 
 Dosing, one row per infusion day
 --------------------------------
@@ -61,6 +63,7 @@ from ..data._cells import (
     patient_ids,
     show,
 )
+from ..data._dates import Dates
 from ..data.readers import read_table
 
 _MAX_DOSE_FACTOR = 3.0  # a daily dose above 3x the protocol's highest is a unit error
@@ -123,7 +126,7 @@ def _days(
     event: str,
     hsct: pd.Series | None,
     p: Problems,
-    date_format: str | None,
+    dates: Dates,
 ) -> np.ndarray:
     """Days after transplant from ``<event>_day`` and/or ``<event>_date`` (which must agree)."""
     n = frame.shape[0]
@@ -143,20 +146,9 @@ def _days(
                     "table has no hsct_date: give days after transplant instead"
                 )
             return out
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            dates = pd.to_datetime(raw).dt.normalize()
-        else:
-            fmt = date_format or "ISO8601"
-            dates = pd.to_datetime(raw.where(~empty).astype(object), format=fmt, errors="coerce")
-        bad = ~empty & dates.isna().to_numpy()
-        p.error(
-            bad,
-            lambda i: (
-                f"{p.col(date_col)} {show(raw.iloc[i])} is not a date "
-                "(expected 2021-03-14, or pass date_format)"
-            ),
-        )
-        from_date = (dates.dt.normalize() - hsct).dt.days.to_numpy(dtype=np.float64)
+        when = dates.parse(raw, date_col)
+        dates.check_mixed()
+        from_date = (when - hsct).dt.days.to_numpy(dtype=np.float64)
         if from_day is not None:
             clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
             p.error(
@@ -217,6 +209,7 @@ def read_adverse_events(
     *,
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
+    sas_dates: bool | None = None,
 ) -> AdverseEvents:
     """Read and validate an adverse-event table against the cohort.
 
@@ -231,7 +224,11 @@ def read_adverse_events(
     columns : mapping, optional
         The source's column name -> ours, e.g. ``{"AETERM": "term"}``.
     date_format : str, optional
-        ``strptime`` format of written onset dates (default ISO 8601).
+        ``strptime`` format of written onset dates; by default the layouts of
+        the event table (ISO 8601, ``14MAR2021``, ``14-Mar-2021``,
+        ``2021/03/14``; :mod:`blina_stats.data._dates`).
+    sas_dates : bool, optional
+        Numbers in ``onset_date`` are SAS dates (default: when read from a SAS file).
 
     Returns
     -------
@@ -268,7 +265,9 @@ def read_adverse_events(
         (g == 5) & np.isnan(death),
         lambda i: f"{p.col('grade')} is 5 (fatal) but the event table records no death",
     )
-    onset = _days(frame, "onset", _hsct(patients), p, date_format)
+    sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(p, date_format=date_format, sas_dates=sas)
+    onset = _days(frame, "onset", _hsct(patients), p, dates)
     _within_follow_up(onset, patients, "onset_day", "onset", p)
     out["grade"] = np.where(bad_grade, 0, g).astype(np.int64)
     out["onset_day"] = onset
@@ -285,6 +284,7 @@ def read_dosing(
     *,
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
+    sas_dates: bool | None = None,
     max_daily_dose: float = 16.0,
 ) -> Dosing:
     """Read and validate blinatumomab dosing records against the cohort.
@@ -297,8 +297,8 @@ def read_dosing(
     cohort : Cohort
     columns : mapping, optional
         The source's column name -> ours.
-    date_format : str, optional
-        ``strptime`` format of written infusion dates (default ISO 8601).
+    date_format, sas_dates
+        As in :func:`read_adverse_events`, for ``infusion_date``.
     max_daily_dose : float
         The protocol's highest daily dose (ug); a dose above three times it is
         taken for a unit error (mg for ug, a total for a daily dose).
@@ -344,7 +344,9 @@ def read_dosing(
             f"(expected 0-{cap:g}; mg for ug?)"
         ),
     )
-    day = _days(frame, "infusion", _hsct(patients), p, date_format)
+    sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(p, date_format=date_format, sas_dates=sas)
+    day = _days(frame, "infusion", _hsct(patients), p, dates)
     first = patients["enrollment_day"].to_numpy(dtype=np.float64)
     p.error(
         np.isnan(first) & ids.isin(cohort.patient_ids).to_numpy(),
