@@ -248,7 +248,7 @@ def test_incidence_with_death_competing() -> None:
     assert inc.at([15])["estimate"].iloc[0] == pytest.approx(0.25)
     # platelets never engraft: only C's death is an event
     assert (inc.data["platelet_status"] == np.array([0, 0, 2, 0, 0])).all()
-    summary = inc.summary(day=21)
+    summary = inc.summary_at(21)
     assert summary.loc["neutrophil", ["n_patients", "n_engrafted", "n_died_first"]].tolist() == [
         5,
         2,
@@ -259,6 +259,9 @@ def test_incidence_with_death_competing() -> None:
     assert summary.loc["neutrophil", "incidence"] == pytest.approx(0.5)
     assert summary.loc["platelet", "n_engrafted"] == 0
     assert np.isnan(summary.loc["platelet", "median_day"])
+    day28 = inc.summary  # a property, at day 28
+    assert day28["day"].tolist() == [28.0, 28.0]
+    pd.testing.assert_frame_equal(day28, inc.summary_at(28))
     frame = inc.to_frame()
     assert set(frame["engraftment"]) == {"neutrophil", "platelet"}
     assert "Engraftment" in inc._repr_html_()

@@ -64,6 +64,8 @@ ANC_ENGRAFTED, ANC_DAYS = 0.5, 3
 PLATELETS_ENGRAFTED, PLATELET_DAYS = 20.0, 7
 HB_RECOVERED, RBC_FREE_DAYS = 80.0, 7
 ANC_HIGH, PLATELETS_HIGH, BY_DAY = 1.5, 50.0, 45
+#: the day of :attr:`EngraftmentIncidence.summary`
+SUMMARY_DAY = 28.0
 #: the columns of :func:`engraftment`, in order
 ENGRAFTMENT_COLUMNS = (
     "patient_id",
@@ -229,7 +231,15 @@ class EngraftmentIncidence:
             parts.append(frame)
         return pd.concat(parts, ignore_index=True)
 
-    def summary(self, day: float = 28.0) -> pd.DataFrame:
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per engraftment: counts, day of engraftment, and the incidence by day 28.
+
+        The same table at another day is :meth:`summary_at`.
+        """
+        return self.summary_at(SUMMARY_DAY)
+
+    def summary_at(self, day: float) -> pd.DataFrame:
         """One row per engraftment: counts, day of engraftment, and the incidence by `day`.
 
         Returns

@@ -178,7 +178,7 @@ def flow_part(screening: Path, cohort: Cohort, labs: Path | None) -> Part:
     figures: list[tuple[str, Figure, str]] = [("CONSORT flow diagram", fig, "consort")]
     if labs is not None:
         inc = engraftment_incidence(labs, cohort)
-        tables.append(("Engraftment (death competing)", inc.summary(day=28), "engraftment"))
+        tables.append(("Engraftment (death competing)", inc.summary, "engraftment"))
         eax = new_axes(height=3.1)
         inc.plot(eax)
         efig = figure_of(eax)
