@@ -100,7 +100,7 @@ def exposure_part(dosing_path: Path, cohort: Cohort) -> Part:
     from ..plots.swimmer import plot_swimmer
 
     result = exposure(read_dosing(dosing_path, cohort), cohort)
-    summary = result.summary()
+    summary = result.summary
     ax = new_axes(width=7.0, height=max(4.0, 0.075 * cohort.n_patients + 1.2))
     plot_swimmer(cohort, result, ax)
     fig = figure_of(ax)
