@@ -36,7 +36,8 @@ before transplant, donor type, conditioning, age, sex, ...).
 Dates are ISO 8601 (``2021-03-14``, a time of day is ignored), SAS ``DATE9``
 (``14MAR2021``), ``14-Mar-2021`` or ``2021/03/14``, or native dates (Excel,
 Parquet, SAS).  ``03/04/2021`` is ambiguous and needs ``date_format=``.  One
-table must use one written format.
+table must use one written format.  This is the date rule of every input
+table (:mod:`blina_stats.data._dates`).
 
 What is an error and what a warning
 -----------------------------------
