@@ -1,9 +1,10 @@
-"""Tests for blina_stats.eligibility.engraftment: rules by hand, a brute-force check, the CIF."""
+"""Tests for blina_stats.eligibility.engraftment: rules by hand, a brute-force check, the CIF.
+
+Reading and validating the labs is tested in test_eligibility_labs.py.
+"""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,9 +12,9 @@ import pandas as pd
 import pytest
 
 from blina_stats import cumulative_incidence, load_events
-from blina_stats.data import SchemaError
-from blina_stats.eligibility import engraftment, engraftment_incidence, read_labs
+from blina_stats.eligibility import engraftment, engraftment_incidence
 from blina_stats.errors import InputError
+from blina_stats.plots.engraftment import plot_engraftment
 
 
 def _labs(pid: str = "P", days: Any = range(0, 61), **values: Any) -> pd.DataFrame:
@@ -208,34 +209,6 @@ def test_against_a_day_by_day_loop(gcsf_free: int, ptx_free: int) -> None:
     assert np.isfinite(fast["neutrophil_engraftment_day"]).sum() > 5  # the check is not vacuous
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"day": ["x", 1]}, "labs.csv: patient 'P': day 'x' is not a whole number of days"),
-        ({"day": [1.5, 2]}, "patient 'P': day 1.5 is not a whole number of days"),
-        ({"day": [1, 1]}, "labs.csv: patient 'P': day 1: appears more than once"),
-        ({"anc": [-1, 0]}, "labs.csv: patient 'P': day 1: anc -1 is not a non-negative count"),
-        ({"hb": ["low", 0]}, "patient 'P': day 1: hb 'low' is not a non-negative count"),
-        ({"gcsf": ["maybe", "no"]}, "patient 'P': day 1: gcsf 'maybe' is not yes or no"),
-    ],
-)
-def test_bad_labs(tmp_path: Path, change: dict[str, Any], message: str) -> None:
-    frame = _labs(days=[1, 2])
-    for key, value in change.items():
-        frame[key] = value
-    path = tmp_path / "labs.csv"
-    frame.to_csv(path, index=False)
-    with pytest.raises(SchemaError, match=re.escape(message)):
-        read_labs(path)
-
-
-def test_missing_column_and_mapping() -> None:
-    with pytest.raises(SchemaError, match="<DataFrame>: missing required column hb"):
-        read_labs(_labs().drop(columns="hb"))
-    renamed = _labs(days=[1]).rename(columns={"anc": "ANC"})
-    assert read_labs(renamed, columns={"ANC": "anc"}).frame.loc[0, "anc"] == 0.1
-
-
 def _cohort(rows: list[tuple[str, float, float | None]]) -> Any:
     """Event table with day columns: (patient, last contact, death)."""
     return load_events(
@@ -275,7 +248,7 @@ def test_incidence_with_death_competing() -> None:
     assert inc.at([15])["estimate"].iloc[0] == pytest.approx(0.25)
     # platelets never engraft: only C's death is an event
     assert (inc.data["platelet_status"] == np.array([0, 0, 2, 0, 0])).all()
-    summary = inc.summary(day=21)
+    summary = inc.summary_at(21)
     assert summary.loc["neutrophil", ["n_patients", "n_engrafted", "n_died_first"]].tolist() == [
         5,
         2,
@@ -286,6 +259,9 @@ def test_incidence_with_death_competing() -> None:
     assert summary.loc["neutrophil", "incidence"] == pytest.approx(0.5)
     assert summary.loc["platelet", "n_engrafted"] == 0
     assert np.isnan(summary.loc["platelet", "median_day"])
+    day28 = inc.summary  # a property, at day 28
+    assert day28["day"].tolist() == [28.0, 28.0]
+    pd.testing.assert_frame_equal(day28, inc.summary_at(28))
     frame = inc.to_frame()
     assert set(frame["engraftment"]) == {"neutrophil", "platelet"}
     assert "Engraftment" in inc._repr_html_()
@@ -297,5 +273,10 @@ def test_incidence_plot() -> None:
     ax = inc.plot()
     assert ax.get_xlabel() == "Days after transplant"
     assert len(ax.get_lines()) == 2
+    drawn = plot_engraftment(inc)  # the figure lives in plots/; plot() delegates
+    assert [t.get_text() for t in drawn.get_legend().get_texts()] == [
+        "Neutrophil engraftment",
+        "Platelet engraftment",
+    ]
     with pytest.raises(InputError, match="no patient is in both"):
         engraftment_incidence(_labs("Q"), _cohort([("A", 100, None)]))

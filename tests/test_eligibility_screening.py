@@ -308,3 +308,17 @@ def test_bad_tables(tmp_path: Path) -> None:
     ) as err:
         read_screening(path)
     assert "(and 1 more problem)" in str(err.value)
+
+
+def test_dates_follow_the_event_tables_date_rule() -> None:
+    dates = {
+        "consent_date": "01MAR2022",
+        "birth_date": "15JUN1980",
+        "pregnancy_test_date": "05MAR2022",
+        "first_dose_date": "10MAR2022",
+    }
+    log = read_screening(pd.DataFrame([{**_base("P"), **dates}]))
+    assert log.frame.loc[0, "consent_date"] == pd.Timestamp("2022-03-01")
+    assert float(log.frame.loc[0, "age"]) == 41
+    with pytest.raises(SchemaError, match=re.escape("consent_date '01/03/2022' is ambiguous")):
+        read_screening(pd.DataFrame([{**_base("P"), **dates, "consent_date": "01/03/2022"}]))

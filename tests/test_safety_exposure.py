@@ -59,7 +59,7 @@ def test_courses_table() -> None:
 
 
 def test_summary() -> None:
-    s = exposure(dosing(), cohort()).summary().set_index("measure")
+    s = exposure(dosing(), cohort()).summary.set_index("measure")
     assert s.loc["Patients treated", "value"] == "4"
     assert s.loc["Courses received of planned", "value"] == "7/11 (63.6%)"
     assert s.loc["Complete courses (7 days, 96 ug) of received", "value"] == "5/7 (71.4%)"
@@ -78,7 +78,7 @@ def test_protocol_is_a_parameter() -> None:
     # 91 +/- 14 is days 77-105: P1's 80-day interval is on time, its 65 and P3's 61 are not
     assert b.loc["P1", "intervals_on_time"] == 1
     assert b.loc["P3", "intervals_on_time"] == 0
-    assert "every 91 (+/- 14) days" in ex.summary().attrs["caption"]
+    assert "every 91 (+/- 14) days" in ex.summary.attrs["caption"]
 
 
 def test_held_day_counts_as_an_interruption() -> None:

@@ -43,7 +43,7 @@ def _tables() -> dict[str, Callable[[], pd.DataFrame]]:
         "crs": lambda: safety.crs_table(ae, cohort),
         "icans": lambda: safety.icans_table(ae, cohort),
         "exposure_by_patient": lambda: ex.by_patient,
-        "exposure_summary": ex.summary,
+        "exposure_summary": lambda: ex.summary,
         "monitoring_boundary": rule.to_frame,
         "monitoring_oc": lambda: rule.operating_characteristics(
             [0.1, 0.2, 0.3, 0.4, 0.5], method="exact"

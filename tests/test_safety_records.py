@@ -112,8 +112,79 @@ def test_onset_dates_need_and_use_the_transplant_date() -> None:
         read_adverse_events(ae, dated)
     ae.loc[0, "onset_day"] = 71
     ae.loc[1, "onset_date"] = "10/04/2023"
-    with pytest.raises(InputError, match=re.escape("onset_date '10/04/2023' is not a date")):
+    with pytest.raises(InputError, match=re.escape("onset_date '10/04/2023' is ambiguous")):
         read_adverse_events(ae, dated)
+    ae.loc[1, "onset_date"] = "next week"
+    with pytest.raises(InputError, match=re.escape("onset_date 'next week' is not a date")):
+        read_adverse_events(ae, dated)
+
+
+def _dated_cohort() -> bs.Cohort:
+    return bs.load_events(
+        pd.DataFrame(
+            {
+                "patient_id": ["A"],
+                "hsct_date": ["2023-01-01"],
+                "enrollment_date": ["2023-03-12"],
+                "last_contact_date": ["2023-12-31"],
+            }
+        )
+    )
+
+
+@pytest.mark.parametrize("written", ["10APR2023", "10-Apr-2023", "2023/04/10", "2023-04-10"])
+def test_onset_dates_follow_the_event_tables_date_rule(written: str) -> None:
+    ae = pd.DataFrame(
+        {
+            "patient_id": ["A"],
+            "term": ["Pyrexia"],
+            "soc": ["General"],
+            "grade": [1],
+            "onset_date": [written],
+        }
+    )
+    assert read_adverse_events(ae, _dated_cohort()).frame["onset_day"].tolist() == [99.0]
+    ae["onset_date"] = ["04/10/2023"]
+    with pytest.raises(InputError, match=re.escape("onset_date '04/10/2023' is ambiguous")):
+        read_adverse_events(ae, _dated_cohort())
+    assert read_adverse_events(ae, _dated_cohort(), date_format="%m/%d/%Y").frame[
+        "onset_day"
+    ].tolist() == [99.0]
+
+
+def test_one_date_layout_per_table() -> None:
+    ae = pd.DataFrame(
+        {
+            "patient_id": ["A", "A"],
+            "term": ["Pyrexia"] * 2,
+            "soc": ["General"] * 2,
+            "grade": [1, 1],
+            "onset_date": ["2023-04-10", "11APR2023"],
+        }
+    )
+    message = (
+        "<DataFrame>: data row 2, patient 'A': onset_date '11APR2023' is written as SAS DATE9 "
+        "(14MAR2021) but onset_date '2023-04-10' of patient 'A' is written as ISO 8601 "
+        "(2021-03-14): mixed date formats in one table"
+    )
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_adverse_events(ae, _dated_cohort())
+
+
+def test_infusion_dates_follow_the_event_tables_date_rule() -> None:
+    dosing_frame = pd.DataFrame(
+        {
+            "patient_id": ["A", "A"],
+            "course": [1, 1],
+            "infusion_date": ["12MAR2023", "13MAR2023"],
+            "dose_ug": [9.0, 28.0],
+        }
+    )
+    got = read_dosing(dosing_frame, _dated_cohort()).frame["infusion_day"].tolist()
+    assert got == [70.0, 71.0]
+    dosing_frame["infusion_date"] = ["03/12/2023", "03/13/2023"]
+    with pytest.raises(InputError, match=re.escape("infusion_date '03/12/2023' is ambiguous")):
+        read_dosing(dosing_frame, _dated_cohort())
 
 
 def _dose_error(frame: pd.DataFrame, message: str) -> None:

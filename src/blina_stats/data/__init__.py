@@ -1,7 +1,10 @@
 """Reading, validating and holding the per-patient event table.
 
 ``readers`` (CSV, Parquet, Excel, SAS, DataFrame) -> ``schema`` (one validation,
-clear messages) -> ``Cohort`` (immutable, days since transplant).
+clear messages) -> ``Cohort`` (immutable, days since transplant).  ``_cells``
+(the problem collector and cell parsers) and ``_dates`` (the one date rule)
+are the toolkit every input table is validated with, here and in
+:mod:`blina_stats.safety` and :mod:`blina_stats.eligibility`.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ from ..data.schema import days_to_timedelta
 from ..endpoints import ENDPOINTS, EndpointData, NotEstimable
 from ..errors import InputError
 from .criteria import CRITERIA
-from .engraftment import Labs
+from .labs import Labs
 from .screening import ScreeningLog, check_eligibility, read_screening
 
 if TYPE_CHECKING:

@@ -1,28 +1,7 @@
 """Engraftment and haematopoietic recovery from daily labs (criterion I6, and an outcome).
 
-The labs table
---------------
-One row per patient and day, long format; a site that names columns
-differently passes ``columns={"their name": "our name"}``.
-
-========================  ==========================================================
-column                    meaning
-========================  ==========================================================
-``patient_id``            as in the screening log and the event table
-``day``                   whole days after the transplant (day 0)
-``anc``                   absolute neutrophil count, 10^9/L (empty: not measured)
-``platelets``             platelet count, 10^9/L (empty: not measured)
-``hb``                    haemoglobin, g/L (empty: not measured)
-``gcsf``                  G-CSF given that day (yes/no; empty: none recorded)
-``platelet_transfusion``  platelets transfused that day (yes/no; empty: none)
-``rbc_transfusion``       red cells transfused that day (yes/no; empty: none)
-========================  ==========================================================
-
-All columns are required.  Errors (one line each, naming file, patient, day
-and column): a missing column, an empty patient, a day that is not a whole
-number, one patient-day twice, a count that is not a number or is negative,
-a flag that is not yes/no.  Counts before day 0 are never used; support given
-before day 0 counts in the support-free days before a day.
+The labs are read and validated by :mod:`blina_stats.eligibility.labs`; the
+figure is :func:`blina_stats.plots.engraftment.plot_engraftment`.
 
 The rules
 ---------
@@ -62,7 +41,6 @@ non-homogeneous Markov chains based on censored observations. Scand J Stat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,32 +49,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..data.readers import read_table
-from ..data.schema import SchemaError, _Context
 from ..errors import InputError
 from ..estimators import CumulativeIncidenceResult, cumulative_incidence
-from ._inputs import blank, parse_bool, parse_number
+from ._runs import first_run_day, reached
+from .labs import LAB_COLUMNS, Labs, read_labs
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ..data.cohort import Cohort
 
-LAB_COLUMNS = (
-    "patient_id",
-    "day",
-    "anc",
-    "platelets",
-    "hb",
-    "gcsf",
-    "platelet_transfusion",
-    "rbc_transfusion",
-)
 #: thresholds of the protocol (10^9/L, g/L) and run lengths (days)
 ANC_ENGRAFTED, ANC_DAYS = 0.5, 3
 PLATELETS_ENGRAFTED, PLATELET_DAYS = 20.0, 7
 HB_RECOVERED, RBC_FREE_DAYS = 80.0, 7
 ANC_HIGH, PLATELETS_HIGH, BY_DAY = 1.5, 50.0, 45
+#: the day of :attr:`EngraftmentIncidence.summary`
+SUMMARY_DAY = 28.0
 #: the columns of :func:`engraftment`, in order
 ENGRAFTMENT_COLUMNS = (
     "patient_id",
@@ -110,157 +79,6 @@ ENGRAFTMENT_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Labs:
-    """Validated daily labs; build with :func:`read_labs`.
-
-    Attributes
-    ----------
-    frame : DataFrame
-        ``patient_id`` (text), ``day`` (int), ``anc``, ``platelets``, ``hb``
-        (float, NaN not measured), ``gcsf``, ``platelet_transfusion``,
-        ``rbc_transfusion`` (bool), sorted by patient and day.
-    source : str
-    """
-
-    frame: pd.DataFrame = field(repr=False)
-    source: str
-
-    @property
-    def patient_ids(self) -> tuple[str, ...]:
-        return tuple(pd.unique(self.frame["patient_id"]))
-
-    def __repr__(self) -> str:
-        return f"Labs({self.source!r}: {len(self.patient_ids)} patients, {len(self.frame)} rows)"
-
-
-def read_labs(
-    path_or_frame: str | Path | pd.DataFrame | Labs,
-    *,
-    columns: Mapping[str, str] | None = None,
-    sheet_name: str | int = 0,
-    encoding: str = "utf-8",
-) -> Labs:
-    """Read and validate the daily labs (the table in this module's docstring).
-
-    Parameters
-    ----------
-    path_or_frame : str, Path, DataFrame or Labs
-        Any table :func:`blina_stats.data.readers.read_table` reads; a Labs is
-        returned unchanged.
-    columns : mapping, optional
-        The source's column name -> ours, e.g. ``{"ANC": "anc"}``.
-
-    Returns
-    -------
-    Labs
-
-    Raises
-    ------
-    blina_stats.data.SchemaError
-        An InputError naming file, patient, day and column, for each problem.
-    """
-    if isinstance(path_or_frame, Labs):
-        return path_or_frame
-    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
-    frame, source = raw.frame, raw.source
-    missing = [c for c in LAB_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SchemaError([f"{source}: missing required column {c}" for c in missing])
-    ids = _patient_ids_rows(frame["patient_id"], source)
-    ctx = _Context(source, ids, raw.names)
-    day = parse_number(
-        frame["day"], "day", ctx, low=-1e6, high=1e6, step=1, what="a whole number of days"
-    )
-    ctx.error(blank(frame["day"]).to_numpy(dtype=bool), lambda i: "day is empty")
-    out = pd.DataFrame({"patient_id": ids, "day": day})
-    if ctx.errors:
-        raise SchemaError(ctx.errors)
-    out["day"] = out["day"].astype(np.int64)
-    rows = _DayContext(source, ids, raw.names, out["day"])
-    dup = out.duplicated(["patient_id", "day"]).to_numpy()
-    rows.error(dup, lambda i: "appears more than once")
-    for col in ("anc", "platelets", "hb"):
-        out[col] = parse_number(
-            frame[col], col, rows, low=0.0, high=np.inf, what="a non-negative count"
-        ).astype(np.float64)
-    for col in ("gcsf", "platelet_transfusion", "rbc_transfusion"):
-        out[col] = parse_bool(frame[col], col, rows).fillna(False).astype(bool)
-    if rows.errors:
-        raise SchemaError(rows.errors)
-    out = out.sort_values(["patient_id", "day"], kind="stable").reset_index(drop=True)
-    return Labs(out, source)
-
-
-class _DayContext(_Context):
-    """Messages about a lab row name the patient and the day."""
-
-    def __init__(self, source: str, ids: pd.Series, names: dict[str, str], days: pd.Series):
-        super().__init__(source, ids, names)
-        self.days = days
-
-    def error(self, rows: np.ndarray, text: Any) -> None:
-        for i in np.flatnonzero(rows):
-            self.errors.append(
-                f"{self.source}: patient {self.ids.iloc[i]!r}: day {self.days.iloc[i]}: {text(i)}"
-            )
-
-
-def _patient_ids_rows(column: pd.Series, source: str) -> pd.Series:
-    """Patient ids of a long table: text, never empty (repeats are expected)."""
-    values = column.reset_index(drop=True)
-    empty = blank(values)
-    if empty.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:3])
-        raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
-    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
-        values = values.astype(np.int64)
-    return values.astype(str).str.strip()
-
-
-def _first_run_day(
-    code: npt.NDArray[np.int64],
-    day: npt.NDArray[np.int64],
-    good: npt.NDArray[np.bool_],
-    k: int,
-    support: npt.NDArray[np.bool_],
-    free_before: int,
-    n_patients: int,
-) -> npt.NDArray[np.float64]:
-    """Per patient, the first day starting `k` consecutive good calendar days (NaN: none).
-
-    Rows are sorted by patient then day.  With ``free_before > 0`` the start
-    day must also have no support on the `free_before` days before it.
-    """
-    n = day.size
-    idx = np.arange(n)
-    prev_ok = np.zeros(n, dtype=bool)
-    prev_ok[1:] = (code[1:] == code[:-1]) & (day[1:] == day[:-1] + 1) & good[:-1]
-    starts = good & ~prev_ok
-    start_idx = np.maximum.accumulate(np.where(starts, idx, 0))
-    length = np.where(good, idx - start_idx + 1, 0)
-    # a row closing k good days marks the candidate start k-1 rows (= days) back
-    cand = np.flatnonzero(length >= k) - (k - 1)
-    if free_before > 0 and cand.size:
-        last = _last_support_before(code, day, support)
-        ok = np.isnan(last[cand]) | (last[cand] < day[cand] - free_before)
-        cand = cand[ok]
-    out = np.full(n_patients, np.nan)
-    # reversed assignment leaves each patient's earliest candidate
-    out[code[cand][::-1]] = day[cand][::-1]
-    return out
-
-
-def _last_support_before(
-    code: npt.NDArray[np.int64], day: npt.NDArray[np.int64], support: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.float64]:
-    """For each row, the patient's last day with support strictly before it (NaN: none)."""
-    marked = pd.Series(np.where(support, day, np.nan))
-    last = marked.groupby(code).ffill()
-    prev = last.groupby(code).shift(1)
-    return np.asarray(prev.to_numpy(dtype=np.float64), dtype=np.float64)
-
-
 def engraftment(
     labs: str | Path | pd.DataFrame | Labs,
     *,
@@ -272,7 +90,7 @@ def engraftment(
     Parameters
     ----------
     labs : str, Path, DataFrame or Labs
-        Daily labs (this module's docstring); read with :func:`read_labs`.
+        Daily labs (:mod:`blina_stats.eligibility.labs`); read with :func:`read_labs`.
     gcsf_free_days : int
         Stricter reading: no G-CSF on this many days before the first day of
         the neutrophil run (0: only the run's own days, the protocol's wording).
@@ -333,10 +151,10 @@ def engraftment(
     # counts from day 0 on; support before day 0 still counts in the windows before a day.
     # NaN >= x is False: an unmeasured day is never good
     after = day >= 0
-    neut = _first_run_day(
+    neut = first_run_day(
         code, day, after & (anc >= ANC_ENGRAFTED) & ~gcsf, ANC_DAYS, gcsf, gcsf_free_days, n
     )
-    plat = _first_run_day(
+    plat = first_run_day(
         code,
         day,
         after & (plt >= PLATELETS_ENGRAFTED) & ~ptx,
@@ -345,13 +163,13 @@ def engraftment(
         platelet_transfusion_free_days,
         n,
     )
-    hb_day = _first_run_day(code, day, after & (hb >= HB_RECOVERED), 1, rbc, RBC_FREE_DAYS, n)
+    hb_day = first_run_day(code, day, after & (hb >= HB_RECOVERED), 1, rbc, RBC_FREE_DAYS, n)
     last_day = np.full(n, -np.inf)
     np.maximum.at(last_day, code[after], day[after].astype(np.float64))
     last_day[np.isinf(last_day)] = np.nan  # only rows before day 0
     early = after & (day <= BY_DAY)
-    anc45 = _reached(code, early & (anc >= ANC_HIGH), last_day, n)
-    plt45 = _reached(code, early & (plt >= PLATELETS_HIGH), last_day, n)
+    anc45 = reached(code, early & (anc >= ANC_HIGH), last_day, n, BY_DAY)
+    plt45 = reached(code, early & (plt >= PLATELETS_HIGH), last_day, n, BY_DAY)
     out = pd.DataFrame(
         {
             "patient_id": ids.astype(object),
@@ -366,20 +184,6 @@ def engraftment(
     days_met = out[["neutrophil_engraftment_day", "platelet_engraftment_day", "hb_recovery_day"]]
     any_day_missing = pd.Series(days_met.isna().any(axis=1).to_numpy(), dtype="boolean")
     out["reconstituted"] = ~any_day_missing & anc45 & plt45
-    return out
-
-
-def _reached(
-    code: npt.NDArray[np.int64],
-    hit: npt.NDArray[np.bool_],
-    last_day: npt.NDArray[np.float64],
-    n: int,
-) -> pd.Series:
-    """True if reached; False if not and labs go to day 45 or later; NA otherwise."""
-    reached = np.zeros(n, dtype=bool)
-    reached[code[hit]] = True
-    out = pd.Series(reached, dtype="boolean")
-    out[~reached & ~(last_day >= BY_DAY)] = pd.NA
     return out
 
 
@@ -427,7 +231,15 @@ class EngraftmentIncidence:
             parts.append(frame)
         return pd.concat(parts, ignore_index=True)
 
-    def summary(self, day: float = 28.0) -> pd.DataFrame:
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per engraftment: counts, day of engraftment, and the incidence by day 28.
+
+        The same table at another day is :meth:`summary_at`.
+        """
+        return self.summary_at(SUMMARY_DAY)
+
+    def summary_at(self, day: float) -> pd.DataFrame:
         """One row per engraftment: counts, day of engraftment, and the incidence by `day`.
 
         Returns
@@ -462,34 +274,11 @@ class EngraftmentIncidence:
         out.index.name = "engraftment"
         return out
 
-    def plot(self, ax: Axes | None = None, *, xmax: float = 42.0, **kwargs: Any) -> Axes:
-        """Both incidence curves with their bands and numbers at risk, days after transplant."""
-        from ..plots.style import PALETTE, new_axes, style
-        from ..plots.survival import add_at_risk_table, plot_incidence
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Both incidence curves; see :func:`blina_stats.plots.engraftment.plot_engraftment`."""
+        from ..plots.engraftment import plot_engraftment
 
-        if ax is None:
-            ax = new_axes(height=3.1)
-        for i, kind in enumerate(("neutrophil", "platelet")):
-            plot_incidence(
-                getattr(self, kind),
-                ax,
-                cause=1,
-                label=f"{kind.capitalize()} engraftment",
-                color=PALETTE[i],
-                at_risk=False,
-                xmax=xmax,
-                unit="days",
-                ylim=1.02,
-                **kwargs,
-            )
-        add_at_risk_table(
-            ax,
-            [("Neutrophil", self.neutrophil), ("Platelet", self.platelet)],
-            colors=list(PALETTE),
-        )
-        with style():
-            ax.legend(loc="lower right")
-        return ax
+        return plot_engraftment(self, ax, **kwargs)
 
     def _repr_html_(self) -> str:
         return (

@@ -42,7 +42,7 @@ column                           criterion   content
 
 Yes/no cells accept yes/no, y/n, true/false, 1/0 in any case; an empty cell is
 missing.  Dates are read exactly as in the event table
-(:mod:`blina_stats.data.schema`: same layouts, same messages).  Criterion I6
+(:mod:`blina_stats.data._dates`: same layouts, same messages).  Criterion I6
 reads the daily labs (:mod:`blina_stats.eligibility.engraftment`); each
 criterion's reading is in :mod:`blina_stats.eligibility.criteria`.
 
@@ -56,18 +56,20 @@ after consent, first dose before consent, a pregnancy test before birth);
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data._cells import Problems, SchemaError, parse_bool, parse_choice, parse_number, patient_ids
+from ..data._dates import Dates
 from ..data.readers import read_table
-from ..data.schema import SchemaError, _Context, _patient_ids
-from ._inputs import mixed_layouts, parse_bool, parse_choice, parse_dates, parse_number
 from .criteria import CRITERIA, EXCLUSION_COLUMNS
-from .engraftment import Labs, engraftment
+from .engraftment import engraftment
+from .labs import Labs
+from .rules import RULES
 
 DATE_COLUMNS = ("consent_date", "birth_date", "pregnancy_test_date", "first_dose_date")
 BOOL_COLUMNS = (
@@ -173,19 +175,19 @@ def read_screening(
         raise SchemaError([f"{source}: missing required column patient_id"])
     if frame.empty:
         raise SchemaError([f"{source}: the screening log has no rows"])
-    ids = _patient_ids(frame["patient_id"], source)
-    ctx = _Context(source, ids, raw.names)
+    ids = patient_ids(frame["patient_id"], source)
+    ctx = Problems(source, ids, raw.names)
     n = len(ids)
     out = pd.DataFrame({"patient_id": ids})
-    layouts: dict[str, tuple[str, str, str]] = {}
     sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(ctx, date_format=date_format, sas_dates=sas)
     for col in DATE_COLUMNS:
         out[col] = (
-            parse_dates(frame[col], col, ctx, date_format, sas, layouts)
+            dates.parse(frame[col], col)
             if col in frame.columns
             else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
         )
-    mixed_layouts(ctx, layouts)
+    dates.check_mixed()
     for col in BOOL_COLUMNS:
         out[col] = (
             parse_bool(frame[col], col, ctx)
@@ -205,8 +207,7 @@ def read_screening(
             else pd.Series(pd.NA, index=range(n), dtype="string")
         )
     _check_dates(out, ctx)
-    if ctx.errors:
-        raise SchemaError(ctx.errors)
+    ctx.raise_if_any()
     present = frozenset(c for c in SCREENING_COLUMNS if c in frame.columns)
     return ScreeningLog(out, source, present)
 
@@ -220,7 +221,7 @@ def _completed_years(birth: pd.Series, at: pd.Series) -> pd.Series:
     return (years - before.astype(int)).astype("Float64")
 
 
-def _check_dates(out: pd.DataFrame, ctx: _Context) -> None:
+def _check_dates(out: pd.DataFrame, ctx: Problems) -> None:
     """Impossible dates, and an age column that disagrees with the birth date."""
     consent, birth = out["consent_date"], out["birth_date"]
     dose, test = out["first_dose_date"], out["pregnancy_test_date"]
@@ -261,86 +262,6 @@ def _check_dates(out: pd.DataFrame, ctx: _Context) -> None:
         ),
     )
     out["age"] = from_birth.fillna(given)
-
-
-# ---------------------------------------------------------------------------
-# the rules: each returns "met" per patient, a nullable boolean (NA: unknown)
-
-Rule = Callable[[pd.DataFrame], pd.Series]
-
-
-def _no(column: str) -> Rule:
-    return lambda f: ~f[column]
-
-
-def _i1(f: pd.DataFrame) -> pd.Series:
-    return f["relapse_history"] | f["mrd_positive_pre_hsct"]  # Kleene: yes | NA is yes
-
-
-def _i2(f: pd.DataFrame) -> pd.Series:
-    return (f["age"] >= 16) & (f["age"] <= 65)
-
-
-def _i3(f: pd.DataFrame) -> pd.Series:
-    return (f["kps"] > 60) | (f["ecog"] <= 2)
-
-
-def _i4(f: pd.DataFrame) -> pd.Series:
-    return f["expected_survival_months"] > 3
-
-
-def _i9(f: pd.DataFrame) -> pd.Series:
-    consent = f["consent"]
-    met = pd.Series(pd.NA, index=f.index, dtype="boolean")
-    met[(consent.eq(True) | f["consent_date"].notna()).fillna(False).to_numpy(dtype=bool)] = True
-    met[consent.eq(False).fillna(False).to_numpy(dtype=bool)] = False
-    return met
-
-
-def _i10(f: pd.DataFrame) -> pd.Series:
-    women = pd.Series(f["sex"].eq("F"), dtype="boolean")
-    applies = women & f["childbearing_potential"]
-    positive = pd.Series(f["pregnancy_test"].eq("positive"), dtype="boolean")
-    negative = pd.Series(f["pregnancy_test"].eq("negative"), dtype="boolean")
-    gap = (f["first_dose_date"] - f["pregnancy_test_date"]).dt.days.astype("Float64")
-    in_window = (gap >= 0) & (gap <= 7)
-    # for a woman of childbearing potential
-    test_ok = pd.Series(pd.NA, index=f.index, dtype="boolean")
-    test_ok[positive.fillna(False).to_numpy(dtype=bool)] = False
-    neg = negative.fillna(False).to_numpy(dtype=bool)
-    test_ok[neg] = in_window[neg]
-    met = pd.Series(pd.NA, index=f.index, dtype="boolean")
-    met[applies.eq(False).fillna(False).to_numpy(dtype=bool)] = True
-    yes = applies.eq(True).fillna(False).to_numpy(dtype=bool)
-    met[yes] = test_ok[yes]
-    # applicability unknown: a positive test fails, a negative test in the window passes
-    maybe = applies.isna().to_numpy(dtype=bool) & test_ok.notna().to_numpy(dtype=bool)
-    decisive = maybe & (test_ok.eq(True) | positive).fillna(False).to_numpy(dtype=bool)
-    met[decisive] = test_ok[decisive]
-    return met
-
-
-def _e8(f: pd.DataFrame) -> pd.Series:
-    pregnant = f["pregnant_or_lactating"].copy()
-    men = f["sex"].eq("M").fillna(False).to_numpy(dtype=bool)
-    pregnant[men & pregnant.isna().to_numpy(dtype=bool)] = False
-    return ~pregnant
-
-
-RULES: Mapping[str, Rule] = {
-    "I1": _i1,
-    "I2": _i2,
-    "I3": _i3,
-    "I4": _i4,
-    "I5": lambda f: f["cr_after_hsct"],
-    "I6": lambda f: f["reconstituted"],
-    "I7": _no("cns_involvement"),
-    "I8": _no("serious_organ_damage"),
-    "I9": _i9,
-    "I10": _i10,
-    **{cid: _no(c.columns[0]) for cid, c in CRITERIA.items() if c.kind == "exclusion"},
-    "E8": _e8,
-}
 
 
 def criteria_met(

@@ -82,6 +82,7 @@ class ExposureResult:
         """The per-patient table (a copy)."""
         return self.by_patient.copy()
 
+    @property
     def summary(self) -> pd.DataFrame:
         """Cohort summary: columns ``measure``, ``value`` (formatted), ``n``, ``of``.
 
@@ -98,7 +99,7 @@ class ExposureResult:
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Exposure</b> {self.source}: {self.protocol.describe()}</p>"
-            + self.summary().to_html(index=False)
+            + self.summary.to_html(index=False)
         )
 
 
@@ -119,7 +120,7 @@ def exposure(
     Returns
     -------
     ExposureResult
-        ``.by_patient``, ``.courses``, ``.summary()``; definitions in
+        ``.by_patient``, ``.courses``, ``.summary``; definitions in
         :mod:`blina_stats.safety.exposure`.
 
     Examples

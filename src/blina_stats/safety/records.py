@@ -20,8 +20,10 @@ column             required  meaning
 ``related``        no        yes/no: related to blinatumomab
 =================  ========  =====================================================
 
-The onset must be on or after the transplant and on or before death and last
-contact.
+Dates follow the event table's one rule (ISO 8601, ``14MAR2021``,
+``14-Mar-2021``, ``2021/03/14`` or native dates; ``03/04/2021`` needs
+``date_format``; one layout per table).  The onset must be on or after the
+transplant and on or before death and last contact.
 
 Dosing, one row per infusion day
 --------------------------------
@@ -44,16 +46,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..data import Cohort, SchemaError
+from ..data import Cohort
+from ..data._cells import (
+    Problems,
+    SchemaError,
+    blank,
+    data_rows,
+    numbers,
+    parse_bool,
+    parse_days,
+    parse_text,
+    patient_ids,
+    show,
+)
+from ..data._dates import Dates
 from ..data.readers import read_table
 
-_TRUE = frozenset({"1", "1.0", "y", "yes", "true", "t"})
-_FALSE = frozenset({"0", "0.0", "n", "no", "false", "f"})
 _MAX_DOSE_FACTOR = 3.0  # a daily dose above 3x the protocol's highest is a unit error
 
 
@@ -99,43 +111,6 @@ class Dosing:
         return f"Dosing({self.source!r}: {len(self.frame)} infusion days)"
 
 
-class _Problems:
-    """Messages that name the source, the data row, the patient and the user's column."""
-
-    def __init__(self, source: str, ids: pd.Series, names: Mapping[str, str]) -> None:
-        self.source, self.ids, self.names = source, ids, dict(names)
-        self.errors: list[str] = []
-
-    def col(self, column: str) -> str:
-        own = self.names.get(column, column)
-        return column if own == column else f"{own!r} ({column})"
-
-    def add(self, rows: Any, text: Any) -> None:
-        for i in np.flatnonzero(np.asarray(rows, dtype=bool)):
-            self.errors.append(
-                f"{self.source}: data row {i + 1}, patient {self.ids.iloc[i]!r}: {text(i)}"
-            )
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise SchemaError(self.errors)
-
-
-def _show(value: Any) -> str:
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def _ids(frame: pd.DataFrame, source: str) -> pd.Series:
-    values = frame["patient_id"].reset_index(drop=True)
-    empty = values.isna() | values.astype(str).str.strip().eq("")
-    if empty.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:3])
-        raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
-    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
-        values = values.astype(np.int64)
-    return values.astype(str).str.strip()
-
-
 def _require(frame: pd.DataFrame, source: str, needed: tuple[str, ...], day: str) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if f"{day}_day" not in frame.columns and f"{day}_date" not in frame.columns:
@@ -146,21 +121,12 @@ def _require(frame: pd.DataFrame, source: str, needed: tuple[str, ...], day: str
         raise SchemaError([f"{source}: missing required column {m}" for m in missing])
 
 
-def _numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Numbers as floats (NaN blank) and the mask of cells that are not numbers."""
-    values = values.reset_index(drop=True)
-    blank = values.isna() | values.astype(str).str.strip().eq("")
-    num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
-    bad = (num.isna() & ~blank).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
-    return num, bad
-
-
 def _days(
     frame: pd.DataFrame,
     event: str,
     hsct: pd.Series | None,
-    p: _Problems,
-    date_format: str | None,
+    p: Problems,
+    dates: Dates,
 ) -> np.ndarray:
     """Days after transplant from ``<event>_day`` and/or ``<event>_date`` (which must agree)."""
     n = frame.shape[0]
@@ -168,36 +134,24 @@ def _days(
     out = np.full(n, np.nan)
     from_day = None
     if day_col in frame.columns:
-        from_day, bad = _numbers(frame[day_col])
-        p.add(bad, lambda i: f"{p.col(day_col)} {_show(frame[day_col].iloc[i])} is not a number")
+        from_day = parse_days(frame[day_col], day_col, p, what="a number")
         out = from_day.to_numpy(copy=True)
     if date_col in frame.columns:
         raw = frame[date_col].reset_index(drop=True)
-        blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
+        empty = blank(raw).to_numpy()
         if hsct is None:
-            if (~blank).any():
-                p.errors.append(
-                    f"{p.source}: {p.col(date_col)} needs the transplant date, but the event "
+            if (~empty).any():
+                p.table_error(
+                    f"{p.col(date_col)} needs the transplant date, but the event "
                     "table has no hsct_date: give days after transplant instead"
                 )
             return out
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            dates = pd.to_datetime(raw).dt.normalize()
-        else:
-            fmt = date_format or "ISO8601"
-            dates = pd.to_datetime(raw.where(~blank).astype(object), format=fmt, errors="coerce")
-        bad = ~blank & dates.isna().to_numpy()
-        p.add(
-            bad,
-            lambda i: (
-                f"{p.col(date_col)} {_show(raw.iloc[i])} is not a date "
-                "(expected 2021-03-14, or pass date_format)"
-            ),
-        )
-        from_date = (dates.dt.normalize() - hsct).dt.days.to_numpy(dtype=np.float64)
+        when = dates.parse(raw, date_col)
+        dates.check_mixed()
+        from_date = (when - hsct).dt.days.to_numpy(dtype=np.float64)
         if from_day is not None:
             clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
-            p.add(
+            p.error(
                 clash,
                 lambda i: (
                     f"{p.col(day_col)} {out[i]:g} disagrees with {p.col(date_col)} "
@@ -206,31 +160,22 @@ def _days(
             )
         out = np.where(np.isnan(out), from_date, out)
     empty = np.isnan(out)
-    p.add(empty, lambda i: f"{event}_day/{event}_date is empty")
+    p.error(empty, lambda i: f"{event}_day/{event}_date is empty")
     return out
 
 
-def _flags(frame: pd.DataFrame, column: str, p: _Problems) -> pd.Series:
-    """yes/no flags as a nullable boolean column; anything else is an error."""
+def _flags(frame: pd.DataFrame, column: str, p: Problems) -> pd.Series:
+    """yes/no flags as a nullable boolean column (all missing when the column is absent)."""
     if column not in frame.columns:
         return pd.Series(pd.NA, index=range(frame.shape[0]), dtype="boolean")
-    raw = frame[column].reset_index(drop=True)
-    text = raw.astype("string").str.strip().str.lower()
-    blank = text.isna() | text.eq("")
-    yes, no = text.isin(_TRUE).fillna(False), text.isin(_FALSE).fillna(False)
-    bad = (~blank & ~yes & ~no).fillna(False).to_numpy(dtype=bool)
-    p.add(bad, lambda i: f"{p.col(column)} {_show(raw.iloc[i])} is not yes/no (or 1/0, true/false)")
-    out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
-    out[yes.to_numpy(dtype=bool)] = True
-    out[no.to_numpy(dtype=bool)] = False
-    return out
+    return parse_bool(frame[column], column, p, what="yes/no (or 1/0, true/false)")
 
 
-def _known(ids: pd.Series, cohort: Cohort, p: _Problems) -> pd.DataFrame:
+def _known(ids: pd.Series, cohort: Cohort, p: Problems) -> pd.DataFrame:
     """The cohort's row for each record; unknown patients are errors."""
     table = cohort.frame.set_index("patient_id")
     known = ids.isin(table.index).to_numpy()
-    p.add(
+    p.error(
         ~known,
         lambda i: f"patient_id is not in the event table {cohort.source!r}",
     )
@@ -242,17 +187,17 @@ def _hsct(patients: pd.DataFrame) -> pd.Series | None:
 
 
 def _within_follow_up(
-    day: np.ndarray, patients: pd.DataFrame, column: str, what: str, p: _Problems
+    day: np.ndarray, patients: pd.DataFrame, column: str, what: str, p: Problems
 ) -> None:
     death = patients["death_day"].to_numpy(dtype=np.float64)
     last = patients["last_contact_day"].to_numpy(dtype=np.float64)
-    p.add(day < 0, lambda i: f"{p.col(column)} is day {day[i]:g}, before the transplant (day 0)")
+    p.error(day < 0, lambda i: f"{p.col(column)} is day {day[i]:g}, before the transplant (day 0)")
     after_death = day > death
-    p.add(
+    p.error(
         after_death,
         lambda i: f"{what} on day {day[i]:g} is after death (day {death[i]:g})",
     )
-    p.add(
+    p.error(
         (day > last) & ~after_death,
         lambda i: f"{what} on day {day[i]:g} is after last contact (day {last[i]:g})",
     )
@@ -264,6 +209,7 @@ def read_adverse_events(
     *,
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
+    sas_dates: bool | None = None,
 ) -> AdverseEvents:
     """Read and validate an adverse-event table against the cohort.
 
@@ -278,7 +224,11 @@ def read_adverse_events(
     columns : mapping, optional
         The source's column name -> ours, e.g. ``{"AETERM": "term"}``.
     date_format : str, optional
-        ``strptime`` format of written onset dates (default ISO 8601).
+        ``strptime`` format of written onset dates; by default the layouts of
+        the event table (ISO 8601, ``14MAR2021``, ``14-Mar-2021``,
+        ``2021/03/14``; :mod:`blina_stats.data._dates`).
+    sas_dates : bool, optional
+        Numbers in ``onset_date`` are SAS dates (default: when read from a SAS file).
 
     Returns
     -------
@@ -297,27 +247,27 @@ def read_adverse_events(
     raw = read_table(ae, columns=columns)
     frame, source = raw.frame, raw.source
     _require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
-    ids = _ids(frame, source)
-    p = _Problems(source, ids, raw.names)
+    ids = patient_ids(frame["patient_id"], source, unique=False)
+    p = Problems(source, ids, raw.names, where=data_rows(ids))
     patients = _known(ids, cohort, p)
     out = pd.DataFrame({"patient_id": ids})
     for col in ("term", "soc"):
-        text = frame[col].reset_index(drop=True).astype("string").str.strip()
-        p.add(text.isna() | text.eq(""), lambda i, c=col: f"{p.col(c)} is empty")
-        out[col] = text.astype(object)
-    grade, _ = _numbers(frame["grade"])
+        out[col] = parse_text(frame[col], col, p)
+    grade, _ = numbers(frame["grade"])
     g = grade.to_numpy()
     bad_grade = ~np.isin(g, [1.0, 2.0, 3.0, 4.0, 5.0])
-    p.add(
+    p.error(
         bad_grade,
-        lambda i: f"{p.col('grade')} {_show(frame['grade'].iloc[i])} is not a CTCAE grade 1-5",
+        lambda i: f"{p.col('grade')} {show(frame['grade'].iloc[i])} is not a CTCAE grade 1-5",
     )
     death = patients["death_day"].to_numpy(dtype=np.float64)
-    p.add(
+    p.error(
         (g == 5) & np.isnan(death),
         lambda i: f"{p.col('grade')} is 5 (fatal) but the event table records no death",
     )
-    onset = _days(frame, "onset", _hsct(patients), p, date_format)
+    sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(p, date_format=date_format, sas_dates=sas)
+    onset = _days(frame, "onset", _hsct(patients), p, dates)
     _within_follow_up(onset, patients, "onset_day", "onset", p)
     out["grade"] = np.where(bad_grade, 0, g).astype(np.int64)
     out["onset_day"] = onset
@@ -334,6 +284,7 @@ def read_dosing(
     *,
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
+    sas_dates: bool | None = None,
     max_daily_dose: float = 16.0,
 ) -> Dosing:
     """Read and validate blinatumomab dosing records against the cohort.
@@ -346,8 +297,8 @@ def read_dosing(
     cohort : Cohort
     columns : mapping, optional
         The source's column name -> ours.
-    date_format : str, optional
-        ``strptime`` format of written infusion dates (default ISO 8601).
+    date_format, sas_dates
+        As in :func:`read_adverse_events`, for ``infusion_date``.
     max_daily_dose : float
         The protocol's highest daily dose (ug); a dose above three times it is
         taken for a unit error (mg for ug, a total for a daily dose).
@@ -370,39 +321,41 @@ def read_dosing(
     raw = read_table(dosing, columns=columns)
     frame, source = raw.frame, raw.source
     _require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
-    ids = _ids(frame, source)
-    p = _Problems(source, ids, raw.names)
+    ids = patient_ids(frame["patient_id"], source, unique=False)
+    p = Problems(source, ids, raw.names, where=data_rows(ids))
     patients = _known(ids, cohort, p)
-    course, bad = _numbers(frame["course"])
+    course, bad = numbers(frame["course"])
     c = course.to_numpy()
     bad_course = bad | np.isnan(c) | (c < 1) | (c != np.floor(c))
-    p.add(
+    p.error(
         bad_course,
         lambda i: (
-            f"{p.col('course')} {_show(frame['course'].iloc[i])} is not a course number 1, 2, ..."
+            f"{p.col('course')} {show(frame['course'].iloc[i])} is not a course number 1, 2, ..."
         ),
     )
-    dose, bad = _numbers(frame["dose_ug"])
+    dose, bad = numbers(frame["dose_ug"])
     d = dose.to_numpy()
     cap = _MAX_DOSE_FACTOR * max_daily_dose
     bad_dose = bad | np.isnan(d) | (d < 0) | (d > cap)
-    p.add(
+    p.error(
         bad_dose,
         lambda i: (
-            f"{p.col('dose_ug')} {_show(frame['dose_ug'].iloc[i])} is not a daily dose in ug "
+            f"{p.col('dose_ug')} {show(frame['dose_ug'].iloc[i])} is not a daily dose in ug "
             f"(expected 0-{cap:g}; mg for ug?)"
         ),
     )
-    day = _days(frame, "infusion", _hsct(patients), p, date_format)
+    sas = raw.sas if sas_dates is None else sas_dates
+    dates = Dates(p, date_format=date_format, sas_dates=sas)
+    day = _days(frame, "infusion", _hsct(patients), p, dates)
     first = patients["enrollment_day"].to_numpy(dtype=np.float64)
-    p.add(
+    p.error(
         np.isnan(first) & ids.isin(cohort.patient_ids).to_numpy(),
         lambda i: (
             "an infusion is recorded but the event table gives no first dose (enrollment_day)"
         ),
     )
     _within_follow_up(day, patients, "infusion_day", "infusion", p)
-    p.add(
+    p.error(
         day < first,
         lambda i: (
             f"infusion on day {day[i]:g} is before the first dose of the event table "
@@ -424,16 +377,16 @@ def read_dosing(
     same = out["patient_id"].to_numpy()[1:] == out["patient_id"].to_numpy()[:-1]
     dup = np.r_[False, same & (np.diff(out["infusion_day"].to_numpy()) == 0)]
     back = np.r_[False, same & (np.diff(out["course"].to_numpy()) < 0)]
-    sorted_p = _Problems(source, out["patient_id"], raw.names)
-    rows = out["row"].to_numpy()
-    for mask, text in (
-        (dup, "a second record for infusion day {day:g}"),
-        (back, "course {course} on day {day:g} comes after a later-numbered course"),
-    ):
-        for i in np.flatnonzero(mask):
-            msg = text.format(day=out["infusion_day"].iloc[i], course=out["course"].iloc[i])
-            sorted_p.errors.append(
-                f"{source}: data row {rows[i]}, patient {out['patient_id'].iloc[i]!r}: {msg}"
-            )
+    sorted_ids = out["patient_id"]
+    sorted_p = Problems(source, sorted_ids, raw.names, where=data_rows(sorted_ids, out["row"]))
+    inf_day, course_no = out["infusion_day"], out["course"]
+    sorted_p.error(dup, lambda i: f"a second record for infusion day {inf_day.iloc[i]:g}")
+    sorted_p.error(
+        back,
+        lambda i: (
+            f"course {course_no.iloc[i]} on day {inf_day.iloc[i]:g} comes after a "
+            "later-numbered course"
+        ),
+    )
     sorted_p.raise_if_any()
     return Dosing(out, source)

@@ -20,7 +20,7 @@ def build(ctx: Context) -> Part:
 
     cohort = ctx.cohort
     result = exposure(ctx.dosing, cohort)
-    summary = result.summary()
+    summary = result.summary
     ax = new_axes(width=7.0, height=max(4.0, 0.075 * cohort.n_patients + 1.2))
     plot_swimmer(cohort, result, ax)
     return Part(

@@ -31,7 +31,7 @@ def build(ctx: Context) -> Part:
     figures: list[tuple[str, Figure, str]] = [("CONSORT flow diagram", figure_of(ax), "consort")]
     if labs is not None:
         inc = engraftment_incidence(labs, ctx.cohort)
-        tables.append(("Engraftment (death competing)", inc.summary(day=28), "engraftment"))
+        tables.append(("Engraftment (death competing)", inc.summary, "engraftment"))
         eax = new_axes(height=3.1)
         inc.plot(eax)
         figures.append(("Cumulative incidence of engraftment", figure_of(eax), "engraftment"))

@@ -1,0 +1,253 @@
+"""The validation toolkit every input table shares: the problem collector and the cell parsers.
+
+The event table, the GVHD fields, adverse events, dosing, the screening log
+and the daily labs are all checked with these, so a bad cell reads the same
+in every table.  A :class:`Problems` collects every problem of one table;
+:meth:`Problems.raise_if_any` then raises one :class:`SchemaError` showing
+the first, with the count of the rest.  Dates follow one rule, in
+:mod:`blina_stats.data._dates`.
+
+The module is private to :mod:`blina_stats.data`; its names carry no leading
+underscore because the other subpackages' readers use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+#: at most this many data rows are listed in one message
+MAX_SHOWN = 3
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "1.0"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "0.0"})
+
+
+@dataclass(frozen=True)
+class ValidationWarning:
+    """A problem in the table that keeps the row: where it is and what it means."""
+
+    source: str
+    patient: str | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.patient is not None:
+            where.append(f"patient {self.patient!r}")
+        return ": ".join([*where, self.message])
+
+
+class SchemaError(InputError):
+    """An input table breaks its schema; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        more = len(problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        super().__init__(problems[0] + suffix)
+
+
+def show(value: Any) -> str:
+    """A cell as the user would write it: NumPy scalars shown as plain Python values."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def blank(values: pd.Series) -> pd.Series:
+    """Empty cells: missing, or only spaces."""
+    return values.isna() | values.astype(str).str.strip().eq("")
+
+
+class Problems:
+    """Every problem of one table, with messages that point where the user will look.
+
+    Parameters
+    ----------
+    source : str
+        The file name (or ``"<DataFrame>"``) that every message starts with.
+    ids : Series
+        Patient id of each data row (text, index 0..n-1).
+    names : mapping, optional
+        Our column name -> the user's own, so that messages use theirs.
+    where : callable, optional
+        ``where(i)`` names data row `i` in a message; default
+        ``"patient 'P01'"``.  Long tables use :func:`data_rows`.
+
+    Attributes
+    ----------
+    errors : list of str
+        One line per error, each ``"{source}: {where(i)}: {text}"``.
+    warnings : list of ValidationWarning
+    """
+
+    def __init__(
+        self,
+        source: str,
+        ids: pd.Series,
+        names: Mapping[str, str] | None = None,
+        *,
+        where: Callable[[int], str] | None = None,
+    ) -> None:
+        self.source = source
+        self.ids = ids
+        self.names = dict(names or {})
+        self.where = where if where is not None else (lambda i: f"patient {ids.iloc[i]!r}")
+        self.errors: list[str] = []
+        self.warnings: list[ValidationWarning] = []
+
+    def col(self, column: str) -> str:
+        """A column as the user knows it: ``'AETOXGR' (grade)`` when renamed."""
+        own = self.names.get(column, column)
+        return column if own == column else f"{own!r} ({column})"
+
+    def error_at(self, i: int, message: str) -> None:
+        """Record one error about data row `i`."""
+        self.errors.append(f"{self.source}: {self.where(i)}: {message}")
+
+    def error(self, rows: Any, text: Callable[..., str]) -> None:
+        """Record one error per offending row; `text(i)` writes the message for row i."""
+        for i in np.flatnonzero(np.asarray(rows, dtype=bool)):
+            self.error_at(int(i), text(int(i)))
+
+    def table_error(self, message: str) -> None:
+        """Record an error about the whole table (no row)."""
+        self.errors.append(f"{self.source}: {message}")
+
+    def warn(self, rows: Any, column: str | None, text: Callable[..., str]) -> None:
+        """Record one warning per row (the row is kept)."""
+        for i in np.flatnonzero(np.asarray(rows, dtype=bool)):
+            self.warnings.append(
+                ValidationWarning(self.source, str(self.ids.iloc[i]), column, text(int(i)))
+            )
+
+    def raise_if_any(self) -> None:
+        """Raise one SchemaError listing every error recorded so far."""
+        if self.errors:
+            raise SchemaError(self.errors)
+
+
+def data_rows(ids: pd.Series, rows: Any = None) -> Callable[[int], str]:
+    """Messages of a long table: ``"data row 3, patient 'P1'"`` (rows count from 1).
+
+    `rows` gives each row's number in the source when the table was re-sorted.
+    """
+    numbers = np.arange(1, len(ids) + 1) if rows is None else np.asarray(rows)
+    return lambda i: f"data row {numbers[i]}, patient {ids.iloc[i]!r}"
+
+
+def patient_ids(column: pd.Series, source: str, *, unique: bool = True) -> pd.Series:
+    """Patient identifiers as text; empty ones (and, when `unique`, repeated ones) are errors.
+
+    Whole-number floats (``7.0``, as Excel or Parquet may store ``7``) become ``"7"``.
+
+    Raises
+    ------
+    SchemaError
+        Naming the data rows of empty ids, or each repeated id.
+    """
+    values = column.reset_index(drop=True)
+    empty = blank(values)
+    if empty.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:MAX_SHOWN])
+        raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
+    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
+        values = values.astype(np.int64)
+    ids = values.astype(str).str.strip()
+    if unique:
+        dup = ids[ids.duplicated()].unique()
+        if dup.size:
+            raise SchemaError(
+                [f"{source}: patient {p!r}: patient_id appears more than once" for p in dup]
+            )
+    return ids
+
+
+def numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Cells as floats (NaN: empty or not a number) and the mask of non-empty non-numbers.
+
+    An infinite value counts as not a number (and stays infinite in the floats).
+    """
+    values = values.reset_index(drop=True)
+    empty = blank(values)
+    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
+    bad = (num.isna() & ~empty).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
+    return num, bad
+
+
+def parse_days(
+    values: pd.Series, name: str, p: Problems, *, what: str = "a number of days"
+) -> pd.Series:
+    """Days as floats (NaN: empty); a cell that is not a finite number is an error."""
+    values = values.reset_index(drop=True)
+    num, bad = numbers(values)
+    p.error(bad, lambda i: f"{p.col(name)} {show(values.iloc[i])} is not {what}")
+    return num.where(~pd.Series(bad), np.nan)
+
+
+def parse_bool(values: pd.Series, name: str, p: Problems, *, what: str = "yes or no") -> pd.Series:
+    """yes/no, true/false, y/n, 1/0 (any case) as a nullable boolean; empty is missing."""
+    values = values.reset_index(drop=True)
+    text = values.astype("string").str.strip().str.lower()
+    empty = blank(values).to_numpy(dtype=bool)
+    yes = text.isin(TRUE_WORDS).fillna(False).to_numpy(dtype=bool)
+    no = text.isin(FALSE_WORDS).fillna(False).to_numpy(dtype=bool)
+    p.error(~empty & ~yes & ~no, lambda i: f"{p.col(name)} {show(values.iloc[i])} is not {what}")
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[yes] = True
+    out[no] = False
+    return out
+
+
+def parse_number(
+    values: pd.Series,
+    name: str,
+    p: Problems,
+    *,
+    low: float,
+    high: float,
+    step: float | None = None,
+    what: str = "a number",
+) -> pd.Series:
+    """Numbers in [low, high] (multiples of `step`) as Float64; missing stays missing."""
+    values = values.reset_index(drop=True)
+    empty = blank(values)
+    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
+    arr = num.to_numpy()
+    not_num = (num.isna() & ~empty).to_numpy(dtype=bool) | np.isinf(arr)
+    finite = np.isfinite(arr)
+    out_of_range = finite & ((arr < low) | (arr > high))
+    if step is not None:
+        out_of_range |= finite & (arr != np.round(arr / step) * step)
+    p.error(not_num, lambda i: f"{p.col(name)} {show(values.iloc[i])} is not {what}")
+    p.error(
+        out_of_range & ~not_num, lambda i: f"{p.col(name)} {show(values.iloc[i])} is not {what}"
+    )
+    keep = finite & ~out_of_range
+    return pd.Series(np.where(keep, arr, np.nan)).astype("Float64")  # NaN becomes NA
+
+
+def parse_choice(
+    values: pd.Series, name: str, p: Problems, choices: Mapping[str, str]
+) -> pd.Series:
+    """Text mapped through `choices` (lower-cased keys) as strings; empty is missing."""
+    values = values.reset_index(drop=True)
+    text = values.astype("string").str.strip().str.lower()
+    empty = blank(values).to_numpy(dtype=bool)
+    mapped = text.map(dict(choices))
+    bad = ~empty & mapped.isna().to_numpy(dtype=bool)
+    shown = ", ".join(sorted(set(choices.values())))
+    p.error(bad, lambda i: f"{p.col(name)} {show(values.iloc[i])} is not one of {shown}")
+    return mapped.where(~pd.Series(bad) & ~pd.Series(empty)).astype("string")
+
+
+def parse_text(values: pd.Series, name: str, p: Problems) -> pd.Series:
+    """Required text, stripped (object dtype); an empty cell is an error."""
+    text = values.reset_index(drop=True).astype("string").str.strip()
+    p.error((text.isna() | text.eq("")).to_numpy(dtype=bool), lambda i: f"{p.col(name)} is empty")
+    return text.astype(object)

@@ -1,0 +1,157 @@
+"""The event table's consistency checks: events in a possible order, GVHD fields that agree.
+
+Run by :func:`blina_stats.data.schema.validate` on days since transplant;
+`lab` names each event by the column(s) the user wrote it in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._cells import Problems, ValidationWarning
+from ._columns import EVENTS, GRADE, SEVERITIES, SEVERITY
+
+
+def check_order(out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[str, str]) -> None:
+    """Events after transplant, in a possible order, within follow-up."""
+    day = {e: out[f"{e}_day"].to_numpy() for e in EVENTS}
+    for event in EVENTS:
+        ctx.error(
+            day[event] < 0,
+            lambda i, e=event: f"{lab[e]} is day {day[e][i]:g}, before the transplant (day 0)",
+        )
+    lc, death = day["last_contact"], day["death"]
+    no_lc = np.isnan(lc)
+    ctx.error(
+        no_lc & np.isnan(death),
+        lambda i: f"{lab['last_contact']} is empty and no death is recorded: follow-up is unknown",
+    )
+    ctx.warn(
+        no_lc & ~np.isnan(death),
+        "last_contact",
+        lambda i: f"{lab['last_contact']} is empty; follow-up ends at death (day {death[i]:g})",
+    )
+    lc = np.where(no_lc, death, lc)
+    out["last_contact_day"] = lc
+    ctx.error(
+        lc > death,
+        lambda i: (
+            f"{lab['last_contact']} (day {lc[i]:g}) is after {lab['death']} (day {death[i]:g})"
+        ),
+    )
+    for event in ("relapse", "agvhd", "cgvhd"):
+        what = {"relapse": "relapse", "agvhd": "aGVHD onset", "cgvhd": "cGVHD onset"}[event]
+        after_death = day[event] > death
+        ctx.error(
+            after_death,
+            lambda i, e=event, w=what: (
+                f"{w} {lab[e]} (day {day[e][i]:g}) is after {lab['death']} (day {death[i]:g})"
+            ),
+        )
+        ctx.error(
+            (day[event] > lc) & ~after_death,
+            lambda i, e=event: (
+                f"{lab[e]} (day {day[e][i]:g}) is after {lab['last_contact']} (day {lc[i]:g})"
+            ),
+        )
+    ctx.error(
+        day["enrollment"] > lc,
+        lambda i: (
+            f"{lab['enrollment']} (day {day['enrollment'][i]:g}) is after "
+            f"{lab['last_contact']} (day {lc[i]:g})"
+        ),
+    )
+    if "enrollment" in present:
+        ctx.warn(
+            np.isnan(day["enrollment"]),
+            "enrollment",
+            lambda i: (
+                f"{lab['enrollment']} is empty: the patient is left out of every "
+                "endpoint that starts at enrollment"
+            ),
+        )
+        ctx.warn(
+            day["relapse"] < day["enrollment"],
+            "relapse",
+            lambda i: (
+                f"{lab['relapse']} (day {day['relapse'][i]:g}) is before "
+                f"{lab['enrollment']} (day {day['enrollment'][i]:g}): not in remission at the "
+                "first dose"
+            ),
+        )
+
+
+def check_gvhd(out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[str, str]) -> None:
+    """Onset dates agree with grade and severity; what cannot be used is said once."""
+    a_day, grade = out["agvhd_day"].to_numpy(), out[GRADE].to_numpy(dtype=np.float64)
+    if GRADE in present:
+        ctx.error(
+            ~np.isnan(a_day) & (grade < 2),
+            lambda i: (
+                f"{lab['agvhd']} is given (day {a_day[i]:g}) but {ctx.col(GRADE)} is "
+                f"{grade[i]:g}: the date is the onset of grade II-IV"
+            ),
+        )
+        ctx.warn(
+            np.isnan(a_day) & (grade >= 2),
+            "agvhd",
+            lambda i: (
+                f"{ctx.col(GRADE)} is {grade[i]:g} but {lab['agvhd']} is empty: "
+                "left out of the aGVHD endpoints (onset unknown)"
+            ),
+        )
+        ctx.warn(
+            ~np.isnan(a_day) & np.isnan(grade),
+            GRADE,
+            lambda i: (
+                f"{ctx.col(GRADE)} is empty for aGVHD on day {a_day[i]:g}: counts as "
+                "grade II-IV, left out of grade III-IV"
+            ),
+        )
+    elif "agvhd" in present:
+        ctx.warnings.append(
+            ValidationWarning(
+                ctx.source,
+                None,
+                GRADE,
+                "no agvhd_grade column: every recorded aGVHD counts as grade II-IV; "
+                "grade III-IV aGVHD and GRFS are not estimable",
+            )
+        )
+    c_day = out["cgvhd_day"].to_numpy()
+    sev = out[SEVERITY]
+    if SEVERITY in present:
+        none = sev.eq("none").to_numpy(dtype=bool)
+        some = sev.isin(SEVERITIES[1:]).to_numpy(dtype=bool)
+        ctx.error(
+            ~np.isnan(c_day) & none,
+            lambda i: (
+                f"{lab['cgvhd']} is given (day {c_day[i]:g}) but {ctx.col(SEVERITY)} is 'none'"
+            ),
+        )
+        ctx.warn(
+            np.isnan(c_day) & some,
+            "cgvhd",
+            lambda i: (
+                f"{ctx.col(SEVERITY)} is {sev.iloc[i]!r} but {lab['cgvhd']} is empty: "
+                "left out of the cGVHD endpoints (onset unknown)"
+            ),
+        )
+        ctx.warn(
+            ~np.isnan(c_day) & sev.isna().to_numpy(dtype=bool),
+            SEVERITY,
+            lambda i: (
+                f"{ctx.col(SEVERITY)} is empty for cGVHD on day {c_day[i]:g}: left out "
+                "of moderate/severe cGVHD and GRFS"
+            ),
+        )
+    elif "cgvhd" in present:
+        ctx.warnings.append(
+            ValidationWarning(
+                ctx.source,
+                None,
+                SEVERITY,
+                "no cgvhd_severity column: moderate/severe cGVHD and GRFS are not estimable",
+            )
+        )
