@@ -10,8 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import chi2
 
-from ..estimators._validation import as_codes, as_time
-from ._inputs import as_labels, warn_small_groups
+from ..estimators.validation import as_codes, as_labels, as_time, warn_small_groups
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -10,8 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._steps import RiskTable, evaluate, risk_table
-from ._validation import as_codes, as_entry, as_time, check_conf
 from .intervals import confidence_interval
+from .validation import as_codes, as_entry, as_time, check_conf
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

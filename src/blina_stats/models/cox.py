@@ -10,8 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import chi2
 
-from ..compare._inputs import as_labels
-from ..estimators._validation import as_codes, as_entry, as_time
+from ..estimators.validation import as_codes, as_entry, as_labels, as_time
 from ._design import Design, as_frame, build_design, warn_no_events
 from ._robust import robust_variance
 from ._summary import coefficient_table

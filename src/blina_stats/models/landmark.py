@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..estimators._validation import as_codes, as_entry, as_time
+from ..estimators.validation import as_codes, as_entry, as_time
 from ._design import as_frame, build_design, warn_no_events
 from ._robust import robust_variance
 from ._summary import coefficient_table
