@@ -7,8 +7,6 @@ synthetic data with delayed entry models_cox_data.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -19,6 +17,8 @@ from lifelines.exceptions import ConvergenceWarning
 
 from blina_stats import cox_regression
 from blina_stats.datasets import load_bmt
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -57,11 +57,7 @@ def test_matches_coxph() -> None:
 
 @pytest.mark.r
 def test_matches_coxph_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "models_cox.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "models_cox.R", tmp_path)
     _check(tmp_path)
 
 

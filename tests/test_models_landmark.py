@@ -6,8 +6,6 @@ Reference values: tests/reference/models_landmark.R writes models_landmark.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +14,8 @@ import pytest
 
 from blina_stats.datasets import load_bmt
 from blina_stats.models.landmark import counting_process, landmark_cox, time_varying_cox
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -55,11 +55,7 @@ def test_matches_coxph() -> None:
 
 @pytest.mark.r
 def test_matches_coxph_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "models_landmark.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "models_landmark.R", tmp_path)
     _check(tmp_path)
 
 
