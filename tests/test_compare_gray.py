@@ -83,6 +83,7 @@ def test_summary_counts() -> None:
     assert tab["events"].sum() == (status == 1).sum()
     assert tab["competing"].sum() == (status == 2).sum()
     assert "Gray's test" in res._repr_html_()
+    assert not hasattr(res, "to_frame")  # it only repeated `summary`
 
 
 def test_order_of_rows_does_not_matter() -> None:

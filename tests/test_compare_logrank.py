@@ -102,6 +102,7 @@ def test_summary_table() -> None:
     assert tab["observed"].sum() == pytest.approx(tab["expected"].sum())
     assert tab["n"].tolist() == [38, 54, 45]
     assert "Log-rank test" in res._repr_html_()
+    assert not hasattr(res, "to_frame")  # it only repeated `summary`
 
 
 @settings(max_examples=30, deadline=None)

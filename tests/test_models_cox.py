@@ -108,3 +108,10 @@ def test_level_without_events_warns() -> None:
     assert any("covariate 'flag': no events among patients with flag == 1" in m for m in messages)
     # lifelines' own convergence warning reaches the user too
     assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+
+
+def test_summary_is_the_one_coefficient_table() -> None:
+    bmt = load_bmt()
+    fit = cox_regression(bmt.t2, bmt.d3, bmt[["z1"]])
+    assert isinstance(fit.summary, pd.DataFrame)
+    assert not hasattr(fit, "to_frame")  # it only repeated `summary`

@@ -72,10 +72,6 @@ class GrayResult:
             index=pd.Index(self.groups, name="group"),
         )
 
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (same as `summary`)."""
-        return self.summary
-
     def _repr_html_(self) -> str:
         strata = f", {self.n_strata} strata" if self.n_strata > 1 else ""
         head = (

@@ -69,10 +69,6 @@ class LogrankResult:
                 index=pd.Index(self.groups, name="group"),
             )
 
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (same as `summary`)."""
-        return self.summary
-
     def _repr_html_(self) -> str:
         name = "Log-rank" if self.rho == 0 else f"G-rho (rho={self.rho:g})"
         strata = f", {self.n_strata} strata" if self.n_strata > 1 else ""

@@ -74,10 +74,6 @@ class CoxResult:
         """Coefficients: coef, se, hazard_ratio, ci_lower, ci_upper, z, p."""
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     @property
     def likelihood_ratio_test(self) -> tuple[float, int, float]:
         """Likelihood-ratio test that all coefficients are zero: (statistic, df, pvalue)."""

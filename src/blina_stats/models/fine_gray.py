@@ -79,10 +79,6 @@ class FineGrayResult:
         """Coefficients: coef, se, hazard_ratio (subdistribution), ci_lower, ci_upper, z, p."""
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     @property
     def wald_test(self) -> tuple[float, int, float]:
         """Global Wald test that all coefficients are zero: (statistic, df, pvalue)."""

@@ -54,10 +54,6 @@ class LandmarkResult:
         """The model's coefficient table: hazard_ratio, ci_lower, ci_upper, p."""
         return self.model.summary
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Forest plot of the hazard ratios."""
         return self.model.plot(ax=ax, **kwargs)

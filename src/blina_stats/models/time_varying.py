@@ -69,10 +69,6 @@ class TimeVaryingCoxResult:
         """Coefficients: coef, se, hazard_ratio, ci_lower, ci_upper, z, p."""
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Forest plot of the hazard ratios."""
         from ..plots.forest import plot_forest
