@@ -17,6 +17,7 @@ from lifelines.exceptions import ConvergenceWarning
 
 from blina_stats import cox_regression
 from blina_stats.datasets import load_bmt
+from blina_stats.models import GlobalTestResult
 
 from .conftest import run_r_script
 
@@ -74,8 +75,12 @@ def test_summary_prediction_and_repr() -> None:
     fit = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]])
     row = fit.summary.loc["z8"]
     assert row.ci_lower < row.hazard_ratio < row.ci_upper
-    stat, df, p = fit.likelihood_ratio_test
-    assert df == 1 and stat > 0 and 0 < p < 1
+    lr = fit.likelihood_ratio_test
+    assert isinstance(lr, GlobalTestResult) and lr.name == "likelihood ratio"
+    assert lr.df == 1 and lr.statistic > 0 and 0 < lr.pvalue < 1
+    assert lr.statistic == pytest.approx(2 * (fit.loglik - fit.loglik_null))
+    with pytest.raises(AttributeError):
+        lr.pvalue = 0.5  # type: ignore[misc]
     surv = fit.predict_survival(pd.DataFrame({"z8": [0, 1]}))
     assert np.all(surv[1] <= surv[0])  # z8 raises the hazard
     assert "Cox regression" in fit._repr_html_()

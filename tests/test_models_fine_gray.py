@@ -106,8 +106,9 @@ def test_summary_and_repr() -> None:
     assert row.ci_lower < row.hazard_ratio < row.ci_upper
     assert row.hazard_ratio == pytest.approx(np.exp(row.coef))
     assert "Fine-Gray regression" in fit._repr_html_()
-    stat, df, p = fit.wald_test
-    assert df == 1 and stat == pytest.approx(row.z**2) and p == pytest.approx(row.p)
+    wald = fit.wald_test
+    assert wald.name == "Wald" and wald.df == 1
+    assert wald.statistic == pytest.approx(row.z**2) and wald.pvalue == pytest.approx(row.p)
 
 
 def test_bad_input() -> None:

@@ -1,5 +1,6 @@
 """Regression models: Cox, Fine-Gray, landmark and time-varying Cox."""
 
+from ._summary import GlobalTestResult
 from .cox import CoxResult, cox_regression
 from .fine_gray import FineGrayResult, fine_gray
 from .landmark import LandmarkResult, landmark_cox
@@ -8,6 +9,7 @@ from .time_varying import TimeVaryingCoxResult, counting_process, time_varying_c
 __all__ = [
     "CoxResult",
     "FineGrayResult",
+    "GlobalTestResult",
     "LandmarkResult",
     "TimeVaryingCoxResult",
     "counting_process",

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2
 
 from ..estimators.validation import as_codes, as_entry, as_labels, as_time
 from ._design import Design, as_frame, build_design, warn_no_events
 from ._robust import robust_variance
-from ._summary import coefficient_table
+from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -75,10 +74,10 @@ class CoxResult:
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
     @property
-    def likelihood_ratio_test(self) -> tuple[float, int, float]:
-        """Likelihood-ratio test that all coefficients are zero: (statistic, df, pvalue)."""
+    def likelihood_ratio_test(self) -> GlobalTestResult:
+        """Likelihood-ratio test that all coefficients are zero (``statistic, df, pvalue``)."""
         stat = 2.0 * (self.loglik - self.loglik_null)
-        return stat, self.coef.size, float(chi2.sf(stat, self.coef.size))
+        return GlobalTestResult.chi_square(stat, self.coef.size, "likelihood ratio")
 
     def predict_survival(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
         """Survival curves ``exp(-H0(t) exp(x b))`` for covariate profiles (unstratified models).

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2
 
 from ..estimators.validation import as_codes, as_labels, as_time
 from . import _fine_gray_likelihood as lik
 from ._design import Design, as_frame, build_design, warn_no_events
-from ._summary import coefficient_table
+from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -80,10 +79,10 @@ class FineGrayResult:
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
     @property
-    def wald_test(self) -> tuple[float, int, float]:
-        """Global Wald test that all coefficients are zero: (statistic, df, pvalue)."""
+    def wald_test(self) -> GlobalTestResult:
+        """Global Wald test that all coefficients are zero (``statistic, df, pvalue``)."""
         stat = float(self.coef @ np.linalg.solve(self.variance, self.coef))
-        return stat, self.coef.size, float(chi2.sf(stat, self.coef.size))
+        return GlobalTestResult.chi_square(stat, self.coef.size, "Wald")
 
     def predict(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
         """Cumulative incidence of `cause` for covariate profiles, at every event time.
