@@ -81,7 +81,7 @@ def test_summary_prediction_and_repr() -> None:
     assert lr.statistic == pytest.approx(2 * (fit.loglik - fit.loglik_null))
     with pytest.raises(AttributeError):
         lr.pvalue = 0.5  # type: ignore[misc]
-    surv = fit.predict_survival(pd.DataFrame({"z8": [0, 1]}))
+    surv = fit.predict(pd.DataFrame({"z8": [0, 1]}))
     assert np.all(surv[1] <= surv[0])  # z8 raises the hazard
     assert "Cox regression" in fit._repr_html_()
 
@@ -120,3 +120,14 @@ def test_summary_is_the_one_coefficient_table() -> None:
     fit = cox_regression(bmt.t2, bmt.d3, bmt[["z1"]])
     assert isinstance(fit.summary, pd.DataFrame)
     assert not hasattr(fit, "to_frame")  # it only repeated `summary`
+
+
+def test_predict_is_survival_and_needs_one_baseline() -> None:
+    bmt = load_bmt()
+    fit = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]])
+    surv = fit.predict({"z8": [0]})
+    assert surv.index.equals(fit.baseline_cumulative_hazard.index)
+    assert np.all(np.diff(surv[0].to_numpy()) <= 0) and 0 < surv[0].iloc[-1] < 1
+    stratified = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]], strata=bmt.group)
+    with pytest.raises(ValueError, match=re.escape("predict needs an unstratified model")):
+        stratified.predict({"z8": [0]})

@@ -79,13 +79,23 @@ class CoxResult:
         stat = 2.0 * (self.loglik - self.loglik_null)
         return GlobalTestResult.chi_square(stat, self.coef.size, "likelihood ratio")
 
-    def predict_survival(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
-        """Survival curves ``exp(-H0(t) exp(x b))`` for covariate profiles (unstratified models).
+    def predict(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
+        """The model's own quantity, survival, for covariate profiles (unstratified models).
 
-        Returns a DataFrame indexed by time, one column per profile (row of `profiles`).
+        Parameters
+        ----------
+        profiles : DataFrame or dict
+            One row per profile with the model's covariate columns; the index
+            (or row number) names the profile.
+
+        Returns
+        -------
+        DataFrame indexed by time, one column per profile:
+        :math:`S(t \\mid x) = \\exp\\{-\\hat H_0(t) e^{x\\beta}\\}` (Breslow
+        baseline).  `FineGrayResult.predict` gives the cumulative incidence.
         """
         if self.baseline_cumulative_hazard.shape[1] != 1:
-            raise ValueError("predict_survival needs an unstratified model")
+            raise ValueError("predict needs an unstratified model")
         frame = pd.DataFrame(profiles) if isinstance(profiles, dict) else profiles
         x = self._design.transform(frame, "profiles")
         h0 = self.baseline_cumulative_hazard.iloc[:, 0].to_numpy()

@@ -85,7 +85,7 @@ class FineGrayResult:
         return GlobalTestResult.chi_square(stat, self.coef.size, "Wald")
 
     def predict(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
-        """Cumulative incidence of `cause` for covariate profiles, at every event time.
+        """The model's own quantity, the cumulative incidence of `cause`, for covariate profiles.
 
         Parameters
         ----------
@@ -97,7 +97,8 @@ class FineGrayResult:
         -------
         DataFrame indexed by ``time`` (the distinct event times), one column per
         profile: :math:`1 - \\exp\\{-e^{x\\beta} \\hat\\Lambda_0(t)\\}`, as
-        ``cmprsk::predict.crr``.
+        ``cmprsk::predict.crr``, at every event time of `cause`.
+        `CoxResult.predict` gives survival.
         """
         frame = pd.DataFrame(profiles) if isinstance(profiles, dict) else profiles
         x = self._design.transform(frame, "profiles")
