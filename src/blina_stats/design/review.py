@@ -202,7 +202,7 @@ def power_functions(
                 followup=followup,
                 alpha=alpha,
                 n=n,
-                transform="log-log",
+                conf_type="log-log",
                 variance=variance,
             ).power
         )

@@ -355,7 +355,7 @@ def _analytic(n: int, s1: float, sc: Scenario, an: Analysis) -> FloatArray:
             followup=sc.followup,
             alpha=an.alpha,
             n=n,
-            transform="log-log",
+            conf_type="log-log",
             variance="mixed",
         ).power
     out[1] = exact_binomial(an.s0, s1, alpha=an.alpha, n=n).power
