@@ -116,3 +116,18 @@ def test_a_group_of_one_patient_is_warned_about() -> None:
     codes, labels = as_labels(["a", "a", "b"], "group", 3)
     with pytest.warns(UserWarning, match=re.escape("`group` group 'b' has a single patient")):
         warn_small_groups(codes, labels, "group")
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        bs.kaplan_meier([1, 2, 3], [1, 0, 1]),
+        bs.cumulative_incidence([1, 2, 3], [1, 2, 0]),
+    ],
+    ids=["kaplan_meier", "cumulative_incidence"],
+)
+@pytest.mark.parametrize("name", ["time", "estimate", "se", "ci_lower", "n_at_risk"])
+def test_result_arrays_are_read_only(result: object, name: str) -> None:
+    values = getattr(result, name)
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = 0
