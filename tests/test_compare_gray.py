@@ -7,8 +7,6 @@ synthetic tied data compare_gray_data.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,8 @@ import pytest
 
 from blina_stats import gray_test
 from blina_stats.datasets import load_bmt
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -71,11 +71,7 @@ def test_matches_cuminc() -> None:
 
 @pytest.mark.r
 def test_matches_cuminc_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "compare_gray.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "compare_gray.R", tmp_path)
     _check(tmp_path)
 
 
@@ -87,6 +83,7 @@ def test_summary_counts() -> None:
     assert tab["events"].sum() == (status == 1).sum()
     assert tab["competing"].sum() == (status == 2).sum()
     assert "Gray's test" in res._repr_html_()
+    assert not hasattr(res, "to_frame")  # it only repeated `summary`
 
 
 def test_order_of_rows_does_not_matter() -> None:

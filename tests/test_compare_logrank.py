@@ -7,8 +7,6 @@ compare_logrank_groups.csv and the synthetic data compare_logrank_data.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -20,6 +18,8 @@ from hypothesis import strategies as st
 
 from blina_stats import logrank_test
 from blina_stats.datasets import load_bmt
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -90,11 +90,7 @@ def test_matches_survdiff() -> None:
 
 @pytest.mark.r
 def test_matches_survdiff_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "compare_logrank.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "compare_logrank.R", tmp_path)
     _check(tmp_path)
 
 
@@ -106,6 +102,7 @@ def test_summary_table() -> None:
     assert tab["observed"].sum() == pytest.approx(tab["expected"].sum())
     assert tab["n"].tolist() == [38, 54, 45]
     assert "Log-rank test" in res._repr_html_()
+    assert not hasattr(res, "to_frame")  # it only repeated `summary`
 
 
 @settings(max_examples=30, deadline=None)

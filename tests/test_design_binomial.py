@@ -34,7 +34,7 @@ def brute_force(p0: float, p1: float, alpha: float, power: float) -> tuple[int, 
 @pytest.mark.parametrize(("alpha", "power"), [(0.05, 0.8), (0.025, 0.9)])
 def test_exact_design_equals_brute_force(p0: float, p1: float, alpha: float, power: float) -> None:
     d = bs.design.exact_binomial(p0, p1, alpha=alpha, power=power)
-    assert (d.n, int(d.critical_value)) == brute_force(p0, p1, alpha, power)
+    assert (d.n, d.r) == brute_force(p0, p1, alpha, power)
     assert d.attained_alpha <= alpha
     assert d.power >= power
     assert d.solved_for == "n"
@@ -42,7 +42,9 @@ def test_exact_design_equals_brute_force(p0: float, p1: float, alpha: float, pow
 
 def test_power_at_68_is_the_binomial_tail() -> None:
     d = bs.design.exact_binomial(0.40, 0.60, n=68)
-    r = int(d.critical_value)
+    r = d.r
+    assert isinstance(r, int) and np.isnan(d.critical_value)
+    assert d.to_dict()["r"] == r and d.to_dict()["critical_value"] is None
     assert binom.sf(r - 1, 68, 0.40) <= 0.05 < binom.sf(r - 2, 68, 0.40)
     assert d.power == pytest.approx(binom.sf(r - 1, 68, 0.60), abs=1e-14)
     assert d.solved_for == "power" and d.meets_target is True
@@ -86,3 +88,8 @@ def test_bad_input_names_the_argument(kwargs: dict, message: str) -> None:
     for f in (bs.design.exact_binomial, bs.design.normal_approximation):
         with pytest.raises(ValueError, match=re.escape(message)):
             f(**kwargs)
+
+
+def test_asymptotic_designs_have_no_integer_cutoff() -> None:
+    d = bs.design.normal_approximation(0.40, 0.60, n=68)
+    assert d.r is None and d.critical_value == pytest.approx(1.6448536269514722)

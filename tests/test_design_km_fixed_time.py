@@ -53,7 +53,7 @@ def test_cran_samplesizesinglearmsurvival_arcsine(
         time=time,
         accrual=accrual,
         followup=followup,
-        transform="arcsine",
+        conf_type="arcsine",
         variance=variance,
     )
     assert d.n == n
@@ -102,7 +102,7 @@ def test_asymptotic_variance_matches_monte_carlo_with_censoring_before_landmark(
 
 
 def test_power_and_n_are_consistent() -> None:
-    kw = {"time": 2.0, "accrual": 3.0, "followup": 1.5, "transform": "log-log"}
+    kw = {"time": 2.0, "accrual": 3.0, "followup": 1.5, "conf_type": "log-log"}
     for variance in ("null", "mixed"):
         d = bs.design.km_fixed_time(0.40, 0.60, variance=variance, **kw)
         below = bs.design.km_fixed_time(0.40, 0.60, variance=variance, n=d.n - 1, **kw)
@@ -120,7 +120,7 @@ def test_power_and_n_are_consistent() -> None:
             {"accrual": 0.0, "followup": 1.0},
             "is too short for the landmark `time` (2.0) with no accrual",
         ),
-        ({"transform": "probit"}, "`transform` must be one of"),
+        ({"conf_type": "probit"}, "`conf_type` must be one of"),
         ({"variance": "pooled"}, "`variance` must be one of"),
         ({"power": None}, "`n` and `power` are both None"),
     ],
@@ -130,3 +130,11 @@ def test_bad_input(kwargs: dict, message: str) -> None:
     args.update(kwargs)
     with pytest.raises(ValueError, match=re.escape(message)):
         bs.design.km_fixed_time(**args)
+
+
+def test_conf_type_is_the_keyword_and_plain_the_untransformed_name() -> None:
+    kw = {"time": 2.0, "accrual": 3.0, "followup": 1.5}
+    d = bs.design.km_fixed_time(0.40, 0.60, conf_type="plain", **kw)
+    assert d.parameters["conf_type"] == "plain" and d.n > 0
+    with pytest.raises(TypeError, match="transform"):
+        bs.design.km_fixed_time(0.40, 0.60, transform="log-log", **kw)  # type: ignore[call-arg]

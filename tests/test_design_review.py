@@ -72,3 +72,21 @@ def test_command_table(capsys) -> None:
     assert main(["design", "--s0", "0.4", "--s1", "0.6", "--n-trials", "0"]) == 0
     text = capsys.readouterr().out
     assert "ONE-SIDED" in text and "Smallest detectable" in text
+
+
+def test_method_labels_travel_inside_the_review() -> None:
+    import ast
+    import inspect
+
+    import blina_stats.plots.power as module
+    from blina_stats.design.review import METHOD_LABELS, review_protocol
+
+    review = review_protocol(n_trials=0, s0=(0.40,), s1=(0.60,), alphas=(0.05,))
+    assert dict(review.method_labels) == METHOD_LABELS
+    assert list(review.method_labels) == list(dict.fromkeys(review.curve["method"]))
+    runtime = [
+        n.module or ""
+        for n in ast.walk(ast.parse(inspect.getsource(module.plot_power_curves)))
+        if isinstance(n, ast.ImportFrom)
+    ]
+    assert runtime == []  # the figure reads only the review it is given

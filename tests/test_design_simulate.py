@@ -80,8 +80,9 @@ def test_kaplan_meier_of_sampled_trials_is_unbiased_for_the_conditional_survival
     # delayed entry 60-90 days, staggered accrual with censoring before the landmark, dropout
     model = CureMixture.from_landmark(0.55, cure=0.40, given=60.0)
     sc = Scenario(null=model, alternative=model, accrual=730.5, followup=365.25, dropout=0.1)
-    rng = np.random.default_rng(9)
-    d = sample_trials(rng, 1000, 400, model, sc)
+    d = sample_trials(1000, 400, model, sc, seed=9)
+    again = sample_trials(1000, 400, model, sc, seed=np.random.default_rng(9))
+    np.testing.assert_array_equal(d.time, again.time)  # an int seed or its Generator: one draw
     assert np.all(d.entry < d.time)
     assert 0.05 < np.mean(~d.event & (d.time < 730.5)) < 0.6  # censored before the landmark
     km = kaplan_meier_at(d.time, d.event, d.entry, at=730.5)

@@ -1,4 +1,4 @@
-"""Bad input to the estimators: a clear ValueError naming the argument, positions and values."""
+"""Bad input to estimators, tests and models: a ValueError naming argument, positions, values."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import blina_stats as bs
+from blina_stats.estimators.validation import as_labels, warn_small_groups
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,42 @@ def test_results_are_immutable() -> None:
     km = bs.kaplan_meier([1, 2], [1, 0])
     with pytest.raises(AttributeError):
         km.conf_type = "log"  # type: ignore[misc]
+
+
+def test_labels_are_coded_in_sorted_order() -> None:
+    codes, labels = as_labels(["b", "a", "b"], "group", 3)
+    assert codes.tolist() == [1, 0, 1]
+    assert labels == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    ("values", "n", "message"),
+    [
+        (["a", None, "b"], 3, "`group` has 1 missing value(s), at position(s) 1"),
+        (["a", "b"], 3, "`group` has 2 values but `time` has 3: lengths must match"),
+    ],
+)
+def test_labels_reject_missing_or_short(values: list, n: int, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        as_labels(values, "group", n)
+
+
+def test_a_group_of_one_patient_is_warned_about() -> None:
+    codes, labels = as_labels(["a", "a", "b"], "group", 3)
+    with pytest.warns(UserWarning, match=re.escape("`group` group 'b' has a single patient")):
+        warn_small_groups(codes, labels, "group")
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        bs.kaplan_meier([1, 2, 3], [1, 0, 1]),
+        bs.cumulative_incidence([1, 2, 3], [1, 2, 0]),
+    ],
+    ids=["kaplan_meier", "cumulative_incidence"],
+)
+@pytest.mark.parametrize("name", ["time", "estimate", "se", "ci_lower", "n_at_risk"])
+def test_result_arrays_are_read_only(result: object, name: str) -> None:
+    values = getattr(result, name)
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = 0

@@ -7,8 +7,6 @@ synthetic data with delayed entry models_cox_data.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -19,6 +17,9 @@ from lifelines.exceptions import ConvergenceWarning
 
 from blina_stats import cox_regression
 from blina_stats.datasets import load_bmt
+from blina_stats.models import GlobalTestResult
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -57,11 +58,7 @@ def test_matches_coxph() -> None:
 
 @pytest.mark.r
 def test_matches_coxph_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "models_cox.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "models_cox.R", tmp_path)
     _check(tmp_path)
 
 
@@ -78,9 +75,13 @@ def test_summary_prediction_and_repr() -> None:
     fit = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]])
     row = fit.summary.loc["z8"]
     assert row.ci_lower < row.hazard_ratio < row.ci_upper
-    stat, df, p = fit.likelihood_ratio_test
-    assert df == 1 and stat > 0 and 0 < p < 1
-    surv = fit.predict_survival(pd.DataFrame({"z8": [0, 1]}))
+    lr = fit.likelihood_ratio_test
+    assert isinstance(lr, GlobalTestResult) and lr.name == "likelihood ratio"
+    assert lr.df == 1 and lr.statistic > 0 and 0 < lr.pvalue < 1
+    assert lr.statistic == pytest.approx(2 * (fit.loglik - fit.loglik_null))
+    with pytest.raises(AttributeError):
+        lr.pvalue = 0.5  # type: ignore[misc]
+    surv = fit.predict(pd.DataFrame({"z8": [0, 1]}))
     assert np.all(surv[1] <= surv[0])  # z8 raises the hazard
     assert "Cox regression" in fit._repr_html_()
 
@@ -112,3 +113,21 @@ def test_level_without_events_warns() -> None:
     assert any("covariate 'flag': no events among patients with flag == 1" in m for m in messages)
     # lifelines' own convergence warning reaches the user too
     assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+
+
+def test_summary_is_the_one_coefficient_table() -> None:
+    bmt = load_bmt()
+    fit = cox_regression(bmt.t2, bmt.d3, bmt[["z1"]])
+    assert isinstance(fit.summary, pd.DataFrame)
+    assert not hasattr(fit, "to_frame")  # it only repeated `summary`
+
+
+def test_predict_is_survival_and_needs_one_baseline() -> None:
+    bmt = load_bmt()
+    fit = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]])
+    surv = fit.predict({"z8": [0]})
+    assert surv.index.equals(fit.baseline_cumulative_hazard.index)
+    assert np.all(np.diff(surv[0].to_numpy()) <= 0) and 0 < surv[0].iloc[-1] < 1
+    stratified = cox_regression(bmt.t2, bmt.d3, bmt[["z8"]], strata=bmt.group)
+    with pytest.raises(ValueError, match=re.escape("predict needs an unstratified model")):
+        stratified.predict({"z8": [0]})

@@ -7,8 +7,6 @@ models_fine_gray_predict.csv and the synthetic data models_fine_gray_data.csv.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -19,6 +17,8 @@ from lifelines.exceptions import ConvergenceWarning
 
 from blina_stats import fine_gray
 from blina_stats.datasets import load_bmt
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -80,11 +80,7 @@ def test_matches_crr() -> None:
 
 @pytest.mark.r
 def test_matches_crr_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "models_fine_gray.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "models_fine_gray.R", tmp_path)
     _check(tmp_path)
 
 
@@ -110,8 +106,9 @@ def test_summary_and_repr() -> None:
     assert row.ci_lower < row.hazard_ratio < row.ci_upper
     assert row.hazard_ratio == pytest.approx(np.exp(row.coef))
     assert "Fine-Gray regression" in fit._repr_html_()
-    stat, df, p = fit.wald_test
-    assert df == 1 and stat == pytest.approx(row.z**2) and p == pytest.approx(row.p)
+    wald = fit.wald_test
+    assert wald.name == "Wald" and wald.df == 1
+    assert wald.statistic == pytest.approx(row.z**2) and wald.pvalue == pytest.approx(row.p)
 
 
 def test_bad_input() -> None:

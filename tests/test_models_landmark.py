@@ -1,13 +1,14 @@
 """Tests for blina_stats.models.landmark against R ``coxph`` (landmark subset, ``tmerge``).
 
+The one R script also fits the time-varying models (blina_stats.models.time_varying),
+checked here with the landmark fits; tests/test_models_time_varying.py tests the rest.
+
 Reference values: tests/reference/models_landmark.R writes models_landmark.csv.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,10 @@ import pandas as pd
 import pytest
 
 from blina_stats.datasets import load_bmt
-from blina_stats.models.landmark import counting_process, landmark_cox, time_varying_cox
+from blina_stats.models.landmark import landmark_cox
+from blina_stats.models.time_varying import time_varying_cox
+
+from .conftest import run_r_script
 
 REF = Path(__file__).parent / "reference"
 
@@ -55,26 +59,8 @@ def test_matches_coxph() -> None:
 
 @pytest.mark.r
 def test_matches_coxph_live(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found")
-    subprocess.run(
-        ["Rscript", str(REF / "models_landmark.R"), str(tmp_path)], check=True, capture_output=True
-    )
+    run_r_script(REF / "models_landmark.R", tmp_path)
     _check(tmp_path)
-
-
-def test_counting_process_splits_like_tmerge() -> None:
-    time = np.array([10.0, 10.0, 10.0, 10.0])
-    event = np.array([1, 0, 1, 1])
-    # exposure inside, on the last day, at entry (day 0), never
-    when = np.array([4.0, 10.0, 0.0, 3.0])
-    happened = np.array([True, True, True, False])
-    data = counting_process(time, event, {"z": (when, happened)})
-    assert data["id"].tolist() == [0, 0, 1, 2, 3]
-    assert data["start"].tolist() == [0, 4, 0, 0, 0]
-    assert data["stop"].tolist() == [4, 10, 10, 10, 10]
-    assert data["event"].tolist() == [0, 1, 0, 1, 1]
-    assert data["z"].tolist() == [0, 1, 0, 1, 0]
 
 
 def test_landmark_counts_and_bad_input() -> None:
@@ -89,13 +75,3 @@ def test_landmark_counts_and_bad_input() -> None:
         landmark_cox(bmt.t2, bmt.d3, 100, bmt[["z1"]], horizon=50)
     with pytest.raises(ValueError, match=re.escape("`exposures['agvhd'] time` must be finite")):
         landmark_cox(bmt.t2, bmt.d3, 100, exposures={"agvhd": (bmt.ta.where(bmt.ta > 5), bmt.da)})
-
-
-def test_time_varying_result() -> None:
-    bmt = load_bmt()
-    res = time_varying_cox(bmt.t2, bmt.d2, {"cgvhd": (bmt.tc, bmt.dc)})
-    assert res.n_events == bmt.d2.sum()
-    assert res.data.groupby("id")["stop"].max().tolist() == bmt.t2.tolist()
-    assert "time-varying" in res._repr_html_()
-    with pytest.raises(ValueError, match="`exposures` is empty"):
-        time_varying_cox(bmt.t2, bmt.d2, {})

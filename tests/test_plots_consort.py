@@ -6,7 +6,8 @@ from pathlib import Path
 
 import blina_stats as bs
 from blina_stats.eligibility.consort import consort_flow
-from blina_stats.plots.consort import plot_consort, save_consort
+from blina_stats.plots import save
+from blina_stats.plots.consort import plot_consort
 from blina_stats.synthetic import bundled
 
 
@@ -26,6 +27,7 @@ def test_boxes_and_numbers() -> None:
     assert f"Lost to follow-up (n = {flow.n_lost_to_follow_up})" in text
     for cid, n in flow.failed_by_criterion.items():
         assert f"{cid} {bs.eligibility.CRITERIA[cid].reason} (n = {n})" in text
+        assert flow.criterion_reasons[cid] == bs.eligibility.CRITERIA[cid].reason
     os_n = int(flow.analysed.loc["os", "n_analysed"])
     assert f"Overall survival: n = {os_n}" in text
     boxes = {p.get_gid() for p in ax.patches if p.get_gid()}
@@ -35,9 +37,23 @@ def test_boxes_and_numbers() -> None:
 
 
 def test_saves_png_and_pdf(tmp_path: Path) -> None:
-    written = save_consort(_flow(), tmp_path / "consort")
+    written = save(plot_consort(_flow()).figure, tmp_path / "consort")
     assert [p.suffix for p in written] == [".png", ".pdf"]
     assert written[0].read_bytes()[:4] == b"\x89PNG"
     assert written[1].read_bytes()[:4] == b"%PDF"
-    again = _flow().save(tmp_path / "again")
+    again = save(_flow().plot().figure, tmp_path / "again")
     assert again[1].read_bytes() == written[1].read_bytes()  # same figure, same bytes
+
+
+def test_the_plot_reads_only_the_flow() -> None:
+    import ast
+    import inspect
+
+    import blina_stats.plots.consort as module
+
+    imported = [
+        n.module or ""
+        for n in ast.walk(ast.parse(inspect.getsource(module)))
+        if isinstance(n, ast.ImportFrom)
+    ]
+    assert not any("criteria" in m for m in imported)

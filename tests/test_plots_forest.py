@@ -11,7 +11,8 @@ import pytest
 
 from blina_stats import fine_gray
 from blina_stats.datasets import load_bmt
-from blina_stats.plots.forest import plot_forest, save_forest
+from blina_stats.plots import save
+from blina_stats.plots.forest import plot_forest
 
 
 def _table() -> pd.DataFrame:
@@ -46,7 +47,7 @@ def test_from_result_and_dict(tmp_path: Path) -> None:
     assert [label for _, label in by_height] == ["z8", "z1"]  # z1 on top
     ax = plot_forest({"relapse": fit, "other": _table()})
     assert "relapse: z1" in [t.get_text() for t in ax.get_yticklabels()]
-    written = save_forest(ax, tmp_path / "forest")
+    written = save(ax.figure, tmp_path / "forest")
     assert [p.suffix for p in written] == [".png", ".pdf"]
     assert all(p.stat().st_size > 1000 for p in written)
     assert written[0].read_bytes()[:4] == b"\x89PNG"

@@ -52,3 +52,17 @@ def test_plot_onto_a_given_axes() -> None:
     ax = fig.add_subplot()
     out = bs.kaplan_meier([1, 2, 3], [1, 0, 1]).plot(ax=ax, at_risk=False)
     assert out is ax
+
+
+def test_unknown_keywords_are_refused_and_style_keywords_pass_through(bmt) -> None:
+    km = bs.kaplan_meier(bmt["t1"], bmt["d1"])
+    with pytest.raises(TypeError, match="horizn"):
+        km.plot(horizn=730.5)
+    ax = km.plot(linestyle="--", linewidth=2.5, alpha=0.5, at_risk=False)
+    line = ax.get_lines()[0]
+    assert (line.get_linestyle(), line.get_linewidth(), line.get_alpha()) == ("--", 2.5, 0.5)
+    ci = bs.cumulative_incidence(bmt["t2"], bmt["d2"])
+    with pytest.raises(TypeError, match="colour"):
+        ci.plot(colour="red")
+    ax = ci.plot(linestyle=":", at_risk=False)
+    assert ax.get_lines()[0].get_linestyle() == ":"

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from blina_stats.plots.swimmer import plot_swimmer, save_swimmer
+from blina_stats.plots import save
+from blina_stats.plots.swimmer import plot_swimmer
 from blina_stats.safety import exposure
 
 from .safety_fixtures import cohort, dosing
@@ -48,7 +49,7 @@ def test_death_relapse_and_arrows() -> None:
 
 def test_save_writes_png_and_pdf(tmp_path: Path) -> None:
     c = cohort()
-    paths = save_swimmer(c, tmp_path / "swimmer", exposure(dosing(), c).courses)
+    paths = save(plot_swimmer(c, exposure(dosing(), c).courses).figure, tmp_path / "swimmer")
     assert [p.suffix for p in paths] == [".png", ".pdf"]
     assert all(p.stat().st_size > 1000 for p in paths)
 

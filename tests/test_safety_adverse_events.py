@@ -17,15 +17,10 @@ from scipy import stats
 from blina_stats.safety import (
     adverse_event_table,
     clopper_pearson,
-    crs_table,
-    icans_table,
     is_hematologic,
     read_adverse_events,
     to_csv,
     to_markdown,
-    toxicity_outcomes,
-    worst_grade_by_patient,
-    worst_grade_table,
 )
 
 from .safety_fixtures import adverse_events, cohort
@@ -108,51 +103,6 @@ def test_hematologic_default_and_override() -> None:
     assert is_hematologic(ae, only_blood).sum() == 1  # neutrophil count now non-hematologic
     t = adverse_event_table(ae, cohort(), hematologic_terms=only_blood)
     assert "Neutrophil count decreased" in set(t["term"])
-
-
-def test_worst_grade() -> None:
-    ae, c = adverse_events(), cohort()
-    worst = worst_grade_by_patient(ae, c)
-    assert worst.to_dict() == {"P1": 2, "P2": 3, "P3": 1, "P4": 3}
-    t = worst_grade_table(ae, c)
-    assert t["grade"].tolist()[:6] == [
-        "None",
-        "Grade 1",
-        "Grade 2",
-        "Grade 3",
-        "Grade 4",
-        "Grade 5",
-    ]
-    assert t["n_patients"].tolist() == [0, 1, 1, 2, 0, 0, 4, 2]
-    heme = worst_grade_by_patient(ae, c, include_hematologic=True)
-    assert heme.to_dict() == {"P1": 4, "P2": 3, "P3": 3, "P4": 3}
-
-
-def test_crs_and_icans_tables() -> None:
-    ae, c = adverse_events(), cohort()
-    crs = crs_table(ae, c)
-    assert crs.set_index("grade")["n_patients"].to_dict() == {
-        "None": 3, "Grade 1": 0, "Grade 2": 1, "Grade 3": 0, "Grade 4": 0, "Grade 5": 0,
-        "Any grade": 1, "Grade >= 3": 0,
-    }  # fmt: skip
-    assert crs.attrs["caption"].startswith("Cytokine release syndrome: worst grade per patient")
-    assert "to last contact" in crs.attrs["caption"]
-    icans = icans_table(ae, c).set_index("grade")["n_patients"]
-    assert (icans["Grade 3"], icans["Grade >= 3"], icans["None"]) == (1, 1, 3)
-
-
-def test_toxicity_outcomes_evaluability() -> None:
-    out = toxicity_outcomes(adverse_events(), cohort())
-    # enrollment order by first-dose day: P3 (65), P1 (70), P2 (80), P4 (90); grade >= 3
-    # non-hematologic by day 100: P2 pyrexia, P4 ICANS; P4 had last contact on day 95
-    # but has the event, so is evaluable
-    assert out.index.tolist() == ["P3", "P1", "P2", "P4"]
-    assert out.tolist() == [False, False, True, True]
-    first = toxicity_outcomes(adverse_events(), cohort(), window="first_dose")
-    # first dose + 100: P3 followed to 300 (evaluable), P1 nausea grade 3 on day 150
-    assert first.tolist() == [False, True, True, True]
-    clean = adverse_events().query("patient_id != 'P4'")
-    assert toxicity_outcomes(clean, cohort()).isna().tolist() == [False, False, False, True]
 
 
 def test_markdown_and_csv(tmp_path: Path) -> None:

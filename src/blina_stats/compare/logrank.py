@@ -10,8 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import chi2
 
-from ..estimators._validation import as_codes, as_entry, as_time
-from ._inputs import as_labels, warn_small_groups
+from ..estimators.validation import as_codes, as_entry, as_labels, as_time, warn_small_groups
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -69,10 +68,6 @@ class LogrankResult:
                 },
                 index=pd.Index(self.groups, name="group"),
             )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (same as `summary`)."""
-        return self.summary
 
     def _repr_html_(self) -> str:
         name = "Log-rank" if self.rho == 0 else f"G-rho (rho={self.rho:g})"

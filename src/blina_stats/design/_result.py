@@ -31,8 +31,14 @@ class DesignResult:
     solved_for : {"n", "power"}
         Which quantity was computed.
     critical_value : float
-        For the binomial: reject H0 when at least this many of `n` succeed;
-        else the normal quantile ``z_{1-alpha}``.
+        The normal quantile ``z_{1-alpha}`` of an asymptotic test; NaN for the
+        exact binomial, whose cut-off is the integer `r`.
+    r : int or None
+        Exact binomial only (A'Hern 2001): reject H0 when **at least** `r` of
+        the `n` patients succeed (are progression-free at the landmark).  Simon's
+        two-stage `r` (:class:`~blina_stats.design.simon.SimonDesign`) counts
+        differently: reject when **more than** `r` succeed.  None for
+        asymptotic tests.
     parameters : dict
         Hypotheses and design assumptions, as given.
     details : dict
@@ -49,6 +55,7 @@ class DesignResult:
     target_power: float | None
     solved_for: str
     critical_value: float
+    r: int | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     details: dict[str, float] = field(default_factory=dict, repr=False)
     reference: str = field(default="", repr=False)
@@ -74,6 +81,7 @@ class DesignResult:
             "alpha (one-sided)": self.alpha,
             "attained alpha": self.attained_alpha,
             "critical value": self.critical_value,
+            "r (reject if >= r)": self.r,
             "target power": self.target_power,
             **self.parameters,
         }

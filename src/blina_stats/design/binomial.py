@@ -45,7 +45,8 @@ def exact_binomial(
     Returns
     -------
     DesignResult
-        With ``n``, ``critical_value`` (= `r`), ``attained_alpha`` (exact size),
+        With ``n``, the integer cut-off ``r`` (reject H0 when at least `r` of
+        `n` succeed; ``critical_value`` is NaN), ``attained_alpha`` (exact size),
         ``power`` (exact power at `p1`).
 
     Notes
@@ -63,7 +64,7 @@ def exact_binomial(
     --------
     >>> import blina_stats as bs
     >>> d = bs.design.exact_binomial(0.40, 0.60, alpha=0.05, power=0.80)
-    >>> (d.n, int(d.critical_value))
+    >>> (d.n, d.r)
     (42, 23)
     """
     p0, p1 = better(p0, p1)
@@ -88,7 +89,8 @@ def exact_binomial(
         attained_alpha=float(binom.sf(r_n - 1, size, p0)),
         target_power=target,
         solved_for=what,
-        critical_value=float(r_n),
+        critical_value=float("nan"),
+        r=r_n,
         parameters={"p0": p0, "p1": p1},
         reference="A'Hern RP (2001). Statistics in Medicine 20:859-866",
     )

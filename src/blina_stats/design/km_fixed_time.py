@@ -15,7 +15,8 @@ from ._checks import alpha_one_sided, better, solve_for, time_value
 from ._result import DesignResult
 from ._wald import wald_power, wald_size
 
-TRANSFORMS = ("log-log", "arcsine", "logit", "log", "identity")
+#: the transformations g, named as the estimators' ``conf_type`` (``"plain"``: none)
+CONF_TYPES = ("log-log", "arcsine", "logit", "log", "plain")
 VARIANCES = ("null", "mixed")
 
 
@@ -49,15 +50,15 @@ def _transform(name: str, s: float) -> tuple[float, float]:
         return math.log(s / (1.0 - s)), 1.0 / (1.0 - s) ** 2
     if name == "log":
         return math.log(s), 1.0
-    return s, s * s  # identity
+    return s, s * s  # plain: no transformation
 
 
 def _sigmas(
-    s0: float, s1: float, time: float, accrual: float, followup: float, transform: str
+    s0: float, s1: float, time: float, accrual: float, followup: float, conf_type: str
 ) -> tuple[float, float, float]:
     """Effect on the transformed scale and the null and alternative asymptotic SDs."""
-    g0, k0 = _transform(transform, s0)
-    g1, k1 = _transform(transform, s1)
+    g0, k0 = _transform(conf_type, s0)
+    g1, k1 = _transform(conf_type, s1)
     v0 = log_variance(-math.log(s0) / time, time, accrual, followup)
     v1 = log_variance(-math.log(s1) / time, time, accrual, followup)
     return abs(g1 - g0), math.sqrt(k0 * v0), math.sqrt(k1 * v1)
@@ -72,7 +73,7 @@ def km_fixed_time(
     followup: float,
     alpha: float = 0.05,
     power: float | None = 0.80,
-    transform: str = "log-log",
+    conf_type: str = "log-log",
     n: int | None = None,
     variance: str = "null",
 ) -> DesignResult:
@@ -94,8 +95,9 @@ def km_fixed_time(
         **One-sided** significance level.
     power : float or None
         Target power; None to compute the power at `n`.
-    transform : {"log-log", "arcsine", "logit", "log", "identity"}
-        The transformation g of the Kaplan-Meier estimate.
+    conf_type : {"log-log", "arcsine", "logit", "log", "plain"}
+        The transformation g of the Kaplan-Meier estimate, named as the
+        ``conf_type`` of :func:`blina_stats.kaplan_meier` (``"plain"``: none).
     n : int or None
         Sample size; None to find the smallest reaching `power`.
     variance : {"null", "mixed"}
@@ -141,13 +143,13 @@ def km_fixed_time(
     --------
     >>> import blina_stats as bs
     >>> bs.design.km_fixed_time(0.90, 0.96, time=18, accrual=24, followup=24,
-    ...                         transform="arcsine").n
+    ...                         conf_type="arcsine").n
     107
     """
     s0, s1 = better(s0, s1, ("s0", "s1"))
     a = alpha_one_sided(alpha)
-    if transform not in TRANSFORMS:
-        raise ValueError(f"`transform` must be one of {TRANSFORMS}, got {transform!r}")
+    if conf_type not in CONF_TYPES:
+        raise ValueError(f"`conf_type` must be one of {CONF_TYPES}, got {conf_type!r}")
     if variance not in VARIANCES:
         raise ValueError(f"`variance` must be one of {VARIANCES}, got {variance!r}")
     t = time_value("time", time, positive=True)
@@ -160,13 +162,13 @@ def km_fixed_time(
             f"{why}: no patient would be followed to the landmark"
         )
     what, given, target = solve_for(n, power)
-    eps, sig0, sig1 = _sigmas(s0, s1, t, acc, fu, transform)
+    eps, sig0, sig1 = _sigmas(s0, s1, t, acc, fu, conf_type)
     za = float(norm.ppf(1 - a))
     sd1 = sig0 if variance == "null" else sig1
     size = wald_size(za, target, sig0, sd1, eps) if given is None else given
     pw = wald_power(size, za, sig0, sd1, eps)
     return DesignResult(
-        method=f"Kaplan-Meier at a fixed time, {transform}, {variance} variance "
+        method=f"Kaplan-Meier at a fixed time, {conf_type}, {variance} variance "
         "(Nagashima et al. 2021)",
         n=size,
         power=pw,
@@ -181,7 +183,7 @@ def km_fixed_time(
             "time": t,
             "accrual": acc,
             "followup": fu,
-            "transform": transform,
+            "conf_type": conf_type,
             "variance": variance,
         },
         details={"effect": eps, "sigma0": sig0, "sigma1": sig1},

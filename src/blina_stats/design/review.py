@@ -9,7 +9,7 @@ maintenance 0.55-0.65.  Every alpha here is **one-sided**.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,11 @@ class ProtocolReview:
         Simulated type I error and power (Monte Carlo SEs) against the formulas.
     curve : DataFrame
         ``method, alpha, s0, s1, power``: the power curves of the figure.
+    method_labels : mapping of str to str
+        Each ``method`` of the tables -> its readable name, in the order the
+        tables and the figure list them.
+    sources : tuple of str
+        Where the default hypotheses come from.
     """
 
     n: int
@@ -94,6 +99,9 @@ class ProtocolReview:
     detectable: pd.DataFrame = field(repr=False)
     simulation: pd.DataFrame = field(repr=False)
     curve: pd.DataFrame = field(repr=False)
+    method_labels: Mapping[str, str] = field(
+        default_factory=lambda: dict(METHOD_LABELS), repr=False
+    )
     sources: tuple[str, ...] = field(default=SOURCES, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,7 +135,7 @@ class ProtocolReview:
         """The review as readable tables."""
         wide = self.power.pivot_table(
             index=["alpha", "s0", "s1"], columns="method", values="power", sort=False
-        )[list(METHODS)].rename(columns=METHOD_LABELS)
+        )[list(self.method_labels)].rename(columns=dict(self.method_labels))
         det = self.detectable.pivot_table(
             index=["alpha", "target_power", "s0"],
             columns="method",
@@ -202,7 +210,7 @@ def power_functions(
                 followup=followup,
                 alpha=alpha,
                 n=n,
-                transform="log-log",
+                conf_type="log-log",
                 variance=variance,
             ).power
         )

@@ -27,7 +27,10 @@ class SimonDesign:
     r1, n1 : int
         Stop after stage 1 when at most `r1` of `n1` succeed.
     r, n : int
-        Reject H0 (declare promising) when more than `r` of `n` succeed.
+        Reject H0 (declare promising) when more than `r` of `n` succeed
+        (Simon's notation; the single-stage exact binomial's `r` of
+        :func:`~blina_stats.design.binomial.exact_binomial` rejects when at
+        least `r` succeed).
     expected_n0 : float
         Expected sample size under p0.
     pet0 : float

@@ -272,19 +272,23 @@ class SimulatedTrials:
 
 
 def sample_trials(
-    rng: np.random.Generator,
     n_trials: int,
     n: int,
     model: Model,
     scenario: Scenario,
     landmark: float = 730.5,
+    *,
+    seed: int | np.random.Generator | None = None,
 ) -> SimulatedTrials:
     """Draw `n_trials` trials of `n` patients under `model` and the conduct of `scenario`.
 
     Vectorised: one ``(n_trials, n)`` array per quantity; see :func:`simulate`
     for the generating process.  `landmark` sets the window over which
-    ``scenario.dropout`` is the probability of loss to follow-up.
+    ``scenario.dropout`` is the probability of loss to follow-up.  `seed` (an
+    integer, or a ``numpy.random.Generator`` used as it is) makes the draw
+    reproducible, as the `seed` of :func:`simulate`.
     """
+    rng = np.random.default_rng(seed)
     sc = scenario
     shape = (n_trials, n)
     enrol = rng.uniform(0.0, 1.0, size=shape) * sc.accrual
@@ -318,7 +322,7 @@ def _one_chunk(
     z_crit: float,
 ) -> tuple[npt.NDArray[np.int64], float]:
     """Generate `m` trials and return the rejections of each test and the evaluable total."""
-    d = sample_trials(rng, m, n, model, sc, an.landmark)
+    d = sample_trials(m, n, model, sc, an.landmark, seed=rng)
     x, event, v = d.time, d.event, d.entry
     L = an.landmark
     # Kaplan-Meier, log-log Wald test at the landmark
@@ -355,7 +359,7 @@ def _analytic(n: int, s1: float, sc: Scenario, an: Analysis) -> FloatArray:
             followup=sc.followup,
             alpha=an.alpha,
             n=n,
-            transform="log-log",
+            conf_type="log-log",
             variance="mixed",
         ).power
     out[1] = exact_binomial(an.s0, s1, alpha=an.alpha, n=n).power

@@ -68,6 +68,9 @@ class ConsortFlow:
     failed_by_criterion : mapping of str to int
         Criterion id -> not-enrolled patients failing it (protocol order,
         criteria nobody failed left out).
+    criterion_reasons : mapping of str to str
+        Criterion id -> the wording of why a patient fails it, for every id of
+        `failed_by_criterion` (the diagram and `to_frame` print it).
     not_enrolled_unknown : int
         Not enrolled, nothing failed, something could not be judged.
     not_enrolled_eligible : int
@@ -108,6 +111,7 @@ class ConsortFlow:
     cutoff_date: pd.Timestamp | None = field(repr=False)
     eligibility: pd.DataFrame = field(repr=False)
     enrolled_ids: frozenset[str] = field(repr=False, default=frozenset())
+    criterion_reasons: Mapping[str, str] = field(repr=False, default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The flow as rows of (``stage``, ``item``, ``n``), top to bottom."""
@@ -117,7 +121,7 @@ class ConsortFlow:
             ("not enrolled", "not meeting criteria", self.not_enrolled_failed),
         ]
         rows += [
-            ("not enrolled", f"{cid} {CRITERIA[cid].reason}", n)
+            ("not enrolled", f"{cid} {self.criterion_reasons.get(cid, '')}".rstrip(), n)
             for cid, n in self.failed_by_criterion.items()
         ]
         rows += [
@@ -148,12 +152,6 @@ class ConsortFlow:
         from ..plots.consort import plot_consort
 
         return plot_consort(self, ax=ax)
-
-    def save(self, path: str | Path) -> list[Path]:
-        """Draw and save the diagram as PNG (300 dpi) and PDF; return the paths."""
-        from ..plots.consort import save_consort
-
-        return save_consort(self, path)
 
     def _repr_html_(self) -> str:
         return "<p><b>CONSORT flow</b></p>" + self.to_frame().to_html(index=False)
@@ -192,7 +190,7 @@ def consort_flow(
     Returns
     -------
     ConsortFlow
-        With ``.to_frame()``, ``.plot()`` and ``.save(path)``.
+        With ``.to_frame()`` and ``.plot()`` (save with :func:`blina_stats.plots.save`).
 
     Raises
     ------
@@ -258,6 +256,7 @@ def consort_flow(
         cutoff_date=cutoff,
         eligibility=table,
         enrolled_ids=frozenset(enrolled_ids),
+        criterion_reasons={cid: CRITERIA[cid].reason for cid in by_criterion},
     )
 
 

@@ -6,7 +6,7 @@ entry times), then ``bincount``, ``cumsum`` and ``searchsorted``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -142,3 +142,14 @@ def as_query_times(times: npt.ArrayLike) -> FloatArray:
     if np.isnan(t).any():
         raise ValueError("`times` must not contain NaN")
     return t
+
+
+def lock_arrays(result: object) -> None:
+    """Make every array field of a frozen result read-only (frozen does not reach inside arrays).
+
+    Called from ``__post_init__``, as `EndpointData` locks its arrays.
+    """
+    for f in fields(result):  # type: ignore[arg-type]
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)

@@ -9,9 +9,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._steps import RiskTable, evaluate, risk_table
-from ._validation import as_codes, as_entry, as_time, check_conf
+from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
+from .validation import as_codes, as_entry, as_time, check_conf
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,6 +64,9 @@ class CumulativeIncidenceResult:
     variance_method: str
     n_patients: int
     _table: RiskTable = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lock_arrays(self)
 
     def _column(self, cause: int) -> int:
         if cause not in self.causes:

@@ -8,6 +8,7 @@ constant columns and collinear columns are errors that name the column.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..estimators.validation import as_codes, as_time
+
 FloatArray = npt.NDArray[np.float64]
+#: exposures during follow-up: name -> (exposure_time, exposure_event)
+Exposures = Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
 
 _SHOWN = 5
 
@@ -170,3 +175,20 @@ def warn_no_events(
                     UserWarning,
                     stacklevel=3,
                 )
+
+
+def as_exposure(
+    name: str, pair: tuple[npt.ArrayLike, npt.ArrayLike], n: int
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """(time, happened) of one exposure, validated and named in messages."""
+    try:
+        when, happened = pair
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`exposures[{name!r}]` must be a pair (exposure_time, exposure_event)"
+        ) from None
+    t = as_time(when, f"exposures[{name!r}] time")
+    if t.size != n:
+        raise ValueError(f"`exposures[{name!r}]` has {t.size} times but `time` has {n}")
+    e = as_codes(happened, f"exposures[{name!r}] event", n, max_code=1)
+    return t, e == 1

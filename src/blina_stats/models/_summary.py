@@ -1,15 +1,17 @@
-"""The coefficient table shared by the regression results."""
+"""What the regression results share: the coefficient table and the global-test result."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import chi2, norm
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["coefficient_table"]
+__all__ = ["GlobalTestResult", "coefficient_table"]
 
 
 def coefficient_table(
@@ -31,3 +33,30 @@ def coefficient_table(
         },
         index=pd.Index(names, name="covariate"),
     )
+
+
+@dataclass(frozen=True)
+class GlobalTestResult:
+    """A chi-square test that all coefficients of a model are zero.
+
+    Attributes
+    ----------
+    statistic : float
+        The chi-square statistic.
+    df : int
+        Degrees of freedom (the number of coefficients).
+    pvalue : float
+        Upper tail of the chi-square distribution with `df` degrees of freedom.
+    name : str
+        Which test: ``"likelihood ratio"`` or ``"Wald"``.
+    """
+
+    statistic: float
+    df: int
+    pvalue: float
+    name: str
+
+    @classmethod
+    def chi_square(cls, statistic: float, df: int, name: str) -> GlobalTestResult:
+        """The test with its p-value from the chi-square distribution on `df` df."""
+        return cls(float(statistic), int(df), float(chi2.sf(statistic, df)), name)

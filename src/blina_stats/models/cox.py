@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2
 
-from ..compare._inputs import as_labels
-from ..estimators._validation import as_codes, as_entry, as_time
+from ..estimators.validation import as_codes, as_entry, as_labels, as_time
 from ._design import Design, as_frame, build_design, warn_no_events
 from ._robust import robust_variance
-from ._summary import coefficient_table
+from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -75,23 +73,29 @@ class CoxResult:
         """Coefficients: coef, se, hazard_ratio, ci_lower, ci_upper, z, p."""
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     @property
-    def likelihood_ratio_test(self) -> tuple[float, int, float]:
-        """Likelihood-ratio test that all coefficients are zero: (statistic, df, pvalue)."""
+    def likelihood_ratio_test(self) -> GlobalTestResult:
+        """Likelihood-ratio test that all coefficients are zero (``statistic, df, pvalue``)."""
         stat = 2.0 * (self.loglik - self.loglik_null)
-        return stat, self.coef.size, float(chi2.sf(stat, self.coef.size))
+        return GlobalTestResult.chi_square(stat, self.coef.size, "likelihood ratio")
 
-    def predict_survival(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
-        """Survival curves ``exp(-H0(t) exp(x b))`` for covariate profiles (unstratified models).
+    def predict(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
+        """The model's own quantity, survival, for covariate profiles (unstratified models).
 
-        Returns a DataFrame indexed by time, one column per profile (row of `profiles`).
+        Parameters
+        ----------
+        profiles : DataFrame or dict
+            One row per profile with the model's covariate columns; the index
+            (or row number) names the profile.
+
+        Returns
+        -------
+        DataFrame indexed by time, one column per profile:
+        :math:`S(t \\mid x) = \\exp\\{-\\hat H_0(t) e^{x\\beta}\\}` (Breslow
+        baseline).  `FineGrayResult.predict` gives the cumulative incidence.
         """
         if self.baseline_cumulative_hazard.shape[1] != 1:
-            raise ValueError("predict_survival needs an unstratified model")
+            raise ValueError("predict needs an unstratified model")
         frame = pd.DataFrame(profiles) if isinstance(profiles, dict) else profiles
         x = self._design.transform(frame, "profiles")
         h0 = self.baseline_cumulative_hazard.iloc[:, 0].to_numpy()

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2
 
-from ..compare._inputs import as_labels
-from ..estimators._validation import as_codes, as_time
+from ..estimators.validation import as_codes, as_labels, as_time
+from . import _fine_gray_likelihood as lik
 from ._design import Design, as_frame, build_design, warn_no_events
-from ._summary import coefficient_table
+from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -79,18 +78,14 @@ class FineGrayResult:
         """Coefficients: coef, se, hazard_ratio (subdistribution), ci_lower, ci_upper, z, p."""
         return coefficient_table(self.names, self.coef, self.se, self.conf_level)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table (same as `summary`)."""
-        return self.summary
-
     @property
-    def wald_test(self) -> tuple[float, int, float]:
-        """Global Wald test that all coefficients are zero: (statistic, df, pvalue)."""
+    def wald_test(self) -> GlobalTestResult:
+        """Global Wald test that all coefficients are zero (``statistic, df, pvalue``)."""
         stat = float(self.coef @ np.linalg.solve(self.variance, self.coef))
-        return stat, self.coef.size, float(chi2.sf(stat, self.coef.size))
+        return GlobalTestResult.chi_square(stat, self.coef.size, "Wald")
 
     def predict(self, profiles: pd.DataFrame | dict[str, Any]) -> pd.DataFrame:
-        """Cumulative incidence of `cause` for covariate profiles, at every event time.
+        """The model's own quantity, the cumulative incidence of `cause`, for covariate profiles.
 
         Parameters
         ----------
@@ -102,7 +97,8 @@ class FineGrayResult:
         -------
         DataFrame indexed by ``time`` (the distinct event times), one column per
         profile: :math:`1 - \\exp\\{-e^{x\\beta} \\hat\\Lambda_0(t)\\}`, as
-        ``cmprsk::predict.crr``.
+        ``cmprsk::predict.crr``, at every event time of `cause`.
+        `CoxResult.predict` gives survival.
         """
         frame = pd.DataFrame(profiles) if isinstance(profiles, dict) else profiles
         x = self._design.transform(frame, "profiles")
@@ -124,175 +120,6 @@ class FineGrayResult:
             f"{'' if self.converged else ' (<b>did not converge</b>)'}</p>"
         )
         return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
-
-
-def _censoring_survival(
-    time: FloatArray, censored: npt.NDArray[np.bool_], query: FloatArray
-) -> FloatArray:
-    """Kaplan-Meier of the censoring distribution just before `query`, G(t-).
-
-    Zero beyond the group's last time, as the ``approx`` call in ``crr``.
-    """
-    ct, cnt = np.unique(time[censored], return_counts=True)
-    ts = np.sort(time)
-    at_risk = ts.size - np.searchsorted(ts, ct, side="left")
-    g = np.concatenate(([1.0], np.cumprod(1.0 - cnt / at_risk)))
-    out = g[np.searchsorted(ct, query, side="left")]
-    return np.where(query > ts[-1], 0.0, out)
-
-
-@dataclass(frozen=True)
-class _Data:
-    """Sorted data and the quantities that do not depend on the coefficients."""
-
-    time: FloatArray
-    ici: IntArray  # 0 censored, 1 cause, 2 competing
-    x: FloatArray
-    cg: IntArray  # censoring group codes
-    ncg: int
-    ut: FloatArray  # distinct event times of the cause
-    d: FloatArray  # events at each
-    pos: IntArray  # first index with time >= ut[k]
-    g_own: FloatArray  # G_{g(i)}(t_i-)
-    g_ut: FloatArray  # (ncg, m): G_g(ut_k-)
-
-
-def _prepare(time: FloatArray, ici: IntArray, x: FloatArray, cg: IntArray) -> _Data:
-    order = np.argsort(time, kind="stable")
-    time, ici, x, cg = time[order], ici[order], x[order], cg[order]
-    ncg = int(cg.max()) + 1
-    ut, d = np.unique(time[ici == 1], return_counts=True)
-    g_own = np.empty(time.size)
-    g_ut = np.empty((ncg, ut.size))
-    for h in range(ncg):
-        sel = cg == h
-        g_own[sel] = _censoring_survival(time[sel], ici[sel] == 0, time[sel])
-        g_ut[h] = _censoring_survival(time[sel], ici[sel] == 0, ut)
-    return _Data(
-        time=time,
-        ici=ici,
-        x=x,
-        cg=cg,
-        ncg=ncg,
-        ut=ut,
-        d=d.astype(np.float64),
-        pos=np.searchsorted(time, ut, side="left"),
-        g_own=g_own,
-        g_ut=g_ut,
-    )
-
-
-def _risk_sums(
-    data: _Data, r: FloatArray, second: bool
-) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-    """S0, S1 (and S2) over the weighted risk set at each event time of the cause.
-
-    At risk at u: everyone with ``t >= u`` (weight 1) and everyone with a
-    competing event before u, weighted by ``G(u-) / G(t-)`` of their censoring group.
-    """
-    x = data.x
-    n, p = x.shape
-    parts: list[FloatArray] = [r[:, None], r[:, None] * x]
-    if second:
-        parts.append((r[:, None, None] * x[:, :, None] * x[:, None, :]).reshape(n, p * p))
-    z = np.hstack(parts)
-    tail = np.vstack([np.cumsum(z[::-1], axis=0)[::-1], np.zeros((1, z.shape[1]))])
-    sums = tail[data.pos]
-    comp = data.ici == 2
-    for h in range(data.ncg):
-        w = np.where(comp & (data.cg == h), 1.0 / np.where(data.g_own > 0, data.g_own, 1.0), 0.0)
-        head = np.vstack([np.zeros((1, z.shape[1])), np.cumsum(w[:, None] * z, axis=0)])
-        sums = sums + data.g_ut[h][:, None] * head[data.pos]
-    s0 = sums[:, 0]
-    s1 = sums[:, 1 : 1 + p]
-    s2 = sums[:, 1 + p :].reshape(-1, p, p) if second else None
-    return s0, s1, s2
-
-
-def _loglik(data: _Data, beta: FloatArray) -> float:
-    eta = data.x @ beta
-    s0, _, _ = _risk_sums(data, np.exp(eta), second=False)
-    return float(eta[data.ici == 1].sum() - (data.d * np.log(s0)).sum())
-
-
-def _score_info(data: _Data, beta: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-    eta = data.x @ beta
-    s0, s1, s2 = _risk_sums(data, np.exp(eta), second=True)
-    if s2 is None:  # pragma: no cover - second=True always returns S2
-        raise RuntimeError("S2 missing")
-    xbar = s1 / s0[:, None]
-    ll = float(eta[data.ici == 1].sum() - (data.d * np.log(s0)).sum())
-    score = data.x[data.ici == 1].sum(axis=0) - (data.d[:, None] * xbar).sum(axis=0)
-    info = np.einsum("k,kij->ij", data.d / s0, s2) - np.einsum("k,ki,kj->ij", data.d, xbar, xbar)
-    return ll, score, info
-
-
-def _robust_variance(data: _Data, beta: FloatArray, info: FloatArray) -> FloatArray:
-    """Sandwich variance of ``cmprsk``'s Fortran ``crrvv``, vectorised.
-
-    Each patient's influence is eta_i (the score's martingale residual) plus
-    psi_i (the effect of estimating the censoring distribution).
-    """
-    x, t, ici, cg = data.x, data.time, data.ici, data.cg
-    n, p = x.shape
-    r = np.exp(x @ beta)
-    s0, s1, _ = _risk_sums(data, r, second=False)
-    xbar = s1 / s0[:, None]
-    a = data.d / s0  # dLambda_0 jumps
-    b = a[:, None] * xbar
-    # event times <= t_i
-    k_le = np.searchsorted(data.ut, t, side="right")
-    ca = np.concatenate(([0.0], np.cumsum(a)))[k_le]
-    cb = np.vstack([np.zeros((1, p)), np.cumsum(b, axis=0)])[k_le]
-    eta = -r[:, None] * (x * ca[:, None] - cb)
-    # competing events: tail sums over event times > t_i, weighted by G(u-)/G(t_i-)
-    comp = ici == 2
-    for h in range(data.ncg):
-        sel = comp & (cg == h)
-        if not sel.any():
-            continue
-        ga, gb = a * data.g_ut[h], b * data.g_ut[h][:, None]
-        ta = np.concatenate((np.cumsum(ga[::-1])[::-1], [0.0]))[k_le[sel]]
-        tb = np.vstack([np.cumsum(gb[::-1], axis=0)[::-1], np.zeros((1, p))])[k_le[sel]]
-        eta[sel] -= (r[sel] / data.g_own[sel])[:, None] * (x[sel] * ta[:, None] - tb)
-    ev = ici == 1
-    k_ev = np.searchsorted(data.ut, t[ev], side="left")
-    eta[ev] += x[ev] - xbar[k_ev]
-
-    # psi: q(t) at each distinct time with a censoring
-    psi = np.zeros((n, p))
-    cens = ici == 0
-    if cens.any():
-        uc = np.unique(t[cens])
-        k_ge = np.searchsorted(data.ut, uc, side="left")  # event times >= c
-        before = np.searchsorted(t, uc, side="left")  # patients with t < c
-        for h in range(data.ncg):
-            # q_h(c): how the weights of group h's competing events depend on its
-            # censoring hazard at c (cmprsk >= 2.2-11 keeps one q per censoring group)
-            w = np.where(comp & (cg == h), r / np.where(data.g_own > 0, data.g_own, 1.0), 0.0)
-            head0 = np.concatenate(([0.0], np.cumsum(w)))[before]
-            head1 = np.vstack([np.zeros((1, p)), np.cumsum(w[:, None] * x, axis=0)])[before]
-            ga, gb = a * data.g_ut[h], b * data.g_ut[h][:, None]
-            ta = np.concatenate((np.cumsum(ga[::-1])[::-1], [0.0]))[k_ge]
-            tb = np.vstack([np.cumsum(gb[::-1], axis=0)[::-1], np.zeros((1, p))])[k_ge]
-            q = head1 * ta[:, None] - head0[:, None] * tb
-            sel_h = cg == h
-            th = t[sel_h]
-            y = (th.size - np.searchsorted(np.sort(th), uc, side="left")).astype(np.float64)
-            nc = np.zeros(uc.size)
-            np.add.at(nc, np.searchsorted(uc, t[cens & sel_h]), 1.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                step = np.where(nc > 0, nc / y**2, 0.0)[:, None] * q
-                per = np.where(y > 0, 1.0 / y, 0.0)[:, None] * q
-            ss2 = -np.cumsum(step, axis=0)
-            kc = np.searchsorted(uc, th, side="right") - 1  # last censoring time <= t_i
-            psi_h = np.where(kc[:, None] >= 0, ss2[np.maximum(kc, 0)], 0.0)
-            own = cens[sel_h]
-            psi_h[own] += per[np.searchsorted(uc, th[own])]
-            psi[sel_h] = psi_h
-    u = eta + psi
-    inv = np.linalg.inv(info)
-    return inv @ (u.T @ u) @ inv
 
 
 def fine_gray(
@@ -393,16 +220,16 @@ def fine_gray(
         raise ValueError(f"`conf_level` must be strictly between 0 and 1, got {conf_level!r}")
     warn_no_events(x, design.names, ici == 1, f"events of cause {cause}")
 
-    data = _prepare(t, ici, x, cg)
+    data = lik.prepare(t, ici, x, cg)
     beta = np.zeros(x.shape[1])
-    ll0, score, info = _score_info(data, beta)
+    ll0, score, info = lik.score_info(data, beta)
     converged = False
     for _ in range(max_iter):
         try:
             step = np.linalg.solve(info, score)
         except np.linalg.LinAlgError:
             break
-        ll_new = _loglik(data, beta + step)
+        ll_new = lik.loglik(data, beta + step)
         halvings = 0
         # step halving as crr: accept once the likelihood does not fall
         while not np.isfinite(ll_new) or ll_new < ll0 - 1e-12 * max(1.0, abs(ll0)):
@@ -410,9 +237,9 @@ def fine_gray(
             halvings += 1
             if halvings > 20:
                 break
-            ll_new = _loglik(data, beta + step)
+            ll_new = lik.loglik(data, beta + step)
         beta = beta + step
-        ll, score, info = _score_info(data, beta)
+        ll, score, info = lik.score_info(data, beta)
         if np.max(np.abs(step)) < tol:
             converged = True
             break
@@ -428,9 +255,9 @@ def fine_gray(
             ConvergenceWarning,
             stacklevel=2,
         )
-    ll_null = _loglik(data, np.zeros_like(beta))
-    variance = _robust_variance(data, beta, info)
-    s0, _, _ = _risk_sums(data, np.exp(data.x @ beta), second=False)
+    ll_null = lik.loglik(data, np.zeros_like(beta))
+    variance = lik.sandwich_variance(data, beta, info)
+    s0, _, _ = lik.risk_sums(data, np.exp(data.x @ beta), second=False)
     return FineGrayResult(
         coef=beta,
         se=np.sqrt(np.diag(variance)),
@@ -438,7 +265,7 @@ def fine_gray(
         naive_variance=np.asarray(np.linalg.inv(info), dtype=np.float64),
         names=design.names,
         cause=cause,
-        loglik=_loglik(data, beta),
+        loglik=lik.loglik(data, beta),
         loglik_null=ll_null,
         converged=converged,
         n=int(t.size),

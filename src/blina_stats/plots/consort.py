@@ -8,14 +8,12 @@ matches the analysis.  Matplotlib is imported only when drawing.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from .style import PAGE_WIDTH, new_figure, save, style
+from .style import PAGE_WIDTH, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
     from ..eligibility.consort import ConsortFlow
 
@@ -41,14 +39,12 @@ def _fail_counts(flow: ConsortFlow) -> list[int]:
 
 def _blocks(flow: ConsortFlow) -> list[tuple[str, list[str], list[str]]]:
     """(stage, main-box lines, side-box lines) top to bottom; empty side: no side box."""
-    from ..eligibility.criteria import CRITERIA
-
     side = [f"Not enrolled ({_n(flow.n_not_enrolled)})"]
     if flow.not_enrolled_failed:
         several = "; some fail several" if any(n > 1 for n in _fail_counts(flow)) else ""
         side.append(f"Not meeting criteria ({_n(flow.not_enrolled_failed)}{several})")
         side += [
-            f"    {cid} {CRITERIA[cid].reason} (n = {n})"
+            f"    {cid} {flow.criterion_reasons.get(cid, '')} (n = {n})"
             for cid, n in flow.failed_by_criterion.items()
         ]
     if flow.not_enrolled_unknown:
@@ -162,9 +158,3 @@ def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> No
     from matplotlib.patches import FancyArrowPatch
 
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=7, linewidth=0.8))
-
-
-def save_consort(flow: ConsortFlow, path: str | Path) -> list[Path]:
-    """Draw the diagram and save it as PNG (300 dpi) and PDF next to `path`; return the paths."""
-    ax = plot_consort(flow)
-    return save(cast("Figure", ax.get_figure()), path)

@@ -6,13 +6,12 @@ stays light.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .style import PALETTE, new_figure, save, style
+from .style import PALETTE, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -134,16 +133,3 @@ def _hazard_ratio_ticks(ax: Axes, low: float, high: float) -> None:
     ax.set_xticklabels([f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-
-
-def save_forest(
-    ax: Axes, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")
-) -> list[Path]:
-    """Save the figure holding `ax` as `path` with each suffix in `formats` (PNG at 300 dpi).
-
-    Returns the written paths, e.g. ``["forest.png", "forest.pdf"]``.
-    """
-    fig = ax.get_figure()
-    if fig is None:  # pragma: no cover - an Axes always belongs to a figure
-        raise ValueError("`ax` is not attached to a figure")
-    return save(fig, path, formats)  # type: ignore[arg-type]

@@ -30,14 +30,12 @@ def plot_power_curves(review: ProtocolReview, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    from ..design.review import METHOD_LABELS, METHODS
-
     if ax is None:
         ax = new_figure(width=7.0, height=3.6).add_subplot()
     curve = review.curve
     alphas = list(dict.fromkeys(curve["alpha"]))
     with style():
-        for i, m in enumerate(METHODS):
+        for i, (m, name) in enumerate(review.method_labels.items()):
             for j, a in enumerate(alphas):
                 d = curve[(curve["method"] == m) & (curve["alpha"] == a)]
                 ax.plot(
@@ -45,15 +43,14 @@ def plot_power_curves(review: ProtocolReview, ax: Axes | None = None) -> Axes:
                     d["power"],
                     color=PALETTE[i % len(PALETTE)],
                     linestyle="-" if j == 0 else "--",
-                    label=f"{METHOD_LABELS[m]}, one-sided α={a:g}",
+                    label=f"{name}, one-sided α={a:g}",
                 )
         sim = review.simulation
         if not sim.empty:
             s0 = curve["s0"].iloc[0]
             pts = sim[(sim["scenario"] == "realistic") & (sim["s0"] == s0)]
-            for i, (test, marker) in enumerate(
-                (("km_loglog", "o"), ("exact_binomial", "s"), ("one_sample_logrank", "^"))
-            ):
+            tests = dict.fromkeys(sim["test"])  # the simulation's own tests, in its order
+            for i, (test, marker) in enumerate(zip(tests, "os^v", strict=False)):
                 p = pts[pts["test"] == test]
                 ax.errorbar(
                     p["s1"],

@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .at_risk import add_at_risk_table
 from .style import PALETTE, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ..estimators import CumulativeIncidenceResult, KaplanMeierResult
-
-AT_RISK_OFFSET = 42.0  # points below the x axis where the at-risk table starts
-AT_RISK_ROW = 10.0  # points between its rows
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -74,9 +72,10 @@ def _draw(
     color: str,
     band: bool,
     censor_ticks: bool,
+    line: dict[str, Any],
 ) -> None:
     x, y = _steps(time, est, start, x0)
-    ax.step(x, y, where="post", color=color, label=label)
+    ax.step(x, y, where="post", color=color, label=label, **line)
     if band:
         _, ylo = _steps(time, np.where(np.isnan(lo), est, lo), start, x0)
         _, yhi = _steps(time, np.where(np.isnan(hi), est, hi), start, x0)
@@ -145,55 +144,12 @@ def mark_horizon(
     )
 
 
-def add_at_risk_table(
-    ax: Axes,
-    rows: Sequence[tuple[str, KaplanMeierResult | CumulativeIncidenceResult]],
-    times: Sequence[float] | np.ndarray | None = None,
-    colors: Sequence[str] | None = None,
-) -> None:
-    """Write the numbers at risk at `times` (default: the x ticks) under the axis, a row a curve."""
-    ticks = np.asarray(ax.get_xticks() if times is None else times, dtype=float)
-    lo, hi = ax.get_xlim()
-    ticks = ticks[(ticks >= lo) & (ticks <= hi)]
-    ax.annotate(
-        "No. at risk",
-        xy=(0, 0),
-        xycoords="axes fraction",
-        ha="left",
-        va="top",
-        xytext=(-2, -AT_RISK_OFFSET + 11),
-        textcoords="offset points",
-        fontsize=7,
-        fontweight="bold",
-    )
-    for r, (name, result) in enumerate(rows):
-        color = (colors or PALETTE)[r % len(colors or PALETTE)]
-        dy = -AT_RISK_OFFSET - AT_RISK_ROW * r
-        n = result._table.at_risk(ticks)
-        for t, k in zip(ticks, n, strict=True):
-            ax.annotate(
-                str(int(k)),
-                xy=(t, 0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, dy),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=7,
-                color=color,
-            )
-        if name:
-            ax.annotate(
-                name,
-                xy=(0, 0),
-                xycoords="axes fraction",
-                xytext=(-14, dy),  # clear of the first count, centred on the axis
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                fontsize=7,
-                color=color,
-            )
+def _line_style(
+    linestyle: str | None, linewidth: float | None, alpha: float | None
+) -> dict[str, Any]:
+    """The matplotlib keywords given for the line; none given: the house style."""
+    given = {"linestyle": linestyle, "linewidth": linewidth, "alpha": alpha}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def _finish(
@@ -229,7 +185,9 @@ def plot_survival(
     unit: str = "months",
     xlabel: str | None = None,
     ylabel: str = "Probability",
-    **_: Any,
+    linestyle: str | None = None,
+    linewidth: float | None = None,
+    alpha: float | None = None,
 ) -> Axes:
     """Kaplan-Meier curve with band, censoring ticks, horizon mark and numbers at risk.
 
@@ -246,6 +204,8 @@ def plot_survival(
         Last day shown (default: the last observed time).
     unit : {"months", "days"}
         Unit of the x-axis labels (the data are always in days).
+    label, color, linestyle, linewidth, alpha
+        Matplotlib style of the line (the band takes `color`); others: TypeError.
 
     Returns
     -------
@@ -267,6 +227,7 @@ def plot_survival(
             color=color,
             band=band,
             censor_ticks=censor_ticks,
+            line=_line_style(linestyle, linewidth, alpha),
         )
         _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
         if horizon is not None:
@@ -307,7 +268,9 @@ def plot_incidence(
     unit: str = "months",
     xlabel: str | None = None,
     ylabel: str = "Cumulative incidence",
-    **_: Any,
+    linestyle: str | None = None,
+    linewidth: float | None = None,
+    alpha: float | None = None,
 ) -> Axes:
     """Cumulative incidence of one or several causes, with bands, horizon mark and numbers at risk.
 
@@ -323,6 +286,8 @@ def plot_incidence(
         Upper limit of the y axis (default: fitted to the curves' bands).
     xmax, unit
         As in :func:`plot_survival`.
+    label, color, linestyle, linewidth, alpha
+        As in :func:`plot_survival` (a label and colour per cause).
 
     Returns
     -------
@@ -350,6 +315,7 @@ def plot_incidence(
                 color=colors[i % len(colors)],
                 band=band,
                 censor_ticks=censor_ticks,
+                line=_line_style(linestyle, linewidth, alpha),
             )
             top = max(top, float(np.nanmax(result.ci_upper[:, k], initial=0.0)))
         if stacked_total:

@@ -6,17 +6,17 @@ stays light.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..data import Cohort
-from .style import PAGE_WIDTH, PALETTE, new_figure, save, style
+from .style import PAGE_WIDTH, PALETTE, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..data import Cohort
 
 #: marker, colour and label of each event drawn on the bars
 MARKERS: dict[str, tuple[str, str, str]] = {
@@ -151,21 +151,3 @@ def plot_swimmer(
         if legend:
             ax.legend(handles=handles, loc="lower right", fontsize=6.5, handlelength=1.6)
     return ax
-
-
-def save_swimmer(
-    cohort: Cohort,
-    path: str | Path,
-    exposure: Any = None,
-    formats: tuple[str, ...] = ("png", "pdf"),
-    **options: Any,
-) -> list[Path]:
-    """Draw :func:`plot_swimmer` on a new figure and save it (PNG at 300 dpi and PDF).
-
-    Returns the written paths.
-    """
-    ax = plot_swimmer(cohort, exposure, **options)
-    fig = ax.get_figure()
-    if fig is None:  # pragma: no cover - an Axes always belongs to a figure
-        raise ValueError("the swimmer plot has no figure")
-    return save(fig, path, formats)  # type: ignore[arg-type]

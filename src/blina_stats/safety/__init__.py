@@ -1,7 +1,8 @@
 """Safety and exposure: adverse-event tables, courses against the protocol, safety monitoring.
 
 ``records`` (validate the adverse-event and dosing tables against a Cohort)
--> ``adverse_events`` (patients with events, by term, class, grade, window)
+-> ``adverse_events`` (patients with events, by term or class, in a window),
+``worst_grade`` (worst grade per patient, CRS, ICANS, the toxicity outcome)
 and ``exposure`` (courses, dose, compliance against the :class:`Protocol`);
 ``monitoring`` (Bayesian continuous stopping rules) stands alone.
 """
@@ -9,20 +10,13 @@ and ``exposure`` (courses, dose, compliance against the :class:`Protocol`);
 from __future__ import annotations
 
 from .adverse_events import (
-    CRS_TERMS,
-    ICANS_TERMS,
     adverse_event_table,
     clopper_pearson,
-    crs_table,
     hematologic_terms,
-    icans_table,
     is_hematologic,
     to_csv,
     to_markdown,
-    toxicity_outcomes,
     treated_patients,
-    worst_grade_by_patient,
-    worst_grade_table,
 )
 from .exposure import ExposureResult, exposure, exposure_summary
 from .monitoring import (
@@ -35,6 +29,15 @@ from .monitoring import (
 )
 from .protocol import Protocol
 from .records import AdverseEvents, Dosing, read_adverse_events, read_dosing
+from .worst_grade import (
+    CRS_TERMS,
+    ICANS_TERMS,
+    crs_table,
+    icans_table,
+    toxicity_outcomes,
+    worst_grade_by_patient,
+    worst_grade_table,
+)
 
 __all__ = [
     "CRS_TERMS",

@@ -1,4 +1,4 @@
-"""Adverse-event tables: patients with an event by term or class, worst grade, CRS, ICANS.
+"""Adverse-event tables: treated patients with an event by term or class, in a window.
 
 Every table counts *patients* (a patient with two episodes of a term counts
 once), among the *treated* patients (those with a first blinatumomab dose),
@@ -16,7 +16,9 @@ Windows (the protocol's "day +100" is ambiguous: the first dose falls on day
 ================  ===================================================================
 
 Events before the first dose are not treatment-emergent and are left out of
-every window.  The 100 is ``Protocol.ae_window_days``.
+every window.  The 100 is ``Protocol.ae_window_days``.  Worst grade per
+patient, CRS and ICANS tables are in `blina_stats.safety.worst_grade`; both
+use the selection (`select_events`) and the proportions written here.
 """
 
 from __future__ import annotations
@@ -37,16 +39,6 @@ from .records import AdverseEvents, read_adverse_events
 
 Window = Literal["transplant", "first_dose", "all"]
 WINDOWS: tuple[str, ...] = ("transplant", "first_dose", "all")
-#: terms counted as cytokine release syndrome (CTCAE v5 / ASTCT 2019 grading)
-CRS_TERMS: tuple[str, ...] = ("Cytokine release syndrome",)
-#: terms counted as immune effector cell-associated neurotoxicity (ASTCT 2019 grading);
-#: CTCAE v5 has no ICANS term, so sites also code it as encephalopathy or neurotoxicity
-ICANS_TERMS: tuple[str, ...] = (
-    "Immune effector cell-associated neurotoxicity syndrome",
-    "ICANS",
-    "Neurotoxicity",
-    "Encephalopathy",
-)
 TABLE_COLUMNS = ("n_patients", "n_treated", "percent", "ci_lower", "ci_upper")
 
 AEInput = str | Path | pd.DataFrame | AdverseEvents
@@ -104,16 +96,16 @@ def hematologic_terms(source: TermsInput = None) -> pd.DataFrame:
     return table[["soc", "term"]].fillna("").astype(str)
 
 
-def _norm(values: pd.Series) -> pd.Series:
+def normalised(values: pd.Series) -> pd.Series:
     return values.astype(str).str.strip().str.casefold()
 
 
 def is_hematologic(events: pd.DataFrame, terms: TermsInput = None) -> npt.NDArray[np.bool_]:
     """Which events (rows with ``soc`` and ``term``) are hematologic under `terms`."""
     table = hematologic_terms(terms)
-    whole = set(_norm(table.loc[table["term"].str.strip() == "", "soc"]))
-    named = set(_norm(table.loc[table["term"].str.strip() != "", "term"]))
-    hit = _norm(events["soc"]).isin(whole) | _norm(events["term"]).isin(named)
+    whole = set(normalised(table.loc[table["term"].str.strip() == "", "soc"]))
+    named = set(normalised(table.loc[table["term"].str.strip() != "", "term"]))
+    hit = normalised(events["soc"]).isin(whole) | normalised(events["term"]).isin(named)
     return hit.to_numpy(dtype=bool)
 
 
@@ -123,7 +115,7 @@ def treated_patients(cohort: Cohort) -> pd.Index:
     return pd.Index(f.loc[f["enrollment_day"].notna(), "patient_id"], name="patient_id")
 
 
-def _window_text(window: str, days: int) -> str:
+def window_text(window: str, days: int) -> str:
     return {
         "transplant": f"onset from the first dose to day +{days} after transplant",
         "first_dose": f"onset from the first dose to {days} days after it",
@@ -131,7 +123,7 @@ def _window_text(window: str, days: int) -> str:
     }[window]
 
 
-def _select(
+def select_events(
     ae: AEInput,
     cohort: Cohort,
     window: str,
@@ -159,11 +151,11 @@ def _select(
         keep &= ~is_hematologic(events, hematologic_terms)
     grades = "any grade" if grade_min == 1 else f"grade >= {grade_min}"
     kind = "Adverse events" if include_hematologic else "Non-hematologic adverse events"
-    caption = [f"{kind}, {grades}", _window_text(window, days), f"{len(treated)} treated patients"]
+    caption = [f"{kind}, {grades}", window_text(window, days), f"{len(treated)} treated patients"]
     return events.loc[keep].reset_index(drop=True), treated, caption
 
 
-def _proportions(
+def proportion_table(
     label: str, keys: pd.Series, n_patients: npt.ArrayLike, n: int, conf_level: float
 ) -> pd.DataFrame:
     x = np.asarray(n_patients, dtype=np.int64)
@@ -180,7 +172,7 @@ def _proportions(
     )
 
 
-def _finish(table: pd.DataFrame, caption: list[str], conf_level: float) -> pd.DataFrame:
+def with_caption(table: pd.DataFrame, caption: list[str], conf_level: float) -> pd.DataFrame:
     table.attrs["caption"] = "; ".join(
         [*caption, f"exact (Clopper-Pearson) {100 * conf_level:g}% intervals for the proportion"]
     )
@@ -260,7 +252,7 @@ def adverse_event_table(
     """
     if by not in ("term", "soc", "any"):
         raise ValueError(f"by must be 'term', 'soc' or 'any', got {by!r}")
-    events, treated, caption = _select(
+    events, treated, caption = select_events(
         ae, cohort, window, grade_min, include_hematologic, hematologic_terms, protocol
     )
     if only is not None:
@@ -276,173 +268,12 @@ def adverse_event_table(
     else:
         per = events.groupby(label, sort=True)["patient_id"].nunique()
         keys, counts = pd.Series(per.index), per.to_numpy()
-    table = _proportions(label, keys, counts, len(treated), conf_level)
+    table = proportion_table(label, keys, counts, len(treated), conf_level)
     if by != "any":
         table = table.sort_values(
             ["n_patients", label], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
-    return _finish(table, caption, conf_level)
-
-
-def worst_grade_by_patient(
-    ae: AEInput,
-    cohort: Cohort,
-    window: Window = "transplant",
-    *,
-    terms: tuple[str, ...] | None = None,
-    include_hematologic: bool = False,
-    hematologic_terms: TermsInput = None,
-    protocol: Protocol | None = None,
-) -> pd.Series:
-    """Worst CTCAE grade per treated patient in the window (0: no event), in table order.
-
-    `terms`, when given, restricts to those terms (matched ignoring case).
-    """
-    events, treated, _ = _select(
-        ae, cohort, window, 1, include_hematologic, hematologic_terms, protocol
-    )
-    if terms is not None:
-        events = events.loc[_norm(events["term"]).isin({t.strip().casefold() for t in terms})]
-    worst = events.groupby("patient_id")["grade"].max()
-    return worst.reindex(treated, fill_value=0).astype(np.int64).rename("worst_grade")
-
-
-def worst_grade_table(
-    ae: AEInput,
-    cohort: Cohort,
-    window: Window = "transplant",
-    *,
-    terms: tuple[str, ...] | None = None,
-    include_hematologic: bool = False,
-    hematologic_terms: TermsInput = None,
-    protocol: Protocol | None = None,
-    conf_level: float = 0.95,
-    name: str | None = None,
-) -> pd.DataFrame:
-    """Treated patients by their worst grade: none, 1-5, then any grade and grade >= 3.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``grade`` (``"None"``, ``"Grade 1"`` ... ``"Grade 5"``,
-        ``"Any grade"``, ``"Grade >= 3"``), ``n_patients``, ``n_treated``,
-        ``percent``, ``ci_lower``, ``ci_upper``; ``attrs["caption"]``.
-    """
-    worst = worst_grade_by_patient(
-        ae,
-        cohort,
-        window,
-        terms=terms,
-        include_hematologic=include_hematologic,
-        hematologic_terms=hematologic_terms,
-        protocol=protocol,
-    ).to_numpy()
-    labels = ["None", *(f"Grade {g}" for g in range(1, 6)), "Any grade", "Grade >= 3"]
-    counts = [*(int((worst == g).sum()) for g in range(6)), int((worst >= 1).sum())]
-    counts.append(int((worst >= 3).sum()))
-    table = _proportions("grade", pd.Series(labels), counts, len(worst), conf_level)
-    kind = name or ("Adverse events" if include_hematologic else "Non-hematologic adverse events")
-    days = (protocol or Protocol()).ae_window_days
-    caption = [
-        f"{kind}: worst grade per patient",
-        _window_text(window, days),
-        f"{len(worst)} treated patients",
-    ]
-    return _finish(table, caption, conf_level)
-
-
-def crs_table(
-    ae: AEInput,
-    cohort: Cohort,
-    window: Window = "all",
-    *,
-    terms: tuple[str, ...] = CRS_TERMS,
-    protocol: Protocol | None = None,
-    conf_level: float = 0.95,
-) -> pd.DataFrame:
-    """Cytokine release syndrome: treated patients by worst grade (:func:`worst_grade_table`).
-
-    The default window is the whole treatment period (``"all"``), since CRS
-    can follow any course; pass ``window="transplant"`` for the day +100 view.
-
-    References
-    ----------
-    Lee, D. W. et al. (2019). ASTCT consensus grading for cytokine release
-    syndrome and neurologic toxicity associated with immune effector cells.
-    Biol Blood Marrow Transplant 25:625-638.
-    """
-    return worst_grade_table(
-        ae,
-        cohort,
-        window,
-        terms=terms,
-        protocol=protocol,
-        conf_level=conf_level,
-        name="Cytokine release syndrome",
-    )
-
-
-def icans_table(
-    ae: AEInput,
-    cohort: Cohort,
-    window: Window = "all",
-    *,
-    terms: tuple[str, ...] = ICANS_TERMS,
-    protocol: Protocol | None = None,
-    conf_level: float = 0.95,
-) -> pd.DataFrame:
-    """Neurotoxicity (ICANS): treated patients by worst grade, over `terms` (:data:`ICANS_TERMS`).
-
-    References
-    ----------
-    Lee, D. W. et al. (2019). Biol Blood Marrow Transplant 25:625-638.
-    """
-    return worst_grade_table(
-        ae,
-        cohort,
-        window,
-        terms=terms,
-        protocol=protocol,
-        conf_level=conf_level,
-        name="Neurotoxicity (ICANS)",
-    )
-
-
-def toxicity_outcomes(
-    ae: AEInput,
-    cohort: Cohort,
-    window: Window = "transplant",
-    grade_min: int = 3,
-    *,
-    hematologic_terms: TermsInput = None,
-    protocol: Protocol | None = None,
-) -> pd.Series:
-    """Per treated patient: a non-hematologic event of grade >= `grade_min` in the window.
-
-    Nullable boolean Series indexed by patient in enrollment order
-    (:func:`~blina_stats.safety.monitoring.enrollment_order`): ``<NA>`` when
-    not yet evaluable (no such event and last contact before the window
-    ends).  The outcome that :func:`~blina_stats.safety.monitoring.monitor`
-    follows.
-    """
-    from .monitoring import enrollment_order
-
-    worst = worst_grade_by_patient(
-        ae, cohort, window, hematologic_terms=hematologic_terms, protocol=protocol
-    )
-    order = enrollment_order(cohort)
-    f = cohort.frame.set_index("patient_id").loc[order]
-    days = (protocol or Protocol()).ae_window_days
-    end = {"transplant": np.full(len(f), float(days))}.get(
-        window, f["enrollment_day"].to_numpy(dtype=np.float64) + days
-    )
-    if window == "all":
-        end = np.full(len(f), -np.inf)
-    hit = worst.reindex(order).to_numpy() >= grade_min
-    known = hit | (f["last_contact_day"].to_numpy(dtype=np.float64) >= end)
-    out = pd.Series(hit, index=order, dtype="boolean", name="toxicity")
-    out[~known] = pd.NA
-    return out
+    return with_caption(table, caption, conf_level)
 
 
 def _formatted(table: pd.DataFrame, digits: int) -> pd.DataFrame:
