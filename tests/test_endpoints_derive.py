@@ -245,3 +245,10 @@ def test_r_script_reproduces_the_committed_values(tmp_path: Path) -> None:
         fresh = pd.read_csv(tmp_path / name)
         committed = pd.read_csv(REFERENCE / name)
         pd.testing.assert_frame_equal(fresh, committed, check_exact=False, rtol=1e-12, atol=1e-14)
+
+
+def test_counts_at_the_horizon_are_integers() -> None:
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    h = cohort.endpoint("pfs").at_horizon()
+    assert type(h["n_at_risk"]) is int and type(h["n_events"]) is int
+    assert type(h["estimate"]) is float

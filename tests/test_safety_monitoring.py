@@ -92,11 +92,11 @@ def test_simulation_agrees_with_exact_and_is_seeded() -> None:
     rule = monitoring_rule(0.2, n_max=68)
     rates = [0.1, 0.2, 0.3]
     exact = rule.operating_characteristics(rates, method="exact")
-    sim = rule.operating_characteristics(rates, n_sims=20_000, seed=3)
+    sim = rule.operating_characteristics(rates, n_trials=20_000, seed=3)
     se = np.sqrt(exact["prob_stop"] * (1 - exact["prob_stop"]) / 20_000)
     assert (np.abs(sim["prob_stop"] - exact["prob_stop"]) < 4 * se + 1e-12).all()
     np.testing.assert_allclose(sim["expected_n"], exact["expected_n"], rtol=0.02)
-    again = rule.operating_characteristics(rates, n_sims=20_000, seed=3)
+    again = rule.operating_characteristics(rates, n_trials=20_000, seed=3)
     assert sim.equals(again)
     # more events, more stopping
     assert exact["prob_stop"].is_monotonic_increasing

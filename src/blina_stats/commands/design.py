@@ -13,10 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
+from .._constants import DAYS_PER_MONTH, DEFAULT_SEED
 from ..design.review import review_protocol
-from ..design.scenario import DAYS_PER_YEAR
-
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--n-trials", type=int, default=20_000, help="simulated trials per scenario (0: none)"
     )
-    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--out", type=Path, help="directory for the figure (PNG, PDF) and JSON")
 

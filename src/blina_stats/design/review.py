@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from scipy.optimize import brentq
 
+from .._constants import DEFAULT_SEED
 from .binomial import exact_binomial, normal_approximation
 from .dropout import evaluable
 from .km_fixed_time import km_fixed_time
@@ -247,7 +248,7 @@ def review_protocol(
     entry: tuple[float, float] = (60.0, 90.0),
     targets: Sequence[float] = (0.80, 0.90),
     n_trials: int = 20_000,
-    seed: int | None = 20240601,
+    seed: int | None = DEFAULT_SEED,
     progress: bool | None = None,
 ) -> ProtocolReview:
     """Review the single-arm design: power, detectable effects, simulated operating characteristics.

@@ -17,11 +17,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import brentq, minimize_scalar
 
+from .._constants import DAYS_PER_YEAR, TWO_YEARS
 from ._checks import alpha_one_sided, probability, time_value
 
 FloatArray = npt.NDArray[np.float64]
-
-DAYS_PER_YEAR = 365.25
 
 
 class SurvivalModel(Protocol):
@@ -47,7 +46,9 @@ class Exponential:
     rate: float
 
     @classmethod
-    def from_landmark(cls, s: float, landmark: float = 730.5, given: float = 0.0) -> Exponential:
+    def from_landmark(
+        cls, s: float, landmark: float = TWO_YEARS, given: float = 0.0
+    ) -> Exponential:
         """Hazard making ``S(landmark) / S(given) = s``."""
         return cls(-math.log(probability("s", s)) / (landmark - given))
 
@@ -70,7 +71,7 @@ class Weibull:
 
     @classmethod
     def from_landmark(
-        cls, s: float, shape: float, landmark: float = 730.5, given: float = 0.0
+        cls, s: float, shape: float, landmark: float = TWO_YEARS, given: float = 0.0
     ) -> Weibull:
         """Scale making ``S(landmark) / S(given) = s`` for the given shape."""
         h = -math.log(probability("s", s))
@@ -132,7 +133,7 @@ class CureMixture:
 
     @classmethod
     def from_landmark(
-        cls, s: float, cure: float, landmark: float = 730.5, given: float = 0.0
+        cls, s: float, cure: float, landmark: float = TWO_YEARS, given: float = 0.0
     ) -> CureMixture:
         """Exponential latent hazard giving ``S(landmark) / S(given) = s`` with this cure."""
         s = probability("s", s)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import norm
 
+from .._constants import DEFAULT_SEED, TWO_YEARS
 from ..estimators.batched import kaplan_meier_at, loglog_statistic
 from .binomial import _cutoff, exact_binomial
 from .km_fixed_time import km_fixed_time
@@ -121,7 +122,7 @@ def simulate(
     scenario: Scenario | None = None,
     analysis: Analysis | None = None,
     n_trials: int = 100_000,
-    seed: int | None = 20240601,
+    seed: int | None = DEFAULT_SEED,
     *,
     chunk_size: int = 10_000,
     progress: bool | None = None,
@@ -233,7 +234,7 @@ def simulate(
 def default_scenario(s0: float, s1: float, **kwargs: Any) -> Scenario:
     """Exponential PFS under H0 and H1 calibrated to the conditional 2-year PFS."""
     entry = kwargs.get("entry", (60.0, 90.0))
-    landmark = kwargs.pop("landmark", 730.5)
+    landmark = kwargs.pop("landmark", TWO_YEARS)
     return Scenario(
         null=Exponential.from_landmark(s0, landmark, entry[0]),
         alternative=Exponential.from_landmark(s1, landmark, entry[0]),
@@ -276,7 +277,7 @@ def sample_trials(
     n: int,
     model: Model,
     scenario: Scenario,
-    landmark: float = 730.5,
+    landmark: float = TWO_YEARS,
     *,
     seed: int | np.random.Generator | None = None,
 ) -> SimulatedTrials:

@@ -141,10 +141,15 @@ class EndpointData:
             return self.result.at(times, cause=1)
         return self.result.at(times)
 
-    def at_horizon(self) -> dict[str, float]:
-        """Estimate, se, interval, number at risk and cumulative events at the horizon."""
-        row = self.at([self.horizon]).iloc[0]
-        return {str(k): float(v) for k, v in row.items()}
+    def at_horizon(self) -> dict[str, float | int]:
+        """Estimate, se, interval (floats), number at risk and cumulative events (ints) at the
+        horizon."""
+        frame = self.at([self.horizon])
+        # column by column: a row of the frame would turn the counts into floats
+        return {
+            str(k): int(v[0]) if k in ("n_at_risk", "n_events") else float(v[0])
+            for k, v in ((k, frame[k].to_numpy()) for k in frame.columns)
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per cohort patient: used or not (with the reason), time, status, entry."""

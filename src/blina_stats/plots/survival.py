@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._constants import DAYS_PER_MONTH
 from .at_risk import add_at_risk_table
 from .style import PALETTE, new_figure, style
 
@@ -27,9 +28,6 @@ def _axes(ax: Axes | None) -> Axes:
     fig = new_figure()
     with style():
         return fig.add_subplot()
-
-
-DAYS_PER_MONTH = 30.4375
 
 
 def time_ticks(t_max: float, unit: str = "months") -> tuple[np.ndarray, list[str]]:

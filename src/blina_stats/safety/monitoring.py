@@ -103,11 +103,11 @@ class MonitoringRule:
         rates: npt.ArrayLike,
         *,
         method: str = "simulation",
-        n_sims: int = 10_000,
+        n_trials: int = 10_000,
         seed: int | np.random.Generator = 0,
     ) -> pd.DataFrame:
         """See :func:`operating_characteristics`."""
-        return operating_characteristics(self, rates, method=method, n_sims=n_sims, seed=seed)
+        return operating_characteristics(self, rates, method=method, n_trials=n_trials, seed=seed)
 
     def _repr_html_(self) -> str:
         frame = self.to_frame().dropna()
@@ -213,7 +213,7 @@ def operating_characteristics(
     rates: npt.ArrayLike,
     *,
     method: str = "simulation",
-    n_sims: int = 10_000,
+    n_trials: int = 10_000,
     seed: int | np.random.Generator = 0,
 ) -> pd.DataFrame:
     """Probability of stopping and expected sample size under true event rates.
@@ -224,10 +224,10 @@ def operating_characteristics(
     rates : array_like
         True event rates.
     method : {"simulation", "exact"}
-        Vectorised simulation of `n_sims` trials per rate, or the exact
+        Vectorised simulation of `n_trials` trials per rate, or the exact
         forward recursion over the number of events among patients not yet
         stopped.
-    n_sims : int
+    n_trials : int
         Simulated trials per rate.
     seed : int or numpy.random.Generator
 
@@ -252,12 +252,12 @@ def operating_characteristics(
         rng = np.random.default_rng(seed)
         prob, expected = np.empty(len(p)), np.empty(len(p))
         for j, rate in enumerate(p):  # a few rates; every trial of a rate at once
-            cum = np.cumsum(rng.random((int(n_sims), rule.n_max)) < rate, axis=1)
+            cum = np.cumsum(rng.random((int(n_trials), rule.n_max)) < rate, axis=1)
             crossed = cum >= bound[None, :]
             stopped = crossed.any(axis=1)
             n_used = np.where(stopped, crossed.argmax(axis=1) + 1, rule.n_max)
             prob[j], expected[j] = stopped.mean(), n_used.mean()
-        se = np.sqrt(prob * (1 - prob) / int(n_sims))
+        se = np.sqrt(prob * (1 - prob) / int(n_trials))
     else:
         raise ValueError(f"method must be 'simulation' or 'exact', got {method!r}")
     table = pd.DataFrame(
