@@ -133,11 +133,11 @@ def test_delegate_imports_are_skipped_and_others_counted() -> None:
     assert seen == {("c", False), ("d", True), ("e", False)}
 
 
-def test_no_module_is_over_400_lines() -> None:
+def test_every_module_is_under_400_lines() -> None:
     long = {
         name: n
         for name, path in MODULES.items()
-        if (n := len(path.read_text().splitlines())) > MAX_LINES
+        if (n := len(path.read_text().splitlines())) >= MAX_LINES
     }
     assert long == {}
 

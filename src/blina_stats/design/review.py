@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from scipy.optimize import brentq
 
-from .._constants import DEFAULT_SEED
+from .._constants import DAYS_PER_YEAR, DEFAULT_SEED
 from .binomial import exact_binomial, normal_approximation
 from .dropout import evaluable
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
-from .scenario import DAYS_PER_YEAR, Analysis, CureMixture, Scenario
+from .scenario import Analysis, CureMixture, Scenario
 from .simulate import default_scenario, simulate
 
 if TYPE_CHECKING:
@@ -100,9 +100,7 @@ class ProtocolReview:
     detectable: pd.DataFrame = field(repr=False)
     simulation: pd.DataFrame = field(repr=False)
     curve: pd.DataFrame = field(repr=False)
-    method_labels: Mapping[str, str] = field(
-        default_factory=lambda: dict(METHOD_LABELS), repr=False
-    )
+    method_labels: Mapping[str, str] = field(default_factory=METHOD_LABELS.copy, repr=False)
     sources: tuple[str, ...] = field(default=SOURCES, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
