@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import blina_stats as bs
@@ -49,19 +50,40 @@ def test_row_order_does_not_change_any_result(data, rnd) -> None:
     np.testing.assert_array_equal(k1.to_numpy(), k2.to_numpy())
 
 
-@given(cohorts(), st.sampled_from(["log-log", "log", "plain", "arcsine", "logit"]))
+CONF_TYPES = ["log-log", "log", "plain", "arcsine", "logit"]
+
+
+def _in_unit_interval(estimate: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """0 <= lower <= estimate <= upper <= 1 exactly; a bound is a number or NaN, never inf."""
+    assert ((estimate >= 0) & (estimate <= 1)).all(), estimate.max()
+    for bound in (lower, upper):
+        assert not np.isinf(bound).any()
+    ok = ~np.isnan(lower) & ~np.isnan(upper)
+    assert (np.isnan(lower) == np.isnan(upper)).all()
+    assert (lower[ok] >= 0).all() and (upper[ok] <= 1).all()
+    assert (lower[ok] <= estimate[ok]).all() and (estimate[ok] <= upper[ok]).all()
+
+
+@given(cohorts(), st.sampled_from(CONF_TYPES))
+@example(
+    data=(np.array([10.0, 15, 17, 21, 23, 26, 27]), np.ones(7, int), None), conf_type="log-log"
+)
 @settings(max_examples=150, deadline=None)
 def test_estimates_and_bounds_stay_in_unit_interval(data, conf_type) -> None:
     time, status, entry = data
     km = bs.kaplan_meier(time, status > 0, entry=entry, conf_type=conf_type)
     ci = bs.cumulative_incidence(time, status, entry=entry, conf_type=conf_type)
-    for arr in (km.estimate, km.ci_lower, km.ci_upper, ci.estimate, ci.ci_lower, ci.ci_upper):
-        finite = arr[np.isfinite(arr)]
-        assert ((finite >= 0) & (finite <= 1)).all()
-    assert np.isfinite(km.estimate).all() and np.isfinite(ci.estimate).all()
-    ok = np.isfinite(km.ci_lower)
-    assert (km.ci_lower[ok] <= km.estimate[ok] + 1e-12).all()
-    assert (km.ci_upper[ok] >= km.estimate[ok] - 1e-12).all()
+    _in_unit_interval(km.estimate, km.ci_lower, km.ci_upper)
+    _in_unit_interval(ci.estimate, ci.ci_lower, ci.ci_upper)
+
+
+@pytest.mark.parametrize("conf_type", CONF_TYPES)
+def test_every_patient_failing_of_one_cause_ends_at_one(conf_type: str) -> None:
+    # the boundary issue: 7 distinct event times summed to 1.0000000000000002, upper bound inf
+    for n in range(1, 200):
+        ci = bs.cumulative_incidence(np.arange(1.0, n + 1), np.ones(n, int), conf_type=conf_type)
+        assert 1.0 - 1e-14 <= ci.estimate[-1, 0] <= 1.0
+        _in_unit_interval(ci.estimate, ci.ci_lower, ci.ci_upper)
 
 
 @given(cohorts())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import blina_stats as bs
@@ -131,3 +133,33 @@ def test_result_arrays_are_read_only(result: object, name: str) -> None:
     values = getattr(result, name)
     with pytest.raises(ValueError, match="read-only"):
         values[0] = 0
+
+
+@pytest.mark.parametrize(
+    ("time", "kind"),
+    [
+        # the boundary issue: NumPy reads these as nanoseconds or as the unit's count
+        (np.array([1, 2, 3], dtype="timedelta64[D]"), "durations"),
+        (pd.Series(pd.to_timedelta([1, 2, 3], unit="D")), "durations"),
+        ([pd.Timedelta(days=1)] * 3, "durations"),
+        (np.array(["2021-01-01", "2021-01-02", "2021-01-05"], dtype="datetime64[D]"), "dates"),
+        (pd.Series(pd.to_datetime(["2021-01-01", "2021-01-02", "2021-01-05"])), "dates"),
+        ([datetime.date(2021, 1, 1)] * 3, "dates"),
+        ([True, False, True], "booleans"),
+        (np.array([True, False, True]), "booleans"),
+    ],
+)
+@pytest.mark.parametrize("argument", ["time", "entry"])
+def test_dates_durations_and_booleans_are_not_times(time: object, kind: str, argument: str) -> None:
+    kwargs = {"time": [5.0, 6.0, 7.0], argument: time}
+    with pytest.raises(ValueError, match=re.escape(f"`{argument}` holds {kind}, not numbers: ")):
+        bs.kaplan_meier(event=[1, 1, 0], **kwargs)
+    with pytest.raises(ValueError, match=re.escape(f"`{argument}` holds {kind}, not numbers: ")):
+        bs.cumulative_incidence(status=[1, 2, 0], **kwargs)
+
+
+def test_durations_converted_to_days_give_the_day_result() -> None:
+    days = np.array([3.0, 5.0, 5.0, 9.0])
+    as_duration = pd.to_timedelta(days, unit="D")
+    km = bs.kaplan_meier(as_duration / np.timedelta64(1, "D"), [1, 0, 1, 1])
+    np.testing.assert_array_equal(km.time, [3.0, 5.0, 9.0])

@@ -346,6 +346,8 @@ def cumulative_incidence(
         np.multiply(s_prev, dk[:, k], out=work[0])
         work[0] /= nf
         np.cumsum(work[0], out=est[:, k])
+        # a running sum of n increments can pass 1 by an ulp (7 events: 1 + 2.2e-16)
+        np.minimum(est[:, k], 1.0, out=est[:, k])
         if variance == "aalen":
             _aalen_variance(weight, r, est[:, k], dk[:, k], d - dk[:, k], n1, var[:, k], work)
         else:

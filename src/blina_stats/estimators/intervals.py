@@ -47,7 +47,10 @@ def confidence_interval(
     Returns
     -------
     lower, upper : ndarray
-        Bounds clipped to [0, 1].
+        Bounds with ``0 <= lower <= p <= upper <= 1``; NaN where the interval
+        is undefined (a NaN standard error, or ``p = 1`` with a positive standard
+        error under log-log and logit, whose transforms are infinite there, as
+        in R's ``survfit``).
 
     References
     ----------
@@ -89,10 +92,15 @@ def confidence_interval(
             np.square(np.sin(np.minimum(root + half, np.pi / 2)), out=upper)
         else:  # pragma: no cover - validated at the boundary
             raise ValueError(f"unknown conf_type {conf_type!r}")
+    np.clip(lower, 0.0, p, out=lower)
+    np.clip(upper, p, 1.0, out=upper)
     point = se == 0
     np.copyto(lower, p, where=point)
     np.copyto(upper, p, where=point)
     undefined = ~np.isfinite(se)
+    if conf_type in ("log-log", "logit"):
+        # log(-log p) and log(p / (1 - p)) are infinite at p = 1: no interval (as R)
+        undefined |= (p >= 1.0) & (se > 0)
     lower[undefined] = np.nan
     upper[undefined] = np.nan
     return lower, upper

@@ -43,7 +43,15 @@ def _where(mask: npt.NDArray[np.bool_], values: npt.ArrayLike) -> str:
 
 
 def as_time(values: Any, name: str) -> FloatArray:
-    """Return `values` as a 1-d float array of finite, non-negative times."""
+    """Return `values` as a 1-d float array of finite, non-negative times.
+
+    Times are numbers of days (or any one unit): booleans, dates and durations
+    (``datetime64``, ``timedelta64``, pandas ``Timestamp``/``Timedelta``) are
+    refused, since NumPy would read them as 0/1 or as nanoseconds.
+    """
+    kind = _not_a_number(values)
+    if kind is not None:
+        raise ValueError(f"`{name}` holds {kind}, not numbers: {_HOW[kind]}")
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -61,6 +69,38 @@ def as_time(values: Any, name: str) -> FloatArray:
     if neg.any():
         raise ValueError(f"`{name}` must be non-negative: {_where(neg, arr)}")
     return arr
+
+
+_HOW = {
+    "booleans": "pass the times themselves (True/False is not a time)",
+    "dates": "pass days since an origin, e.g. (date - origin) / np.timedelta64(1, 'D')",
+    "durations": "pass them in days, e.g. duration / np.timedelta64(1, 'D')",
+}
+
+
+def _not_a_number(values: Any) -> str | None:
+    """``"booleans"``, ``"dates"`` or ``"durations"`` when `values` hold those, else None."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(values).dtype
+        except (TypeError, ValueError):
+            return None
+    if pd.api.types.is_bool_dtype(dtype):
+        return "booleans"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "dates"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return "durations"
+    if pd.api.types.is_object_dtype(dtype):
+        first = next(iter(np.asarray(values, dtype=object).ravel()), None)
+        if isinstance(first, bool | np.bool_):
+            return "booleans"
+        if isinstance(first, pd.Timestamp | np.datetime64) or hasattr(first, "year"):
+            return "dates"
+        if isinstance(first, pd.Timedelta | np.timedelta64) or hasattr(first, "total_seconds"):
+            return "durations"
+    return None
 
 
 def as_codes(values: Any, name: str, n: int, max_code: int | None = None) -> IntArray:
