@@ -22,7 +22,8 @@ def test_read_labs_types_and_order() -> None:
     frame["gcsf"] = ["yes", "", "0"]
     labs = read_labs(frame)
     assert isinstance(labs, Labs)
-    assert tuple(labs.frame.columns) == LAB_COLUMNS
+    assert tuple(labs.frame.columns) == (*LAB_COLUMNS, "row")
+    assert labs.frame["row"].tolist() == [3, 2, 1]  # the source row of each, for messages
     assert labs.frame[["patient_id", "day"]].values.tolist() == [["A", 1], ["B", 1], ["B", 2]]
     assert labs.frame["gcsf"].tolist() == [False, False, True]  # empty: none recorded
     assert read_labs(labs) is labs

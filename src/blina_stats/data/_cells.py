@@ -13,7 +13,7 @@ underscore because the other subpackages' readers use them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,28 @@ def show(value: Any) -> str:
 def blank(values: pd.Series) -> pd.Series:
     """Empty cells: missing, or only spaces."""
     return values.isna() | values.astype(str).str.strip().eq("")
+
+
+def lookalikes(columns: Iterable[object], expected: Iterable[str]) -> dict[str, str]:
+    """Expected columns absent from `columns` but there in another case (or padded): ours -> theirs.
+
+    ``Related`` for ``related``: a name the user meant but did not map, which
+    would otherwise be read as absent.
+    """
+    present = [str(c) for c in columns]
+    out: dict[str, str] = {}
+    for ours in expected:
+        if ours in present:
+            continue
+        near = [c for c in present if c.strip().casefold() == ours.casefold()]
+        if near:
+            out[ours] = near[0]
+    return out
+
+
+def lookalike_text(ours: str, theirs: str) -> str:
+    """The one wording of :func:`lookalikes`, for an error or a warning."""
+    return f"column {theirs!r} looks like {ours!r}: map it with columns={{{theirs!r}: {ours!r}}}"
 
 
 class Problems:

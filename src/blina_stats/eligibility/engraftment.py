@@ -41,6 +41,7 @@ non-homogeneous Markov chains based on censored observations. Scand J Stat
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,7 +250,8 @@ class EngraftmentIncidence:
             ``n_engrafted``, ``n_died_first``, ``n_censored``, ``median_day``,
             ``min_day``, ``max_day`` (among those engrafted), and
             ``incidence``, ``ci_lower``, ``ci_upper`` at `day`
-            (Aalen-Johansen, death competing), with ``day``.
+            (Aalen-Johansen, death competing), with ``day``;
+            ``attrs["caption"]`` counts the patients left out and why.
         """
         rows = {}
         for kind in ("neutrophil", "platelet"):
@@ -272,6 +274,9 @@ class EngraftmentIncidence:
             }
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "engraftment"
+        counts = Counter(reason for _, reason in self.exclusions)
+        left = "".join(f"; {n} patient(s) not counted: {why}" for why, n in sorted(counts.items()))
+        out.attrs["caption"] = f"Engraftment (death competing), by day {day:g}{left}"
         return out
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:

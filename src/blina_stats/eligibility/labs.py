@@ -29,14 +29,24 @@ Counts are read by :mod:`blina_stats.eligibility.engraftment`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..data._cells import Problems, SchemaError, blank, parse_bool, parse_number, patient_ids
+from ..data._cells import (
+    Problems,
+    SchemaError,
+    blank,
+    data_rows,
+    lookalike_text,
+    lookalikes,
+    parse_bool,
+    parse_number,
+    patient_ids,
+)
 from ..data.readers import read_table
 
 LAB_COLUMNS = (
@@ -60,7 +70,8 @@ class Labs:
     frame : DataFrame
         ``patient_id`` (text), ``day`` (int), ``anc``, ``platelets``, ``hb``
         (float, NaN not measured), ``gcsf``, ``platelet_transfusion``,
-        ``rbc_transfusion`` (bool), sorted by patient and day.
+        ``rbc_transfusion`` (bool), sorted by patient and day; ``row`` (the
+        data row in the source, from 1).
     source : str
     """
 
@@ -107,7 +118,14 @@ def read_labs(
     frame, source = raw.frame, raw.source
     missing = [c for c in LAB_COLUMNS if c not in frame.columns]
     if missing:
-        raise SchemaError([f"{source}: missing required column {c}" for c in missing])
+        near = lookalikes(frame.columns, missing)
+        raise SchemaError(
+            [
+                f"{source}: missing required column {c}"
+                + (f" ({lookalike_text(c, near[c])})" if c in near else "")
+                for c in missing
+            ]
+        )
     ids = patient_ids(frame["patient_id"], source, unique=False)  # one row per day
     ctx = Problems(source, ids, raw.names)
     day = parse_number(
@@ -130,8 +148,38 @@ def read_labs(
     for col in ("gcsf", "platelet_transfusion", "rbc_transfusion"):
         out[col] = parse_bool(frame[col], col, rows).fillna(False).astype(bool)
     rows.raise_if_any()
+    out["row"] = np.arange(1, len(out) + 1)
     out = out.sort_values(["patient_id", "day"], kind="stable").reset_index(drop=True)
     return Labs(out, source)
 
 
-__all__ = ["LAB_COLUMNS", "Labs", "read_labs"]
+def check_patients(labs: Labs, known: Collection[str], reference: str) -> None:
+    """Every lab row's patient must be in `reference`: the rule of the adverse events and dosing.
+
+    Parameters
+    ----------
+    labs : Labs
+    known : collection of str
+        The patients of the reference table.
+    reference : str
+        What and where the reference table is, for the message:
+        ``"the screening log 'screening.csv'"``.
+
+    Raises
+    ------
+    blina_stats.data.SchemaError
+        ``"labs.csv: data row 3, patient 'ZZ99': patient_id is not in the screening
+        log 'screening.csv'"``, for every such row.
+    """
+    frame = labs.frame
+    ids = frame["patient_id"]
+    p = Problems(labs.source, ids, where=data_rows(ids, frame["row"]))
+    unknown = ~ids.isin(set(known)).to_numpy(dtype=bool)
+    # in source order, as the adverse-event and dosing messages are
+    order = np.argsort(frame["row"].to_numpy()[unknown], kind="stable")
+    for i in np.flatnonzero(unknown)[order]:
+        p.error_at(int(i), f"patient_id is not in {reference}")
+    p.raise_if_any()
+
+
+__all__ = ["LAB_COLUMNS", "Labs", "check_patients", "read_labs"]

@@ -63,12 +63,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data._cells import Problems, SchemaError, parse_bool, parse_choice, parse_number, patient_ids
+from ..data._cells import (
+    Problems,
+    SchemaError,
+    ValidationWarning,
+    lookalike_text,
+    lookalikes,
+    parse_bool,
+    parse_choice,
+    parse_number,
+    patient_ids,
+)
 from ..data._dates import Dates
 from ..data.readers import read_table
 from .criteria import CRITERIA, EXCLUSION_COLUMNS
 from .engraftment import engraftment
-from .labs import Labs
+from .labs import Labs, check_patients, read_labs
 from .rules import RULES
 
 DATE_COLUMNS = ("consent_date", "birth_date", "pregnancy_test_date", "first_dose_date")
@@ -123,11 +133,14 @@ class ScreeningLog:
     source : str
     present : frozenset of str
         The columns the log had.
+    warnings : tuple of ValidationWarning
+        A column there only in another case (``KPS`` for ``kps``), read as absent.
     """
 
     frame: pd.DataFrame = field(repr=False)
     source: str
     present: frozenset[str] = field(repr=False)
+    warnings: tuple[ValidationWarning, ...] = field(default=(), repr=False)
 
     @property
     def patient_ids(self) -> tuple[str, ...]:
@@ -177,6 +190,8 @@ def read_screening(
         raise SchemaError([f"{source}: the screening log has no rows"])
     ids = patient_ids(frame["patient_id"], source)
     ctx = Problems(source, ids, raw.names)
+    for ours, theirs in lookalikes(frame.columns, SCREENING_COLUMNS).items():
+        ctx.warnings.append(ValidationWarning(source, None, ours, lookalike_text(ours, theirs)))
     n = len(ids)
     out = pd.DataFrame({"patient_id": ids})
     sas = raw.sas if sas_dates is None else sas_dates
@@ -209,7 +224,7 @@ def read_screening(
     _check_dates(out, ctx)
     ctx.raise_if_any()
     present = frozenset(c for c in SCREENING_COLUMNS if c in frame.columns)
-    return ScreeningLog(out, source, present)
+    return ScreeningLog(out, source, present, tuple(ctx.warnings))
 
 
 def _completed_years(birth: pd.Series, at: pd.Series) -> pd.Series:
@@ -275,8 +290,9 @@ def criteria_met(
     screening : str, Path, DataFrame or ScreeningLog
         The screening log (read with :func:`read_screening` unless already read).
     labs : str, Path, DataFrame or Labs, optional
-        Daily labs for I6; without them I6 is unknown for everyone.  Lab rows of
-        patients not in the screening log are not used.
+        Daily labs for I6; without them I6 is unknown for everyone.  Every lab
+        row's patient must be in the screening log, as every adverse-event and
+        dosing row's must be in the event table.
 
     Returns
     -------
@@ -284,12 +300,20 @@ def criteria_met(
         Indexed by ``patient_id`` in log order, one nullable boolean column per
         criterion id in protocol order.  For an exclusion, False means the
         exclusion applies.
+
+    Raises
+    ------
+    blina_stats.data.SchemaError
+        The screening log or the labs do not validate, or a lab row's patient
+        is not in the screening log (naming the labs file, data row and patient).
     """
     log = read_screening(screening)
     frame = log.frame.copy()
     reconstituted = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     if labs is not None:
-        per = engraftment(labs).set_index("patient_id")["reconstituted"]
+        records = read_labs(labs)
+        check_patients(records, set(frame["patient_id"]), f"the screening log {log.source!r}")
+        per = engraftment(records).set_index("patient_id")["reconstituted"]
         reconstituted = per.reindex(frame["patient_id"]).astype("boolean")
         reconstituted.index = frame.index
     frame["reconstituted"] = reconstituted

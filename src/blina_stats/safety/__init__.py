@@ -10,12 +10,11 @@ and ``exposure`` (courses, dose, compliance against the :class:`Protocol`);
 from __future__ import annotations
 
 from .adverse_events import (
+    NotAvailable,
     adverse_event_table,
     clopper_pearson,
     hematologic_terms,
     is_hematologic,
-    to_csv,
-    to_markdown,
     treated_patients,
 )
 from .exposure import ExposureResult, exposure, exposure_summary
@@ -38,6 +37,7 @@ from .worst_grade import (
     worst_grade_by_patient,
     worst_grade_table,
 )
+from .writers import to_csv, to_markdown
 
 __all__ = [
     "CRS_TERMS",
@@ -46,6 +46,7 @@ __all__ = [
     "Dosing",
     "ExposureResult",
     "MonitoringRule",
+    "NotAvailable",
     "Protocol",
     "adverse_event_table",
     "clopper_pearson",

@@ -16,13 +16,18 @@ Windows (the protocol's "day +100" is ambiguous: the first dose falls on day
 ================  ===================================================================
 
 Events before the first dose are not treatment-emergent and are left out of
-every window.  The 100 is ``Protocol.ae_window_days``.  Worst grade per
+every window (the caption counts them).  The 100 is ``Protocol.ae_window_days``.
+A cohort with no first dose at all is an error, not an empty table.  A
+serious (or related) table from a table without that column is not
+available: it is empty, its caption says why, and ``table.attrs["not_available"]``
+holds a :class:`NotAvailable`.  Worst grade per
 patient, CRS and ICANS tables are in `blina_stats.safety.worst_grade`; both
 use the selection (`select_events`) and the proportions written here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -32,8 +37,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from .._markdown import markdown_table
 from ..data import Cohort
+from ._checks import first_doses, untreated_text
 from .protocol import Protocol
 from .records import AdverseEvents, read_adverse_events
 
@@ -43,6 +48,33 @@ TABLE_COLUMNS = ("n_patients", "n_treated", "percent", "ci_lower", "ci_upper")
 
 AEInput = str | Path | pd.DataFrame | AdverseEvents
 TermsInput = str | Path | pd.DataFrame | None
+#: the codes of :attr:`NotAvailable.code`
+NOT_AVAILABLE_CODES = ("missing_column", "not_recorded")
+#: why the adverse-event tables need first doses (the end of the error message)
+NEEDS_FIRST_DOSE = "adverse events are counted from the first dose"
+
+
+@dataclass(frozen=True)
+class NotAvailable:
+    """Why a table could not be made from the data (kept in ``table.attrs["not_available"]``).
+
+    Attributes
+    ----------
+    code : str
+        ``"missing_column"`` (the column is absent) or ``"not_recorded"``
+        (present, empty in every row).
+    column : str
+        The column the table needs (``"serious"``).
+    reason : str
+        In words: ``"no `serious` column"``.
+    """
+
+    code: str
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"not available: {self.reason}"
 
 
 def clopper_pearson(
@@ -115,6 +147,11 @@ def treated_patients(cohort: Cohort) -> pd.Index:
     return pd.Index(f.loc[f["enrollment_day"].notna(), "patient_id"], name="patient_id")
 
 
+def treated_text(cohort: Cohort, n_treated: int) -> str:
+    """``"66 treated patients"``, with the patients of the cohort not counted and why."""
+    return f"{n_treated} treated patients{untreated_text(cohort)}"
+
+
 def window_text(window: str, days: int) -> str:
     return {
         "transplant": f"onset from the first dose to day +{days} after transplant",
@@ -138,20 +175,27 @@ def select_events(
     if grade_min not in (1, 2, 3, 4, 5):
         raise ValueError(f"grade_min must be a CTCAE grade 1-5, got {grade_min!r}")
     days = (protocol or Protocol()).ae_window_days
+    first = first_doses(cohort, NEEDS_FIRST_DOSE)
     events = read_adverse_events(ae, cohort).frame
     treated = treated_patients(cohort)
-    first = cohort.frame.set_index("patient_id")["enrollment_day"]
     start = first.reindex(events["patient_id"]).to_numpy(dtype=np.float64)
     onset = events["onset_day"].to_numpy()
     end = {"transplant": np.full(len(events), float(days)), "first_dose": start + days}.get(
         window, np.full(len(events), np.inf)
     )
-    keep = (onset >= start) & (onset <= end) & (events["grade"].to_numpy() >= grade_min)
+    emergent = onset >= start  # False without a first dose (NaN)
+    keep = emergent & (onset <= end) & (events["grade"].to_numpy() >= grade_min)
     if not include_hematologic:
         keep &= ~is_hematologic(events, hematologic_terms)
     grades = "any grade" if grade_min == 1 else f"grade >= {grade_min}"
     kind = "Adverse events" if include_hematologic else "Non-hematologic adverse events"
-    caption = [f"{kind}, {grades}", window_text(window, days), f"{len(treated)} treated patients"]
+    caption = [f"{kind}, {grades}", window_text(window, days), treated_text(cohort, len(treated))]
+    before = int((~emergent).sum())
+    if before:
+        caption.append(
+            f"{before} event{'s' if before > 1 else ''} before the first dose (or of a patient "
+            "never dosed) not counted: not treatment-emergent"
+        )
     return events.loc[keep].reset_index(drop=True), treated, caption
 
 
@@ -211,7 +255,10 @@ def adverse_event_table(
         with any event (labelled in the ``term`` column).
     only : {"serious", "related"}, optional
         Only serious, or only treatment-related, events (a flag not recorded
-        counts as no).
+        counts as no, and the caption says how many).  When the table has no
+        such column, or it is empty in every row, the table is not available:
+        empty, the caption ending ``"not available: no `serious` column"``,
+        and ``attrs["not_available"]`` a :class:`NotAvailable`.
     include_hematologic : bool
         Count hematologic events too (default: non-hematologic only).
     hematologic_terms : str, Path or DataFrame, optional
@@ -227,7 +274,15 @@ def adverse_event_table(
         Columns ``term`` (``soc`` with ``by="soc"``), ``n_patients``,
         ``n_treated``, ``percent`` (of treated), ``ci_lower``, ``ci_upper``
         (proportions, not percents), sorted by frequency then name;
-        ``attrs["caption"]`` states the window, grades, population and interval.
+        ``attrs["caption"]`` states the window, grades, population, interval
+        and the events not counted; ``attrs["not_available"]`` is None or a
+        :class:`NotAvailable`.
+
+    Raises
+    ------
+    blina_stats.InputError
+        The cohort has no first dose (``enrollment_day``) for any patient;
+        the adverse-event table does not validate (:func:`read_adverse_events`).
 
     Notes
     -----
@@ -252,14 +307,24 @@ def adverse_event_table(
     """
     if by not in ("term", "soc", "any"):
         raise ValueError(f"by must be 'term', 'soc' or 'any', got {by!r}")
+    if only not in (None, "serious", "related"):
+        raise ValueError(f"only must be 'serious', 'related' or None, got {only!r}")
+    records = read_adverse_events(ae, cohort)
     events, treated, caption = select_events(
-        ae, cohort, window, grade_min, include_hematologic, hematologic_terms, protocol
+        records, cohort, window, grade_min, include_hematologic, hematologic_terms, protocol
     )
+    missing = None
     if only is not None:
-        if only not in ("serious", "related"):
-            raise ValueError(f"only must be 'serious', 'related' or None, got {only!r}")
-        events = events.loc[events[only].fillna(False).to_numpy(dtype=bool)]
         caption[0] += f", {'serious' if only == 'serious' else 'treatment-related'} only"
+        missing = _not_available(records, only)
+        flag = events[only]
+        unknown = int(flag.isna().sum())
+        if missing is not None:
+            caption.append(str(missing))
+        elif unknown:
+            caption.append(f"{unknown} event{'s' if unknown > 1 else ''} with {only} not recorded")
+            caption[-1] += " counted as no"
+        events = events.loc[flag.fillna(False).to_numpy(dtype=bool)]
     label = "soc" if by == "soc" else "term"
     if by == "any":
         kind = caption[0].split(",")[0].lower()
@@ -273,45 +338,19 @@ def adverse_event_table(
         table = table.sort_values(
             ["n_patients", label], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
-    return with_caption(table, caption, conf_level)
+    if missing is not None:  # no interval to state: the caption ends with why
+        table = table.iloc[0:0].reset_index(drop=True)
+        table.attrs["caption"] = "; ".join(caption)
+    else:
+        table = with_caption(table, caption, conf_level)
+    table.attrs["not_available"] = missing
+    return table
 
 
-def _formatted(table: pd.DataFrame, digits: int) -> pd.DataFrame:
-    out = pd.DataFrame(index=table.index)
-    for col in table.columns:
-        values = table[col]
-        if col == "percent":
-            out[col] = values.map(lambda v: f"{v:.{digits}f}")
-        elif col in ("ci_lower", "ci_upper") or pd.api.types.is_float_dtype(values):
-            out[col] = values.map(lambda v: "" if pd.isna(v) else f"{v:.{digits + 2}f}")
-        else:
-            out[col] = values.astype(str)
-    return out
-
-
-def to_markdown(table: pd.DataFrame, path: str | Path | None = None, digits: int = 1) -> str:
-    """A table as GitHub Markdown, its caption (window, grades, population) in italics above.
-
-    Written to `path` too when given.  No dependency beyond pandas.
-    """
-    right = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
-    body = markdown_table(_formatted(table, digits), right)
-    caption = table.attrs.get("caption")
-    text = f"*{caption}*\n\n{body}" if caption else body
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
-
-
-def to_csv(table: pd.DataFrame, path: str | Path, float_format: str = "%.6g") -> Path:
-    """Write a table as CSV, its caption as a first ``# `` comment line.
-
-    Read it back with ``pandas.read_csv(path, comment="#")``.
-    """
-    out = Path(path)
-    caption = table.attrs.get("caption")
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        if caption:
-            fh.write(f"# {caption}\n")
-        table.to_csv(fh, index=False, float_format=float_format, lineterminator="\n")
-    return out
+def _not_available(records: AdverseEvents, column: str) -> NotAvailable | None:
+    """Why the `column` table cannot be made: absent, or empty in every row; None when it can."""
+    if column not in records.present:
+        return NotAvailable("missing_column", column, f"no `{column}` column")
+    if records.frame[column].isna().all():
+        return NotAvailable("not_recorded", column, f"`{column}` is empty in every row")
+    return None

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Cohort
+from ._checks import first_doses, untreated_count
 from .protocol import Protocol
 from .records import Dosing, read_dosing
 
@@ -71,12 +72,16 @@ class ExposureResult:
         ``premedication_missed``, ``interval_days``, ``interval_on_time``.
     protocol : Protocol
     source : str
+    n_untreated : int
+        Patients of the event table without a first dose, not counted (the
+        summary's caption says so).
     """
 
     by_patient: pd.DataFrame = field(repr=False)
     courses: pd.DataFrame = field(repr=False)
     protocol: Protocol = field(repr=False)
     source: str = ""
+    n_untreated: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         """The per-patient table (a copy)."""
@@ -123,6 +128,12 @@ def exposure(
         ``.by_patient``, ``.courses``, ``.summary``; definitions in
         :mod:`blina_stats.safety.exposure`.
 
+    Raises
+    ------
+    blina_stats.InputError
+        The cohort has no first dose (``enrollment_day``) for any patient, or
+        the dosing records do not validate (:func:`read_dosing`).
+
     Examples
     --------
     >>> import blina_stats as bs
@@ -133,9 +144,11 @@ def exposure(
     68
     """
     p = protocol or Protocol()
+    first = first_doses(cohort, "exposure is counted from the first dose")
     records = read_dosing(dosing, cohort, max_daily_dose=max(p.daily_doses))
     courses = _courses(records.frame, p)
-    return ExposureResult(_patients(courses, cohort, p), courses, p, records.source)
+    untreated = int(first.isna().sum())
+    return ExposureResult(_patients(courses, cohort, p), courses, p, records.source, untreated)
 
 
 def _courses(frame: pd.DataFrame, p: Protocol) -> pd.DataFrame:
@@ -380,4 +393,6 @@ def exposure_summary(result: ExposureResult) -> pd.DataFrame:
     ]
     table = pd.DataFrame(rows, columns=["measure", "value", "n", "of"])
     table.attrs["caption"] = f"Blinatumomab exposure against the protocol: {p.describe()}"
+    if result.n_untreated:
+        table.attrs["caption"] += f"; {untreated_count(result.n_untreated)}"
     return table

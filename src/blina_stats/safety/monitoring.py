@@ -40,6 +40,7 @@ import pandas as pd
 from scipy import stats
 
 from ..data import Cohort
+from ._checks import first_doses
 
 IntArray = npt.NDArray[np.int64]
 
@@ -305,10 +306,13 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
         ``events``, ``posterior_probability`` (:math:`\\Pr(p > p_0)`),
         ``stop_if_at_least`` (``<NA>``: no look or cannot stop),
         ``stop`` (the boundary is reached); ``attrs["stopped_at"]`` is the
-        first patient count at which the rule stops, or None.
+        first patient count at which the rule stops, or None;
+        ``attrs["caption"]`` the rule and the patients not yet evaluable.
     """
     s = outcomes if isinstance(outcomes, pd.Series) else pd.Series(list(outcomes))
-    s = s.astype("boolean").dropna()
+    s = s.astype("boolean")
+    skipped = int(s.isna().sum())
+    s = s.dropna()
     if len(s) > rule.n_max:
         raise ValueError(f"{len(s)} evaluable patients but the rule monitors {rule.n_max}")
     x = s.to_numpy(dtype=bool)
@@ -330,6 +334,10 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
     )
     table.attrs["stopped_at"] = int(m[stop.argmax()]) if stop.any() else None
     table.attrs["caption"] = rule.describe()
+    if skipped:
+        table.attrs["caption"] += (
+            f"; {skipped} patient{'s' if skipped > 1 else ''} not yet evaluable not counted"
+        )
     return table
 
 
@@ -353,9 +361,11 @@ def nrm_outcomes(cohort: Cohort, horizon: float = 100.0, origin: str = "transpla
     which suits monitoring a treatment started 60-90 days after transplant.
     In enrollment order (:func:`enrollment_order`); ``<NA>`` when not yet
     evaluable (alive and relapse-free at last contact before the horizon).
+    An InputError when no patient of the cohort has a first dose.
     """
     if origin not in ("transplant", "enrollment"):
         raise ValueError(f"`origin` must be 'transplant' or 'enrollment', got {origin!r}")
+    first_doses(cohort, "safety monitoring follows the patients from their first dose")
     f = cohort.frame.set_index("patient_id").loc[enrollment_order(cohort)]
     death, relapse = f["death_day"].to_numpy(), f["relapse_day"].to_numpy()
     last = f["last_contact_day"].to_numpy()

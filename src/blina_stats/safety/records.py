@@ -53,19 +53,28 @@ import pandas as pd
 from ..data import Cohort
 from ..data._cells import (
     Problems,
-    SchemaError,
-    blank,
+    ValidationWarning,
     data_rows,
     numbers,
-    parse_bool,
-    parse_days,
     parse_text,
     patient_ids,
     show,
 )
 from ..data._dates import Dates
 from ..data.readers import read_table
+from ._checks import (
+    days_after_transplant,
+    flags,
+    hsct_dates,
+    known_patients,
+    require,
+    warn_lookalikes,
+    within_follow_up,
+)
 
+#: the optional yes/no columns of each table
+AE_FLAGS = ("serious", "related")
+DOSING_OPTIONAL = ("dexamethasone",)
 _MAX_DOSE_FACTOR = 3.0  # a daily dose above 3x the protocol's highest is a unit error
 
 
@@ -82,10 +91,19 @@ class AdverseEvents:
         the source, from 1).
     source : str
         File name, or ``"<DataFrame>"``.
+    present : frozenset of str
+        The optional flag columns (``serious``, ``related``) the table had; a
+        table of an absent one is not available
+        (:func:`~blina_stats.safety.adverse_event_table`).
+    warnings : tuple of ValidationWarning
+        Kept but questionable: an optional column there only in another case
+        (``Related``), read as absent.
     """
 
     frame: pd.DataFrame = field(repr=False)
     source: str
+    present: frozenset[str] = field(default=frozenset({"serious", "related"}), repr=False)
+    warnings: tuple[ValidationWarning, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return f"AdverseEvents({self.source!r}: {len(self.frame)} events)"
@@ -102,105 +120,19 @@ class Dosing:
         ``course`` (int), ``infusion_day``, ``dose_ug``, ``dexamethasone``
         (boolean, ``<NA>`` when not recorded), ``row``.
     source : str
+    present : frozenset of str
+        The optional columns (``dexamethasone``) the table had.
+    warnings : tuple of ValidationWarning
+        As in :class:`AdverseEvents`.
     """
 
     frame: pd.DataFrame = field(repr=False)
     source: str
+    present: frozenset[str] = field(default=frozenset({"dexamethasone"}), repr=False)
+    warnings: tuple[ValidationWarning, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return f"Dosing({self.source!r}: {len(self.frame)} infusion days)"
-
-
-def _require(frame: pd.DataFrame, source: str, needed: tuple[str, ...], day: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if f"{day}_day" not in frame.columns and f"{day}_date" not in frame.columns:
-        missing.append(f"{day}_day or {day}_date")
-    if frame.shape[0] == 0:
-        raise SchemaError([f"{source}: the table is empty"])
-    if missing:
-        raise SchemaError([f"{source}: missing required column {m}" for m in missing])
-
-
-def _days(
-    frame: pd.DataFrame,
-    event: str,
-    hsct: pd.Series | None,
-    p: Problems,
-    dates: Dates,
-) -> np.ndarray:
-    """Days after transplant from ``<event>_day`` and/or ``<event>_date`` (which must agree)."""
-    n = frame.shape[0]
-    day_col, date_col = f"{event}_day", f"{event}_date"
-    out = np.full(n, np.nan)
-    from_day = None
-    if day_col in frame.columns:
-        from_day = parse_days(frame[day_col], day_col, p, what="a number")
-        out = from_day.to_numpy(copy=True)
-    if date_col in frame.columns:
-        raw = frame[date_col].reset_index(drop=True)
-        empty = blank(raw).to_numpy()
-        if hsct is None:
-            if (~empty).any():
-                p.table_error(
-                    f"{p.col(date_col)} needs the transplant date, but the event "
-                    "table has no hsct_date: give days after transplant instead"
-                )
-            return out
-        when = dates.parse(raw, date_col)
-        dates.check_mixed()
-        from_date = (when - hsct).dt.days.to_numpy(dtype=np.float64)
-        if from_day is not None:
-            clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
-            p.error(
-                clash,
-                lambda i: (
-                    f"{p.col(day_col)} {out[i]:g} disagrees with {p.col(date_col)} "
-                    f"{raw.iloc[i]!s} (day {from_date[i]:g})"
-                ),
-            )
-        out = np.where(np.isnan(out), from_date, out)
-    empty = np.isnan(out)
-    p.error(empty, lambda i: f"{event}_day/{event}_date is empty")
-    return out
-
-
-def _flags(frame: pd.DataFrame, column: str, p: Problems) -> pd.Series:
-    """yes/no flags as a nullable boolean column (all missing when the column is absent)."""
-    if column not in frame.columns:
-        return pd.Series(pd.NA, index=range(frame.shape[0]), dtype="boolean")
-    return parse_bool(frame[column], column, p, what="yes/no (or 1/0, true/false)")
-
-
-def _known(ids: pd.Series, cohort: Cohort, p: Problems) -> pd.DataFrame:
-    """The cohort's row for each record; unknown patients are errors."""
-    table = cohort.frame.set_index("patient_id")
-    known = ids.isin(table.index).to_numpy()
-    p.error(
-        ~known,
-        lambda i: f"patient_id is not in the event table {cohort.source!r}",
-    )
-    return table.reindex(ids.to_numpy()).reset_index(drop=True)
-
-
-def _hsct(patients: pd.DataFrame) -> pd.Series | None:
-    return patients["hsct_date"] if "hsct_date" in patients.columns else None
-
-
-def _within_follow_up(
-    day: np.ndarray, patients: pd.DataFrame, column: str, what: str, p: Problems
-) -> None:
-    death = patients["death_day"].to_numpy(dtype=np.float64)
-    last = patients["last_contact_day"].to_numpy(dtype=np.float64)
-    p.error(day < 0, lambda i: f"{p.col(column)} is day {day[i]:g}, before the transplant (day 0)")
-    after_death = day > death
-    p.error(
-        after_death,
-        lambda i: f"{what} on day {day[i]:g} is after death (day {death[i]:g})",
-    )
-    p.error(
-        (day > last) & ~after_death,
-        lambda i: f"{what} on day {day[i]:g} is after last contact (day {last[i]:g})",
-    )
 
 
 def read_adverse_events(
@@ -246,10 +178,11 @@ def read_adverse_events(
         return ae
     raw = read_table(ae, columns=columns)
     frame, source = raw.frame, raw.source
-    _require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
+    require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
     ids = patient_ids(frame["patient_id"], source, unique=False)
     p = Problems(source, ids, raw.names, where=data_rows(ids))
-    patients = _known(ids, cohort, p)
+    warn_lookalikes(frame, AE_FLAGS, p)
+    patients = known_patients(ids, cohort, p)
     out = pd.DataFrame({"patient_id": ids})
     for col in ("term", "soc"):
         out[col] = parse_text(frame[col], col, p)
@@ -267,15 +200,16 @@ def read_adverse_events(
     )
     sas = raw.sas if sas_dates is None else sas_dates
     dates = Dates(p, date_format=date_format, sas_dates=sas)
-    onset = _days(frame, "onset", _hsct(patients), p, dates)
-    _within_follow_up(onset, patients, "onset_day", "onset", p)
+    onset = days_after_transplant(frame, "onset", hsct_dates(patients), p, dates)
+    within_follow_up(onset, patients, "onset_day", "onset", p)
     out["grade"] = np.where(bad_grade, 0, g).astype(np.int64)
     out["onset_day"] = onset
-    out["serious"] = _flags(frame, "serious", p)
-    out["related"] = _flags(frame, "related", p)
+    for flag in AE_FLAGS:
+        out[flag] = flags(frame, flag, p)
     out["row"] = np.arange(1, len(out) + 1)
     p.raise_if_any()
-    return AdverseEvents(out, source)
+    present = frozenset(c for c in AE_FLAGS if c in frame.columns)
+    return AdverseEvents(out, source, present, tuple(p.warnings))
 
 
 def read_dosing(
@@ -320,10 +254,11 @@ def read_dosing(
         return dosing
     raw = read_table(dosing, columns=columns)
     frame, source = raw.frame, raw.source
-    _require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
+    require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
     ids = patient_ids(frame["patient_id"], source, unique=False)
     p = Problems(source, ids, raw.names, where=data_rows(ids))
-    patients = _known(ids, cohort, p)
+    warn_lookalikes(frame, DOSING_OPTIONAL, p)
+    patients = known_patients(ids, cohort, p)
     course, bad = numbers(frame["course"])
     c = course.to_numpy()
     bad_course = bad | np.isnan(c) | (c < 1) | (c != np.floor(c))
@@ -346,7 +281,7 @@ def read_dosing(
     )
     sas = raw.sas if sas_dates is None else sas_dates
     dates = Dates(p, date_format=date_format, sas_dates=sas)
-    day = _days(frame, "infusion", _hsct(patients), p, dates)
+    day = days_after_transplant(frame, "infusion", hsct_dates(patients), p, dates)
     first = patients["enrollment_day"].to_numpy(dtype=np.float64)
     p.error(
         np.isnan(first) & ids.isin(cohort.patient_ids).to_numpy(),
@@ -354,7 +289,7 @@ def read_dosing(
             "an infusion is recorded but the event table gives no first dose (enrollment_day)"
         ),
     )
-    _within_follow_up(day, patients, "infusion_day", "infusion", p)
+    within_follow_up(day, patients, "infusion_day", "infusion", p)
     p.error(
         day < first,
         lambda i: (
@@ -368,7 +303,7 @@ def read_dosing(
             "course": np.where(bad_course, 0, c).astype(np.int64),
             "infusion_day": day,
             "dose_ug": d,
-            "dexamethasone": _flags(frame, "dexamethasone", p),
+            "dexamethasone": flags(frame, "dexamethasone", p),
             "row": np.arange(1, len(ids) + 1),
         }
     )
@@ -389,4 +324,5 @@ def read_dosing(
         ),
     )
     sorted_p.raise_if_any()
-    return Dosing(out, source)
+    present = frozenset(c for c in DOSING_OPTIONAL if c in frame.columns)
+    return Dosing(out, source, present, tuple(p.warnings))

@@ -18,7 +18,6 @@ from .adverse_events import (
     normalised,
     proportion_table,
     select_events,
-    window_text,
     with_caption,
 )
 from .protocol import Protocol
@@ -48,14 +47,33 @@ def worst_grade_by_patient(
     """Worst CTCAE grade per treated patient in the window (0: no event), in table order.
 
     `terms`, when given, restricts to those terms (matched ignoring case).
+
+    Raises
+    ------
+    blina_stats.InputError
+        The cohort has no first dose for any patient.
     """
-    events, treated, _ = select_events(
+    worst, _ = _worst(ae, cohort, window, terms, include_hematologic, hematologic_terms, protocol)
+    return worst
+
+
+def _worst(
+    ae: AEInput,
+    cohort: Cohort,
+    window: Window,
+    terms: tuple[str, ...] | None,
+    include_hematologic: bool,
+    hematologic_terms: TermsInput,
+    protocol: Protocol | None,
+) -> tuple[pd.Series, list[str]]:
+    """Worst grade per treated patient, and the caption parts of the selection."""
+    events, treated, caption = select_events(
         ae, cohort, window, 1, include_hematologic, hematologic_terms, protocol
     )
     if terms is not None:
         events = events.loc[normalised(events["term"]).isin({t.strip().casefold() for t in terms})]
     worst = events.groupby("patient_id")["grade"].max()
-    return worst.reindex(treated, fill_value=0).astype(np.int64).rename("worst_grade")
+    return worst.reindex(treated, fill_value=0).astype(np.int64).rename("worst_grade"), caption
 
 
 def worst_grade_table(
@@ -79,26 +97,17 @@ def worst_grade_table(
         ``"Any grade"``, ``"Grade >= 3"``), ``n_patients``, ``n_treated``,
         ``percent``, ``ci_lower``, ``ci_upper``; ``attrs["caption"]``.
     """
-    worst = worst_grade_by_patient(
-        ae,
-        cohort,
-        window,
-        terms=terms,
-        include_hematologic=include_hematologic,
-        hematologic_terms=hematologic_terms,
-        protocol=protocol,
-    ).to_numpy()
+    by_patient, selection = _worst(
+        ae, cohort, window, terms, include_hematologic, hematologic_terms, protocol
+    )
+    worst = by_patient.to_numpy()
     labels = ["None", *(f"Grade {g}" for g in range(1, 6)), "Any grade", "Grade >= 3"]
     counts = [*(int((worst == g).sum()) for g in range(6)), int((worst >= 1).sum())]
     counts.append(int((worst >= 3).sum()))
     table = proportion_table("grade", pd.Series(labels), counts, len(worst), conf_level)
     kind = name or ("Adverse events" if include_hematologic else "Non-hematologic adverse events")
-    days = (protocol or Protocol()).ae_window_days
-    caption = [
-        f"{kind}: worst grade per patient",
-        window_text(window, days),
-        f"{len(worst)} treated patients",
-    ]
+    # the window, the treated and the events not counted, as in adverse_event_table
+    caption = [f"{kind}: worst grade per patient", *selection[1:]]
     return with_caption(table, caption, conf_level)
 
 

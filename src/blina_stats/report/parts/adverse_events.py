@@ -58,6 +58,7 @@ def build(ctx: Context) -> Part:
             "The protocol's 'day +100' is read after the transplant (default) and, as a "
             "sensitivity reading, 100 days after the first dose; each table states its window. "
             "Events before the first dose are not treatment-emergent and are not counted.",
+            *(f"Warning: {w}" for w in ae.warnings),
         ),
         json={
             "safety": {

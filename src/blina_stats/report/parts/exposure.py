@@ -31,5 +31,6 @@ def build(ctx: Context) -> Part:
             ("Exposure by patient", result.to_frame(), "exposure_by_patient"),
         ),
         figures=(("Swimmer plot: follow-up, courses and events", figure_of(ax), "swimmer"),),
+        notes=tuple(f"Warning: {w}" for w in ctx.dosing.warnings),
         json={"safety": {"exposure": {"summary": summary.to_dict(orient="records")}}},
     )

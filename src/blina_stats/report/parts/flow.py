@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..part import Part
+from ..part import Part, caption
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +31,8 @@ def build(ctx: Context) -> Part:
     figures: list[tuple[str, Figure, str]] = [("CONSORT flow diagram", figure_of(ax), "consort")]
     if labs is not None:
         inc = engraftment_incidence(labs, ctx.cohort)
-        tables.append(("Engraftment (death competing)", inc.summary, "engraftment"))
+        summary = inc.summary  # its caption counts the patients left out
+        tables.append((caption(summary, "Engraftment (death competing)"), summary, "engraftment"))
         eax = new_axes(height=3.1)
         inc.plot(eax)
         figures.append(("Cumulative incidence of engraftment", figure_of(eax), "engraftment"))
