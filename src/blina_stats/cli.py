@@ -1,7 +1,10 @@
 """The ``blina-stats`` command: argument parsing only; every command calls the library.
 
 Each sub-command lives in ``blina_stats.commands.<name>`` with two functions,
-``add_arguments(parser)`` and ``run(args) -> int``.
+``add_arguments(parser)`` and ``run(args) -> int``.  Every error is one line on
+standard error and exit status 2: a bad option (named with its value), bad
+input (the library's message names the file, the patient and the column), or
+a file that cannot be read or written.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .errors import InputError
 
@@ -22,11 +26,26 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class OptionError(ValueError):
+    """A bad option or option value; `prog` is the (sub-)command that rejected it."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a bad option raised as :class:`OptionError` (one line, no usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise OptionError(self.prog, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+    """The argument parser with every sub-command (errors raise :class:`OptionError`)."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="blina-stats",
         description="Survival and competing-risks analysis of the blinatumomab maintenance trial.",
     )
@@ -40,14 +59,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except OptionError as exc:
+        print(f"{exc.prog}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
     try:
         return int(args._run(args))
-    except (InputError, FileNotFoundError, ValueError) as exc:
-        # bad input and bad options: the library's messages name what is wrong
-        print(f"blina-stats {args.command}: error: {exc}", file=sys.stderr)
+    except (InputError, ValueError, OSError) as exc:
+        # bad input, bad options, files that cannot be read or written: the messages
+        # name what is wrong (an OSError's names the file)
+        print(f"blina-stats {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
 
 

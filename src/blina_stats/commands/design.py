@@ -10,15 +10,16 @@ power-curve figure (``power_curve.png`` and ``.pdf``) and ``design_review.json``
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from .._constants import DAYS_PER_MONTH, DEFAULT_SEED
+from .._json import dumps
 from ..design.review import review_protocol
+from ._options import count, positive_int, seed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--n", type=int, default=68, help="patients enrolled (default 68)")
+    parser.add_argument("--n", type=positive_int, default=68, help="patients enrolled (default 68)")
     parser.add_argument(
         "--s0",
         type=float,
@@ -51,9 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dropout", type=float, default=0.10, help="fraction lost before 2 years (default 0.10)"
     )
     parser.add_argument(
-        "--n-trials", type=int, default=20_000, help="simulated trials per scenario (0: none)"
+        "--n-trials", type=count, default=20_000, help="simulated trials per scenario (0: none)"
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--seed", type=seed, default=DEFAULT_SEED)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--out", type=Path, help="directory for the figure (PNG, PDF) and JSON")
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         progress=False if args.json else None,
     )
     payload = review.to_dict()
-    print(json.dumps(payload, indent=2) if args.json else review.to_text())
+    print(dumps(payload) if args.json else review.to_text())
     if args.out is not None:
         from ..plots.style import new_figure, save
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         fig = new_figure(width=7.0, height=3.6)
         review.plot(ax=fig.add_subplot())
         written = save(fig, args.out / "power_curve")
-        (args.out / "design_review.json").write_text(json.dumps(payload, indent=2))
+        (args.out / "design_review.json").write_text(dumps(payload) + "\n")
         if not args.json:
             print(
                 "\nwrote " + ", ".join(str(p) for p in [*written, args.out / "design_review.json"])

@@ -8,35 +8,14 @@ contract of :func:`blina_stats.endpoints.summary.to_json`.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 from typing import Any
 
+from .._json import dumps
 from ..data import load_events
 from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS
 from ..endpoints.summary import CONF_LEVEL, CONF_TYPE, estimate, to_json
-
-
-def _pair(text: str, what: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key or not value:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
-    return key, value
-
-
-def _horizon(text: str) -> tuple[str, float]:
-    name, value = _pair(text, "NAME=DAYS, e.g. nrm=365.25")
-    try:
-        days = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: DAYS must be a number") from None
-    if not math.isfinite(days) or days <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: DAYS must be positive")
-    return name, days
-
-
-def _column(text: str) -> tuple[str, str]:
-    return _pair(text, "THEIRS=OURS, e.g. PTID=patient_id")
+from ..errors import InputError
+from ._options import UniquePairs, column, horizon
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
     parser.add_argument(
         "--horizon",
-        type=_horizon,
-        action="append",
-        default=[],
+        type=horizon,
+        action=UniquePairs,
+        default={},
         metavar="NAME=DAYS",
         help=f"horizon of an endpoint (repeatable); endpoints: {', '.join(ENDPOINTS)}",
     )
@@ -64,9 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--column",
-        type=_column,
-        action="append",
-        default=[],
+        type=column,
+        action=UniquePairs,
+        unique_values=True,
+        default={},
         metavar="THEIRS=OURS",
         help="rename a column of the file to the schema's name (repeatable)",
     )
@@ -120,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
     cohort = load_events(
         args.file, columns=dict(args.column), date_format=args.date_format, sheet_name=sheet
     )
+    if args.origin == "enrollment" and not cohort.has_enrollment:
+        raise InputError(
+            f"{cohort.source}: --origin enrollment needs an enrollment_date or enrollment_day "
+            "column; the table has neither"
+        )
     options = {
         "origin": args.origin,
         "delayed_entry": not args.no_delayed_entry,
@@ -135,5 +120,5 @@ def run(args: argparse.Namespace) -> int:
         conf_level=CONF_LEVEL,
     )
     doc = to_json(cohort, table, options)
-    print(json.dumps(doc, indent=2) if args.json else format_table(doc))
+    print(dumps(doc) if args.json else format_table(doc))
     return 0

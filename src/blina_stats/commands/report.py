@@ -1,12 +1,24 @@
-"""``blina-stats report``: the figures and tables of the trial's paper, in one folder."""
+"""``blina-stats report``: the figures and tables of the trial's paper, in one folder.
+
+Exit status 0 when the report was written, even when some parts are not
+available (each listed on standard error, in ``report.html`` and in
+``estimates.json``); with ``--strict``, 3 when any part is not available; 2
+when nothing was written (bad options, an unreadable event table, an output
+folder that cannot be used).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .._constants import DEFAULT_SEED
 from ..endpoints import ORIGINS
 from ..report import build_report
+from ._options import count, seed
+
+#: exit status of ``--strict`` when a part of the report is not available
+PARTIAL = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,13 +27,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dosing", help="blinatumomab dosing records")
     parser.add_argument("--screening", help="screening log (CONSORT flow)")
     parser.add_argument("--labs", help="daily labs (engraftment)")
-    parser.add_argument("--out", default="report", help="output folder (default: report/)")
+    parser.add_argument(
+        "--out",
+        default="report",
+        help="output folder: new, empty, or a previous report, replaced when the new one is "
+        "complete (default: report/)",
+    )
     parser.add_argument("--origin", choices=ORIGINS, default="transplant", help="day 0")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument(
-        "--design-trials", type=int, default=20_000, help="simulated trials per design scenario"
+        "--design-trials", type=count, default=20_000, help="simulated trials per design scenario"
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every simulation")
+    parser.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help="seed of every simulation (>= 0)"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit status {PARTIAL} when a part of the report is not available",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,5 +62,5 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     for line in result.missing:
-        print(f"missing: {line}")
-    return 0
+        print(f"blina-stats report: not available: {line}", file=sys.stderr)
+    return PARTIAL if args.strict and result.missing else 0

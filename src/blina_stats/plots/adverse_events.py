@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .style import PALETTE, new_figure, style
+from .style import PALETTE, new_figure, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -57,7 +57,7 @@ def plot_adverse_events(
                 va="center",
                 fontsize=6.5,
             )
-        ax.set_yticks(y, shown["term"])
+        ax.set_yticks(y, [plain_text(t) for t in shown["term"]])
         ax.tick_params(axis="y", length=0, labelsize=7)
         ax.set_xlabel("Patients treated (%)")
         ax.set_xlim(0, max(10.0, float(shown["percent"].max()) * 1.15) if len(shown) else 10.0)

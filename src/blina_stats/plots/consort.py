@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .style import PAGE_WIDTH, new_figure, style
+from .style import PAGE_WIDTH, new_figure, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -145,7 +145,7 @@ def _box(
     ax.text(
         (span[0] + span[1]) / 2 if centred else span[0] + 0.15,
         box_top + 0.5,
-        "\n".join(lines),
+        plain_text("\n".join(lines)),
         ha="center" if centred else "left",
         va="top",
         fontsize=FONT_SIZE,

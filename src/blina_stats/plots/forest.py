@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .style import PALETTE, new_figure, style
+from .style import PALETTE, new_figure, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,7 +101,7 @@ def plot_forest(
         ax.axvline(1.0, color="0.5", lw=0.8, ls="--", zorder=0)
         ax.set_xscale("log")
         _hazard_ratio_ticks(ax, float(np.min(lo)), float(np.max(hi)))
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [plain_text(n) for n in names])
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlabel(xlabel)
         ax.spines["left"].set_visible(False)

@@ -75,6 +75,16 @@ def figure_of(ax: Axes) -> Figure:
     return fig
 
 
+def plain_text(value: object) -> str:
+    """`value` as text matplotlib draws as written, never as mathtext.
+
+    Patient ids, terms and levels are the user's text: ``$\\foo$`` must show as
+    typed, not fail to parse (matplotlib reads text between two unescaped
+    ``$`` as mathtext and shows an escaped ``\\$`` as a plain dollar).
+    """
+    return str(value).replace("$", r"\$")
+
+
 def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:
     """Save `fig` as `path` with each suffix in `formats` (PNG at 300 dpi); return the paths."""
     base = Path(path)

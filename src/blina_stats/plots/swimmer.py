@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .style import PAGE_WIDTH, PALETTE, new_figure, style
+from .style import PAGE_WIDTH, PALETTE, new_figure, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -141,7 +141,7 @@ def plot_swimmer(
         ax.set_xlim(0, span * 1.04)
         if show_ids:
             ax.set_yticks(
-                y, f["patient_id"].astype(str).to_numpy(), fontsize=4.5 if n > 40 else 6.5
+                y, [plain_text(v) for v in f["patient_id"]], fontsize=4.5 if n > 40 else 6.5
             )
         else:
             ax.set_yticks([])

@@ -3,8 +3,9 @@
 The event table is read and validated into a :class:`~.context.Context`,
 which derives each endpoint and reads each companion file once; every part of
 :data:`~.parts.PARTS` is built from it alone.  A part whose input is missing
-or cannot support it (no adverse-event file, no GVHD columns) is reported as
-missing, with the reason, and the rest of the report is still written.
+or cannot support it (no adverse-event file, no GVHD columns, an error while
+building or drawing it) is reported as not available, with the reason, and
+the rest of the report is still written.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from .._constants import DEFAULT_SEED
 from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.summary import to_json
 from .context import Context, Inputs
-from .part import build_part
+from .folder import check_inputs, check_out, publish, staging, write_manifest
+from .part import build_part, failed, failure
 from .parts import PARTS
-from .write import merge_json, write_html, write_json, write_parts
+from .write import merge_json, write_html, write_json, write_part
 
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
 
@@ -73,7 +75,10 @@ def build_report(
         bundled trial, its bundled files by default.  A part whose file is
         missing is reported as missing, not skipped silently.
     out : path
-        Folder to write into (created; files of the same names are replaced).
+        Folder of the report: new, empty, or a previous report, which is
+        replaced only when the new one is complete (see
+        :mod:`blina_stats.report.folder`); it then holds this run's files and
+        ``manifest.json``.
     origin : {"transplant", "enrollment"}
         Day 0 of every time scale.
     quiet : bool
@@ -88,11 +93,14 @@ def build_report(
     Raises
     ------
     InputError
-        When the event table itself cannot be read or validated: nothing can
-        be reported without it.
+        When the event table itself cannot be read or validated (nothing can
+        be reported without it), when `origin` is ``"enrollment"`` and the
+        table gives no enrollment, when `out` is a file, under a file, or a
+        non-empty folder that is not a report, or when an input lies inside
+        `out`.  Nothing is written then.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_out(out)
     started = time.perf_counter()
 
     def say(text: str) -> None:
@@ -100,35 +108,50 @@ def build_report(
             print(f"[{time.perf_counter() - started:5.1f}s] {text}", flush=True)
 
     inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs)
+    check_inputs(out, inputs.paths())
     say(f"reading {inputs.events}")
     ctx = Context.load(inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet)
-    parts = []
-    for module in PARTS:
-        say(module.TITLE)
-        parts.append(build_part(module.KEY, module.TITLE, module.build, ctx))
-    sections, files = write_parts(parts, out)
-    doc = merge_json(to_json(ctx.cohort, ctx.estimates(), ctx.options), parts)
-    missing = tuple(f"{p.title}: {p.message}" for p in parts if p.status != "ok")
     digests = inputs.sha256()
-    doc["report"] = {
-        "version": __version__,
-        "inputs_sha256": digests,
-        "options": ctx.options,
-        "missing": list(missing),
-    }
-    files.append(write_json(doc, out / "estimates.json"))
-    meta = {
-        "blina-stats": __version__,
-        "python": platform.python_version(),
-        **{f"input {k}": f"sha256 {v}" for k, v in digests.items()},
-        **{f"option {k}": v for k, v in ctx.options.items()},
-        "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
-    }
-    files.append(write_html(TITLE, sections, meta, doc["warnings"], out / "report.html"))
+    with staging(out) as tmp:
+        parts, sections, files = [], [], []
+        for module in PARTS:
+            say(module.TITLE)
+            part = build_part(module.KEY, module.TITLE, module.build, ctx)
+            try:
+                section, written = write_part(part, tmp)
+            except Exception as exc:  # a figure that cannot be drawn fails its part alone
+                part = failed(part, failure(exc, str(ctx.cohort.source)))
+                section, written = write_part(part, tmp)
+            parts.append(part)
+            sections.append(section)
+            files += written
+        doc = merge_json(to_json(ctx.cohort, ctx.estimates(), ctx.options), parts)
+        missing = tuple(f"{p.title}: {p.message}" for p in parts if p.status != "ok")
+        doc["report"] = {
+            "version": __version__,
+            "inputs_sha256": digests,
+            "options": ctx.options,
+            "missing": list(missing),
+            "parts": {
+                p.key: {"title": p.title, "status": p.status, "message": p.message} for p in parts
+            },
+        }
+        files.append(write_json(doc, tmp / "estimates.json"))
+        meta = {
+            "blina-stats": __version__,
+            "python": platform.python_version(),
+            **{f"input {k}": f"sha256 {v}" for k, v in digests.items()},
+            **{f"option {k}": v for k, v in ctx.options.items()},
+            "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
+        }
+        files.append(write_html(TITLE, sections, meta, doc["warnings"], tmp / "report.html"))
+        files.append(write_manifest(tmp, digests, __version__))
+        relative = tuple(p.relative_to(tmp) for p in files)
+        publish(tmp, out)
     say(f"wrote {len(files)} files into {out}/")
     return ReportResult(
         out=out,
-        files=tuple(p.relative_to(out) for p in files),
+        files=relative,
         missing=missing,
         estimates=doc,
     )

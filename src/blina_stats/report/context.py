@@ -77,6 +77,10 @@ class Inputs:
                 paths[key] = bundled(name)
         return cls(events=Path(events) if events is not None else bundled("trial"), **paths)
 
+    def paths(self) -> list[Path]:
+        """Every input given (or bundled), the event table first."""
+        return [p for p in (self.events, *(getattr(self, k) for k in COMPANIONS)) if p is not None]
+
     def sha256(self) -> dict[str, str]:
         """Path -> SHA-256 of every input that exists."""
         paths = [self.events, *(getattr(self, key) for key in COMPANIONS)]
@@ -127,8 +131,14 @@ class Context:
     @classmethod
     def load(cls, inputs: Inputs, **options: Any) -> Context:
         """Read and validate the event table of `inputs` (errors propagate: nothing is reported
-        without it)."""
-        return cls(load_events(inputs.events), inputs, **options)
+        without it); time from enrollment needs a table that gives it."""
+        cohort = load_events(inputs.events)
+        if options.get("origin") == "enrollment" and not cohort.has_enrollment:
+            raise InputError(
+                f"{cohort.source}: --origin enrollment needs an enrollment_date or "
+                "enrollment_day column; the table has neither"
+            )
+        return cls(cohort, inputs, **options)
 
     def _once(self, key: Any, make: Callable[[], T]) -> T:
         """`make()` on first use; later calls return its value or raise its error again."""

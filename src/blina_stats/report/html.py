@@ -38,6 +38,11 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
+def _why(section: Section) -> str:
+    """What is missing: ``not available: <reason>`` for a part that is not there at all."""
+    return f"not available: {section.message}" if section.status == "missing" else section.message
+
+
 def _img(path: Path) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(path.stem)}">'
@@ -57,14 +62,14 @@ def render(
     if missing:
         parts.append('<p class="missing"><b>Partial report.</b></p><ul>')
         parts += [
-            f'<li class="missing">{html.escape(s.title)}: {html.escape(s.message)}</li>'
+            f'<li class="missing">{html.escape(s.title)}: {html.escape(_why(s))}</li>'
             for s in missing
         ]
         parts.append("</ul>")
     for s in sections:
         parts.append(f'<h2 id="{s.key}">{html.escape(s.title)}</h2>')
         if s.status != "ok":
-            parts.append(f'<p class="missing">{html.escape(s.message)}</p>')
+            parts.append(f'<p class="missing">{html.escape(_why(s))}</p>')
         parts += [f"<p>{html.escape(n)}</p>" for n in s.notes]
         for caption, frame in s.tables:
             parts.append(f"<h3>{html.escape(caption)}</h3>")

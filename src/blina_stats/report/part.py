@@ -48,12 +48,36 @@ class Part:
 Builder = Callable[["Context"], Part]
 
 
+def failure(exc: BaseException, source: str) -> str:
+    """Why a part could not be built or written, in one line naming the input.
+
+    Bad or missing input (InputError, a file not found) says so itself; any
+    other error is named by its type, with `source` (the event table) when
+    its message does not name a file.
+    """
+    text = " ".join(str(exc).split())
+    if isinstance(exc, InputError | FileNotFoundError):
+        return text or type(exc).__name__
+    return f"{source}: {type(exc).__name__}" + (f": {text}" if text else "")
+
+
+def failed(part: Part | tuple[str, str], reason: str) -> Part:
+    """A part with nothing in it but the reason it is not available."""
+    key, title = (part.key, part.title) if isinstance(part, Part) else part
+    return Part(key, title, status="missing", message=reason)
+
+
 def build_part(key: str, title: str, build: Builder, ctx: Context) -> Part:
-    """`build(ctx)`, or a missing part with the reason when its input is missing or unusable."""
+    """`build(ctx)`, or a missing part with the reason when it cannot be built.
+
+    Any error of one part (its input missing or unusable, or a computation
+    the data cannot support) fails that part alone: the report is still
+    written, and says why the part is not there.
+    """
     try:
         return build(ctx)
-    except (InputError, FileNotFoundError) as exc:
-        return Part(key, title, status="missing", message=str(exc))
+    except Exception as exc:  # one part's failure never aborts the report
+        return failed((key, title), failure(exc, str(ctx.cohort.source)))
 
 
 def caption(table: pd.DataFrame, fallback: str) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._constants import DAYS_PER_MONTH, ONE_YEAR, SIX_MONTHS, TWO_YEARS
+from .._csv import safe_frame
 from .._markdown import markdown_table
 from ..data import Cohort
 from ..endpoints import EndpointData
@@ -20,11 +21,16 @@ def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
 
 
 def write_table(frame: pd.DataFrame, path: Path, index: bool = True) -> list[Path]:
-    """Write `frame` as ``path.csv`` and ``path.md``; return both paths."""
+    """Write `frame` as ``path.csv`` and ``path.md``; return both paths.
+
+    Text cells a spreadsheet would run as a formula are quoted in the CSV
+    (:mod:`blina_stats._csv`) and every Markdown cell is escaped
+    (:mod:`blina_stats._markdown`); numbers are written as they are.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     csv, md = path.with_suffix(".csv"), path.with_suffix(".md")
-    frame.to_csv(csv, index=index)
-    md.write_text(to_markdown(frame, index=index))
+    safe_frame(frame).to_csv(csv, index=index)
+    md.write_text(to_markdown(frame, index=index), encoding="utf-8")
     return [csv, md]
 
 

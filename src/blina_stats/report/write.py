@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .._json import dumps
 from ..plots.style import save
 from .html import Section, render
 from .part import Part
@@ -24,11 +24,16 @@ def merge_json(doc: dict[str, Any], parts: Sequence[Part]) -> dict[str, Any]:
     return doc
 
 
-def write_parts(parts: Sequence[Part], out: Path) -> tuple[list[Section], list[Path]]:
-    """Write every table and figure of `parts` under `out`; the page sections and the files."""
-    sections, files = [], []
-    for part in parts:
-        section = Section(part.key, part.title, part.status, part.message, notes=list(part.notes))
+def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
+    """Write the tables and figures of `part` under `out`; its page section and its files.
+
+    When one of them cannot be written (a figure that fails to draw), the
+    files already written for the part are removed and the error raised: a
+    part is written whole or not at all.
+    """
+    section = Section(part.key, part.title, part.status, part.message, notes=list(part.notes))
+    files: list[Path] = []
+    try:
         for caption, frame, name in part.tables:
             files += write_table(frame, out / "tables" / name)
             section.tables.append((caption, frame))
@@ -36,13 +41,19 @@ def write_parts(parts: Sequence[Part], out: Path) -> tuple[list[Section], list[P
             paths = save(fig, out / "figures" / name)
             files += paths
             section.figures.append((caption, paths[0]))
-        sections.append(section)
-    return sections, files
+    except BaseException:
+        for path in files:
+            path.unlink(missing_ok=True)
+        for name in ("png", "pdf"):  # a figure saved in one format but not the other
+            for _, _, stem in part.figures:
+                (out / "figures" / f"{stem}.{name}").unlink(missing_ok=True)
+        raise
+    return section, files
 
 
 def write_json(doc: dict[str, Any], path: Path) -> Path:
-    """``estimates.json``: indented, values that JSON lacks written as text."""
-    path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    """``estimates.json``: strict JSON, indented; missing values (NaN, infinities) are null."""
+    path.write_text(dumps(doc) + "\n", encoding="utf-8")
     return path
 
 
@@ -54,5 +65,5 @@ def write_html(
     path: Path,
 ) -> Path:
     """``report.html``: one self-contained page."""
-    path.write_text(render(title, sections, meta, warnings))
+    path.write_text(render(title, sections, meta, warnings), encoding="utf-8")
     return path

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ...endpoints import TWO_YEARS, EndpointData, NotEstimable
 from ...plots.style import PALETTE, figure_of, new_axes
 from ...plots.survival import add_at_risk_table, plot_incidence, plot_survival
-from ..part import Part
+from ..part import Part, failure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -129,6 +129,8 @@ def build(ctx: Context) -> Part:
             figures.append((title, make(ctx.endpoint), name))
         except NotEstimable as exc:
             missing.append(f"{title}: {exc}")
+        except Exception as exc:  # one figure the data cannot draw fails alone
+            missing.append(f"{title}: {failure(exc, str(ctx.cohort.source))}")
     return Part(
         KEY,
         TITLE,
