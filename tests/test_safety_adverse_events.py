@@ -131,3 +131,15 @@ def test_validated_input_is_reused_and_bad_options() -> None:
         adverse_event_table(events, c, grade_min=0)
     with pytest.raises(ValueError, match="by must be"):
         adverse_event_table(events, c, by="class")  # type: ignore[arg-type]
+
+
+def test_csv_and_markdown_neutralise_formulas_and_html(tmp_path: Path) -> None:
+    # the boundary issue: a term that a spreadsheet would run, and one a browser would
+    ae = adverse_events()
+    ae.loc[ae["term"] == "Pyrexia", "term"] = '=HYPERLINK("http://x")'
+    ae.loc[ae["term"] == "Headache", "term"] = "<img src=x onerror=alert(7)>"
+    t = adverse_event_table(ae, cohort())
+    back = pd.read_csv(to_csv(t, tmp_path / "t.csv"), comment="#")
+    assert '\'=HYPERLINK("http://x")' in set(back["term"])
+    md = to_markdown(t)
+    assert "<img" not in md and "&lt;img src=x onerror=alert(7)&gt;" in md

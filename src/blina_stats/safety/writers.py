@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._markdown import markdown_table
+from .._csv import safe_frame
+from .._markdown import escape_cell, markdown_table
 
 
 def _formatted(table: pd.DataFrame, digits: int) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def to_markdown(table: pd.DataFrame, path: str | Path | None = None, digits: int
     right = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
     body = markdown_table(_formatted(table, digits), right)
     caption = table.attrs.get("caption")
-    text = f"*{caption}*\n\n{body}" if caption else body
+    text = f"*{escape_cell(str(caption))}*\n\n{body}" if caption else body
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
@@ -39,12 +40,14 @@ def to_markdown(table: pd.DataFrame, path: str | Path | None = None, digits: int
 def to_csv(table: pd.DataFrame, path: str | Path, float_format: str = "%.6g") -> Path:
     """Write a table as CSV, its caption as a first ``# `` comment line.
 
-    Read it back with ``pandas.read_csv(path, comment="#")``.
+    Read it back with ``pandas.read_csv(path, comment="#")``.  Text cells that a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+    return first) get a leading ``'``, as OWASP recommends.
     """
     out = Path(path)
     caption = table.attrs.get("caption")
     with out.open("w", encoding="utf-8", newline="") as fh:
         if caption:
             fh.write(f"# {caption}\n")
-        table.to_csv(fh, index=False, float_format=float_format, lineterminator="\n")
+        safe_frame(table).to_csv(fh, index=False, float_format=float_format, lineterminator="\n")
     return out
