@@ -134,6 +134,7 @@ def load_events(
     sheet_name: str | int = 0,
     encoding: str = "utf-8",
     sas_dates: bool | None = None,
+    column_types: Mapping[str, str] | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -154,6 +155,8 @@ def load_events(
     sas_dates : bool, optional
         Numbers in ``*_date`` columns are SAS dates (days since 1960-01-01);
         by default True for SAS files only.
+    column_types : mapping, optional
+        Covariate -> ``"text"`` or ``"number"``, overriding the rule below.
 
     Returns
     -------
@@ -166,6 +169,19 @@ def load_events(
         and the column, for every problem listed in :mod:`~blina_stats.data.schema`.
     FileNotFoundError
 
+    Notes
+    -----
+    Covariates are kept as read.  A CSV/TSV cell is text until its whole
+    column says otherwise: a covariate becomes numbers only when every
+    non-empty cell is a plain number (an optional minus, digits without a
+    leading zero, an optional decimal part: ``44``, ``-3``, ``0.11``), so codes
+    such as ``007``/``010`` and ``1E5`` stay the text they were and Table 1
+    shows them as written.  ``column_types={"site": "text"}`` keeps a column
+    of plain numbers as text; ``{"dose": "number"}`` reads ``1E5`` as 100000
+    (and a cell that is not a number is then an error).  Excel, Parquet, SAS
+    and DataFrame columns keep their native types (``"text"`` turns them into
+    their text).
+
     Examples
     --------
     >>> import blina_stats as bs
@@ -173,7 +189,13 @@ def load_events(
     >>> cohort.n_patients
     68
     """
-    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        path_or_frame,
+        columns=columns,
+        sheet_name=sheet_name,
+        encoding=encoding,
+        column_types=column_types,
+    )
     table = validate(
         raw.frame,
         raw.source,

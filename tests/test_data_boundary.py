@@ -1,0 +1,145 @@
+"""The boundary (issue 12): nothing lost, nothing altered, nothing silent when a table is read."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import blina_stats as bs
+from blina_stats.data.readers import read_table
+from blina_stats.errors import InputError
+
+TRIAL = bs.synthetic.bundled("trial")
+LINES = Path(TRIAL).read_text().splitlines(keepends=True)
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "trial.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(lines))
+    return path
+
+
+def edited(line: int, text: str) -> list[str]:
+    lines = list(LINES)
+    lines[line] = text
+    return lines
+
+
+def test_short_row_is_an_error_naming_file_line_and_patient(tmp_path: Path) -> None:
+    cut = ",".join(LINES[5].split(",")[:5]) + "\n"
+    patient = LINES[5].split(",")[0]
+    path = write(tmp_path, edited(5, cut))
+    msg = f"trial.csv: line 6, patient {patient!r}: 5 cells where the header has 17 columns"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(path)
+
+
+def test_long_rows_are_an_error_even_on_the_first_line(tmp_path: Path) -> None:
+    # every row one cell longer: pandas would shift the ids into the index
+    lines = [LINES[0]] + [line.rstrip("\n") + ",x\n" for line in LINES[1:]]
+    patient = LINES[1].split(",")[0]
+    msg = f"trial.csv: line 2, patient {patient!r}: 18 cells where the header has 17 columns"
+    with pytest.raises(InputError, match=re.escape(msg) + r" \(and 67 more problems\)"):
+        bs.load_events(write(tmp_path, lines))
+
+
+def test_quoted_separators_and_blank_lines_are_not_cells(tmp_path: Path) -> None:
+    cells = LINES[3].split(",")
+    cells[-1] = '"MAC, reduced\nintensity"\n'
+    lines = edited(3, ",".join(cells))
+    lines.insert(2, "\n")
+    lines.append("  \r\n")
+    cohort = bs.load_events(write(tmp_path, lines))
+    assert cohort.n_patients == 68
+    assert cohort.frame["conditioning"].iloc[2] == "MAC, reduced\nintensity"
+
+
+def test_short_rows_of_every_table_that_reads_text(tmp_path: Path) -> None:
+    lines = Path(bs.synthetic.bundled("labs")).read_text().splitlines(keepends=True)
+    lines[2] = ",".join(lines[2].split(",")[:3]) + "\n"
+    path = write(tmp_path, lines, "labs.csv")
+    with pytest.raises(InputError, match=re.escape("labs.csv: line 3, patient 'BLN-001': 3 cells")):
+        read_table(path)
+
+
+def test_nul_byte_in_an_id_is_an_error(tmp_path: Path) -> None:
+    patient = LINES[3].split(",")[0]
+    bad = patient[:3] + "\x00" + patient[3:]
+    path = write(tmp_path, edited(3, LINES[3].replace(patient, bad)))
+    msg = f"trial.csv: line 4, patient {bad!r}: cell {bad!r} holds a NUL byte"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx"])
+def test_repeated_column_names_are_an_error(tmp_path: Path, suffix: str) -> None:
+    # sed '1s/,age,/,death_date,/' data/synthetic/trial.csv
+    lines = edited(0, LINES[0].replace(",age,", ",death_date,"))
+    path = write(tmp_path, lines, "trial.csv")
+    if suffix != ".csv":
+        frame = pd.read_csv(TRIAL, dtype=str, keep_default_na=False)
+        frame.columns = lines[0].strip().split(",")
+        path = tmp_path / f"trial{suffix}"
+        if suffix == ".tsv":
+            frame.to_csv(path, sep="\t", index=False)
+        else:
+            frame.to_excel(path, index=False)
+    with pytest.raises(InputError, match=re.escape(f"trial{suffix}: column(s) ['death_date']")):
+        bs.load_events(path)
+
+
+def test_repeated_column_names_in_parquet_are_an_error(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    frame = pd.read_csv(TRIAL)
+    names = ["death_date" if c == "age" else c for c in frame.columns]
+    table = pa.Table.from_arrays([pa.array(frame[c]) for c in frame.columns], names=names)
+    pq.write_table(table, tmp_path / "trial.parquet")
+    msg = "trial.parquet: column(s) ['death_date'] appear more than once"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(tmp_path / "trial.parquet")
+
+
+def test_space_around_a_column_name_is_an_error_that_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, edited(0, LINES[0].replace("death_date", "death_date ")))
+    msg = (
+        "trial.csv: column 'death_date ' has a space at the start or end of its name: "
+        "rename it, or map it with columns={'death_date ': 'death_date'}"
+    )
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(path)
+    mapped = bs.load_events(path, columns={"death_date ": "death_date"})
+    assert mapped.n_patients == 68 and "death" in mapped.present
+
+
+def codes_table(tmp_path: Path) -> Path:
+    lines = [LINES[0].rstrip("\n") + ",site,dose\n"]
+    for k, line in enumerate(LINES[1:]):
+        lines.append(line.rstrip("\n") + (",007,1E5\n" if k % 2 else ",010,3\n"))
+    return write(tmp_path, lines)
+
+
+def test_covariates_are_kept_as_written(tmp_path: Path) -> None:
+    cohort = bs.load_events(codes_table(tmp_path))
+    frame = cohort.frame
+    assert list(frame["site"][:2]) == ["010", "007"]
+    assert list(frame["dose"][:2]) == ["3", "1E5"]
+    # plain numbers are still numbers: Table 1 shows age as a number
+    assert pd.api.types.is_integer_dtype(frame["age"])
+    assert list(frame["age"]) == list(pd.read_csv(TRIAL)["age"])
+
+
+def test_column_types_say_otherwise(tmp_path: Path) -> None:
+    path = codes_table(tmp_path)
+    cohort = bs.load_events(path, column_types={"dose": "number", "age": "text"})
+    assert list(cohort.frame["dose"][:2]) == [3.0, 100000.0]
+    assert cohort.frame["age"].iloc[0] == LINES[1].split(",")[10]
+    with pytest.raises(InputError, match=re.escape("column 'sex': 'M', 'F' is not a number")):
+        bs.load_events(path, column_types={"sex": "number"})
+    with pytest.raises(InputError, match=re.escape("column_types: {'site': 'str'}")):
+        bs.load_events(path, column_types={"site": "str"})
+    with pytest.raises(InputError, match=re.escape("column_types names column(s) ['nope']")):
+        bs.load_events(path, column_types={"nope": "text"})
