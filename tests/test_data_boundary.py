@@ -143,3 +143,61 @@ def test_column_types_say_otherwise(tmp_path: Path) -> None:
         bs.load_events(path, column_types={"site": "str"})
     with pytest.raises(InputError, match=re.escape("column_types names column(s) ['nope']")):
         bs.load_events(path, column_types={"nope": "text"})
+
+
+def days_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "patient_id": ["P1", "P2", "P3"],
+            "last_contact_day": [400.0, 500.0, 600.0],
+            "relapse_day": [False, True, False],
+        }
+    )
+
+
+@pytest.mark.parametrize("fmt", ["frame", "parquet"])
+def test_booleans_are_not_days(tmp_path: Path, fmt: str) -> None:
+    # today False became a relapse on day 0
+    source: Path | pd.DataFrame = days_frame()
+    name = "<DataFrame>"
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+        source = tmp_path / "trial.parquet"
+        days_frame().to_parquet(source)
+        name = "trial.parquet"
+    msg = f"{name}: patient 'P1': relapse_day False is not a number of days (and 2 more problems)"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(source)
+
+
+def test_a_boolean_among_numbers_is_not_a_day() -> None:
+    frame = days_frame().astype({"relapse_day": object})
+    frame.loc[[0, 1], "relapse_day"] = [120.0, None]
+    msg = "<DataFrame>: patient 'P3': relapse_day False is not a number of days"
+    with pytest.raises(InputError, match=re.escape(msg) + "$"):
+        bs.load_events(frame)
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        (pd.to_timedelta([10, 20, 30], unit="D"), "Timedelta('10 days 00:00:00')"),
+        (pd.to_datetime(["2021-01-01"] * 3), "Timestamp('2021-01-01 00:00:00')"),
+    ],
+)
+def test_durations_and_dates_are_not_days(values: pd.Index, shown: str) -> None:
+    frame = days_frame().assign(relapse_day=values)
+    msg = f"<DataFrame>: patient 'P1': relapse_day {shown} is not a number of days"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(frame)
+
+
+def test_booleans_are_not_grades_or_lab_values() -> None:
+    from blina_stats.eligibility.labs import read_labs
+
+    frame = days_frame().assign(relapse_day=[1.0, 2.0, 3.0], agvhd_grade=[True, False, True])
+    with pytest.raises(InputError, match=re.escape("agvhd_grade True is not a grade")):
+        bs.load_events(frame)
+    labs = pd.read_csv(bs.synthetic.bundled("labs"), nrows=2).assign(anc=[True, False])
+    with pytest.raises(InputError, match=re.escape("anc True is not")):
+        read_labs(labs)

@@ -13,6 +13,7 @@ underscore because the other subpackages' readers use them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -168,15 +169,38 @@ def patient_ids(column: pd.Series, source: str, *, unique: bool = True) -> pd.Se
     return ids
 
 
+#: object cells pandas would turn into numbers that are not numbers
+_NOT_NUMBERS = (bool, np.bool_, dt.date, dt.timedelta, np.datetime64, np.timedelta64)
+#: what `infer_dtype` says of a column that holds no such cell
+_NUMBER_KINDS = frozenset({"string", "floating", "integer", "mixed-integer-float", "empty"})
+
+
+def not_numbers(values: pd.Series) -> np.ndarray:
+    """Booleans, dates and durations: pandas reads them as 0/1 or nanoseconds; they are not numbers.
+
+    ``False`` in a ``relapse_day`` column would otherwise be a relapse on day 0.
+    """
+    kind = values.dtype
+    types = pd.api.types
+    native = types.is_datetime64_any_dtype(kind) or types.is_timedelta64_dtype(kind)
+    if types.is_bool_dtype(kind) or native:
+        return values.notna().to_numpy(dtype=bool)
+    if not types.is_object_dtype(kind) or types.infer_dtype(values, skipna=True) in _NUMBER_KINDS:
+        return np.zeros(len(values), dtype=bool)
+    return values.map(lambda v: isinstance(v, _NOT_NUMBERS)).to_numpy(dtype=bool)
+
+
 def numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Cells as floats (NaN: empty or not a number) and the mask of non-empty non-numbers.
 
-    An infinite value counts as not a number (and stays infinite in the floats).
+    An infinite value counts as not a number (and stays infinite in the floats),
+    and so do booleans, dates and durations (:func:`not_numbers`).
     """
     values = values.reset_index(drop=True)
     empty = blank(values)
-    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
-    bad = (num.isna() & ~empty).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
+    foreign = not_numbers(values)
+    num = pd.to_numeric(values.where(~empty & ~foreign), errors="coerce").astype(np.float64)
+    bad = (num.isna() & ~empty).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy()) | foreign
     return num, bad
 
 
@@ -216,10 +240,8 @@ def parse_number(
 ) -> pd.Series:
     """Numbers in [low, high] (multiples of `step`) as Float64; missing stays missing."""
     values = values.reset_index(drop=True)
-    empty = blank(values)
-    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
+    num, not_num = numbers(values)
     arr = num.to_numpy()
-    not_num = (num.isna() & ~empty).to_numpy(dtype=bool) | np.isinf(arr)
     finite = np.isfinite(arr)
     out_of_range = finite & ((arr < low) | (arr > high))
     if step is not None:

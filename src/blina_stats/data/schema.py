@@ -44,7 +44,10 @@ What is an error and what a warning
 Errors (:class:`SchemaError`, one line each, naming the file, the patient and
 the column; all problems are collected and the first is shown with a count):
 missing required column; duplicate or empty ``patient_id``; unparseable,
-ambiguous or mixed-format dates; non-numeric days; an event before the
+ambiguous or mixed-format dates; non-numeric days (booleans, dates and
+durations are not numbers of days: ``False`` is not day 0, and a
+``timedelta64`` column is refused rather than guessed: give
+``column.dt.days``); an event before the
 transplant or after last contact; last contact after a recorded death; a
 relapse after death; GVHD onset after death; enrollment before transplant or
 after last contact; grade or severity out of range; a date and a day for one
@@ -67,7 +70,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._cells import Problems, SchemaError, ValidationWarning, parse_days, patient_ids, show
+from ._cells import (
+    Problems,
+    SchemaError,
+    ValidationWarning,
+    numbers,
+    parse_days,
+    patient_ids,
+    show,
+)
 from ._checks import check_gvhd, check_order
 from ._columns import EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
 from ._dates import Dates, days_to_timedelta
@@ -225,9 +236,8 @@ def _event_days(
 def _grades(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
     """Acute GVHD grades 0-4 as floats (NaN missing); anything else is an error."""
     values = raw[GRADE].reset_index(drop=True)
-    blank = values.isna() | values.astype(str).str.strip().eq("")
-    num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
-    bad = (~blank & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0])).to_numpy()
+    num, bad = numbers(values)
+    bad |= num.notna().to_numpy() & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0]).to_numpy()
     ctx.error(
         bad, lambda i: f"{ctx.col(GRADE)} {show(values.iloc[i])} is not a grade 0, 1, 2, 3 or 4"
     )
