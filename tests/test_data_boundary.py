@@ -201,3 +201,110 @@ def test_booleans_are_not_grades_or_lab_values() -> None:
     labs = pd.read_csv(bs.synthetic.bundled("labs"), nrows=2).assign(anc=[True, False])
     with pytest.raises(InputError, match=re.escape("anc True is not")):
         read_labs(labs)
+
+
+@pytest.mark.parametrize(
+    ("other", "spelled"),
+    [
+        ("bln-001", "'bln-001'"),
+        ("BLN\u2010001", "'BLN\u2010001' (U+2010)"),
+        ("BLN\u2011001", "'BLN\u2011001' (U+2011)"),
+        ("BLN\u2013001", "'BLN\u2013001' (U+2013)"),
+        ("BLN\u2212001", "'BLN\u2212001' (U+2212)"),
+        ("\uff22LN-001", "'\uff22LN-001' (U+FF22)"),
+    ],
+)
+def test_lookalike_ids_are_two_patients_with_a_warning(other: str, spelled: str) -> None:
+    frame = pd.DataFrame({"patient_id": ["BLN-001", other], "last_contact_day": [100.0, 200.0]})
+    cohort = bs.load_events(frame)
+    assert cohort.patient_ids == ("BLN-001", other)
+    [warning] = cohort.warnings
+    assert str(warning) == (
+        f"<DataFrame>: patient 'BLN-001': patient_id 'BLN-001' and {spelled} differ only in "
+        "case, a look-alike character or Unicode normalisation: counted as two patients"
+    )
+
+
+def test_lookalike_ids_in_another_table_warn(tmp_path: Path) -> None:
+    from blina_stats.eligibility.labs import read_labs
+
+    labs = pd.read_csv(bs.synthetic.bundled("labs"), nrows=2).assign(patient_id=["P-1", "p-1"])
+    with pytest.warns(UserWarning, match=re.escape("patient_id 'P-1' and 'p-1' differ only")):
+        read_labs(labs)
+
+
+@pytest.mark.parametrize("bad", ["BLN\x00-001", "BLN\x07-001", "BLN\x7f-001"])
+def test_control_characters_in_an_id_are_an_error(bad: str) -> None:
+    frame = pd.DataFrame({"patient_id": [bad, "BLN-002"], "last_contact_day": [100.0, 200.0]})
+    msg = f"<DataFrame>: patient {bad!r}: patient_id holds a control character"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(frame)
+
+
+@pytest.mark.parametrize(("sentinel", "years"), [(99999.0, "273.8"), (1e300, "2.738e+297")])
+def test_sentinel_follow_up_is_kept_with_a_warning(sentinel: float, years: str) -> None:
+    from blina_stats.endpoints.summary import estimate
+
+    frame = bs.load_events(TRIAL).frame
+    days = frame[["patient_id", "last_contact_day", "relapse_day", "death_day"]].copy()
+    alive = days.index[days["death_day"].isna()][0]
+    days.loc[alive, "last_contact_day"] = sentinel
+    cohort = bs.load_events(days)
+    pid = days.loc[alive, "patient_id"]
+    assert [str(w) for w in cohort.warnings] == [
+        f"<DataFrame>: patient {pid!r}: last_contact_day is day {sentinel:g}: "
+        f"follow-up of {years} years: a sentinel value?"
+    ]
+    assert cohort.frame.loc[alive, "last_contact_day"] == sentinel
+    os_ = cohort.endpoint("os")
+    assert os_.time.max() == sentinel
+    assert 0 <= os_.at_horizon()["estimate"] <= 1
+    # a patient censored beyond the horizon: the 2-year estimates are those without the sentinel
+    table, before = estimate(cohort), estimate(bs.load_events(frame[days.columns]))
+    pd.testing.assert_frame_equal(table, before)
+
+
+def test_sentinel_follow_up_in_dates_is_warned_about(tmp_path: Path) -> None:
+    cells = LINES[1].split(",")
+    cells[3] = "2199-01-01"
+    cohort = bs.load_events(write(tmp_path, edited(1, ",".join(cells))))
+    day = (pd.Timestamp("2199-01-01") - pd.Timestamp(cells[1])).days
+    assert [w.message for w in cohort.warnings if w.column == "last_contact"] == [
+        f"last_contact_date is day {day}: follow-up of {day / 365.25:.4g} years: a sentinel value?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("relpase_date", "relapse_date"), ("deaht_date", "death_date"), ("Death_Date", "death_date")],
+)
+def test_near_miss_column_names_are_warned_about(tmp_path: Path, typo: str, meant: str) -> None:
+    cohort = bs.load_events(write(tmp_path, edited(0, LINES[0].replace(meant, typo))))
+    assert typo in cohort.covariates
+    assert [str(w) for w in cohort.warnings if w.column == typo] == [
+        f"trial.csv: column {typo!r} is read as a covariate: did you mean {meant!r}? "
+        "(rename it, or map it with columns=)"
+    ]
+
+
+def test_no_near_miss_warning_when_the_schema_column_is_there() -> None:
+    frame = days_frame().assign(relapse_day=[1.0, None, None], relapse_site=["CNS", None, None])
+    assert bs.load_events(frame).warnings == ()
+    assert bs.load_events(TRIAL).warnings == ()
+
+
+def test_html_view_escapes_ids_sources_and_warnings() -> None:
+    evil = "<img src=x onerror=alert(7)>"
+    frame = pd.DataFrame(
+        {"patient_id": [evil, evil.upper()], "last_contact_day": [10.0, 20.0], "x": [evil, "b"]}
+    )
+    page = bs.load_events(frame)._repr_html_()
+    assert "<img" not in page.lower()
+    assert "&lt;img src=x onerror=alert(7)&gt;" in page
+    assert page.count("&lt;IMG SRC=X ONERROR=ALERT(7)&gt;") >= 2  # the warning and the row
+
+
+def test_html_view_escapes_the_file_name(tmp_path: Path) -> None:
+    path = write(tmp_path, LINES, "<b>trial.csv")
+    page = bs.load_events(path)._repr_html_()
+    assert "&lt;b&gt;trial.csv" in page and "<b>trial" not in page

@@ -171,12 +171,16 @@ def apply_types(
             if not infer:
                 frame[column] = values.astype("string").astype(object).where(values.notna())
             continue
-        present = values.dropna()
         if kind is None:
-            uniq = pd.Series(pd.unique(present), dtype=object)
+            try:  # a text column fails at its first word: the common case costs nothing
+                number = pd.to_numeric(values)
+            except (ValueError, TypeError):
+                continue
+            uniq = pd.Series(pd.unique(values.dropna()), dtype=object)
             if not uniq.str.fullmatch(PLAIN_NUMBER).all():
                 continue
-        number = pd.to_numeric(values, errors="coerce")
+        else:
+            number = pd.to_numeric(values, errors="coerce")
         bad = number.isna() & values.notna()
         if bad.any():
             shown = ", ".join(repr(v) for v in values[bad].unique()[:MAX_SHOWN])

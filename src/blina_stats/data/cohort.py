@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,12 +118,13 @@ class Cohort:
         )
 
     def _repr_html_(self) -> str:
-        warn = "".join(f"<li>{w}</li>" for w in self.warnings)
+        # every text shown is the user's (ids, file names, warnings quoting cells): escaped
+        warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in self.warnings)
         return (
-            f"<p><b>Cohort</b> {self.source}: {self.n_patients} patients; "
-            f"fields {', '.join(sorted(self.present))}</p>"
+            f"<p><b>Cohort</b> {html.escape(self.source)}: {self.n_patients} patients; "
+            f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
             + (f"<ul>{warn}</ul>" if warn else "")
-            + self._frame.head(10).to_html()
+            + self._frame.head(10).to_html(escape=True)
         )
 
 
