@@ -13,6 +13,9 @@ underscore because the other subpackages' readers use them.
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+import warnings as py_warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -163,15 +166,33 @@ def data_rows(ids: pd.Series, rows: Any = None) -> Callable[[int], str]:
     return lambda i: f"data row {numbers[i]}, patient {ids.iloc[i]!r}"
 
 
-def patient_ids(column: pd.Series, source: str, *, unique: bool = True) -> pd.Series:
+#: dashes that look like '-' (NFKC leaves these apart from it)
+_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+#: control characters (C0, DEL, C1): never part of an identifier as written
+_CONTROL = frozenset(map(chr, [*range(32), *range(127, 160)]))
+
+
+def patient_ids(
+    column: pd.Series,
+    source: str,
+    *,
+    unique: bool = True,
+    warnings: list[ValidationWarning] | None = None,
+) -> pd.Series:
     """Patient identifiers as text; empty ones (and, when `unique`, repeated ones) are errors.
 
-    Whole-number floats (``7.0``, as Excel or Parquet may store ``7``) become ``"7"``.
+    Whole-number floats (``7.0``, as Excel or Parquet may store ``7``) become
+    ``"7"``.  An id holding a control character (a NUL byte, a tab...) is an
+    error.  Ids that differ only in case, by a look-alike dash (``BLN‐001``
+    with U+2010 for ``BLN-001``) or by Unicode NFKC normalisation are kept as
+    two patients, with a warning naming both; the warnings go to `warnings`
+    (a Python ``UserWarning`` when no list is given, so they are never silent).
 
     Raises
     ------
     SchemaError
-        Naming the data rows of empty ids, or each repeated id.
+        Naming the data rows of empty ids, each repeated id, or each id with a
+        control character.
     """
     values = column.reset_index(drop=True)
     empty = blank(values)
@@ -181,24 +202,92 @@ def patient_ids(column: pd.Series, source: str, *, unique: bool = True) -> pd.Se
     if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
         values = values.astype(np.int64)
     ids = values.astype(str).str.strip()
+    distinct = np.asarray(pd.unique(ids), dtype=object)
+    joined = "".join(distinct)
+    control = (
+        [] if _CONTROL.isdisjoint(joined) else [p for p in distinct if not _CONTROL.isdisjoint(p)]
+    )
+    if control:
+        raise SchemaError(
+            [f"{source}: patient {p!r}: patient_id holds a control character" for p in control]
+        )
     if unique:
         dup = ids[ids.duplicated()].unique()
         if dup.size:
             raise SchemaError(
                 [f"{source}: patient {p!r}: patient_id appears more than once" for p in dup]
             )
+    pairs = _similar(distinct, ascii_only=joined.isascii())
+    found = [ValidationWarning(source, a, "patient_id", _lookalike(a, b)) for a, b in pairs]
+    if warnings is not None:
+        warnings.extend(found)
+    for w in found if warnings is None else ():
+        py_warnings.warn(str(w), UserWarning, stacklevel=2)
     return ids
+
+
+def _lookalike(a: str, b: str) -> str:
+    return (
+        f"patient_id {_spelled(a)} and {_spelled(b)} differ only in case, a look-alike "
+        "character or Unicode normalisation: counted as two patients"
+    )
+
+
+def _spelled(p: str) -> str:
+    """An id with its non-ASCII characters named: ``'BLN‐001' (U+2010)``."""
+    odd = sorted({f"U+{ord(c):04X}" for c in p if not c.isascii()})
+    return repr(p) + (f" ({', '.join(odd)})" if odd else "")
+
+
+def _similar(ids: np.ndarray, *, ascii_only: bool) -> list[tuple[str, str]]:
+    """Pairs (first seen, other) of distinct ids with one key: NFKC, dashes as '-', case folded."""
+    keys = pd.Series(ids, dtype=object).str.lower()
+    odd = [] if ascii_only else [k for k, p in enumerate(ids) if not p.isascii()]
+    for k in odd:
+        keys.iloc[k] = unicodedata.normalize("NFKC", ids[k]).translate(_HYPHENS).casefold()
+    shared = keys.duplicated(keep=False).to_numpy()
+    first: dict[str, str] = {}
+    pairs = []
+    for key, p in zip(keys[shared], ids[shared], strict=True):
+        if key in first:
+            pairs.append((first[key], p))
+        else:
+            first[key] = p
+    return pairs
+
+
+#: object cells pandas would turn into numbers that are not numbers
+_NOT_NUMBERS = (bool, np.bool_, dt.date, dt.timedelta, np.datetime64, np.timedelta64)
+#: what `infer_dtype` says of a column that holds no such cell
+_NUMBER_KINDS = frozenset({"string", "floating", "integer", "mixed-integer-float", "empty"})
+
+
+def not_numbers(values: pd.Series) -> np.ndarray:
+    """Booleans, dates and durations: pandas reads them as 0/1 or nanoseconds; they are not numbers.
+
+    ``False`` in a ``relapse_day`` column would otherwise be a relapse on day 0.
+    """
+    kind = values.dtype
+    types = pd.api.types
+    native = types.is_datetime64_any_dtype(kind) or types.is_timedelta64_dtype(kind)
+    if types.is_bool_dtype(kind) or native:
+        return values.notna().to_numpy(dtype=bool)
+    if not types.is_object_dtype(kind) or types.infer_dtype(values, skipna=True) in _NUMBER_KINDS:
+        return np.zeros(len(values), dtype=bool)
+    return values.map(lambda v: isinstance(v, _NOT_NUMBERS)).to_numpy(dtype=bool)
 
 
 def numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Cells as floats (NaN: empty or not a number) and the mask of non-empty non-numbers.
 
-    An infinite value counts as not a number (and stays infinite in the floats).
+    An infinite value counts as not a number (and stays infinite in the floats),
+    and so do booleans, dates and durations (:func:`not_numbers`).
     """
     values = values.reset_index(drop=True)
     empty = blank(values)
-    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
-    bad = (num.isna() & ~empty).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy())
+    foreign = not_numbers(values)
+    num = pd.to_numeric(values.where(~empty & ~foreign), errors="coerce").astype(np.float64)
+    bad = (num.isna() & ~empty).to_numpy() | ~np.isfinite(num.fillna(0).to_numpy()) | foreign
     return num, bad
 
 
@@ -238,10 +327,8 @@ def parse_number(
 ) -> pd.Series:
     """Numbers in [low, high] (multiples of `step`) as Float64; missing stays missing."""
     values = values.reset_index(drop=True)
-    empty = blank(values)
-    num = pd.to_numeric(values.where(~empty), errors="coerce").astype(np.float64)
+    num, not_num = numbers(values)
     arr = num.to_numpy()
-    not_num = (num.isna() & ~empty).to_numpy(dtype=bool) | np.isinf(arr)
     finite = np.isfinite(arr)
     out_of_range = finite & ((arr < low) | (arr > high))
     if step is not None:

@@ -1,5 +1,8 @@
 """The event table's consistency checks: events in a possible order, GVHD fields that agree.
 
+Follow-up beyond :data:`SENTINEL_YEARS` is kept but warned about: 99999 or
+``1e300`` is a "missing" code more often than a real follow-up.
+
 Run by :func:`blina_stats.data.schema.validate` on days since transplant;
 `lab` names each event by the column(s) the user wrote it in.
 """
@@ -9,8 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._constants import DAYS_PER_YEAR
 from ._cells import Problems, ValidationWarning
 from ._columns import EVENTS, GRADE, SEVERITIES, SEVERITY
+
+#: follow-up longer than this (years from the transplant) is warned about as a likely sentinel
+SENTINEL_YEARS = 50
 
 
 def check_order(out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[str, str]) -> None:
@@ -34,6 +41,14 @@ def check_order(out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[s
     )
     lc = np.where(no_lc, death, lc)
     out["last_contact_day"] = lc
+    ctx.warn(
+        lc > SENTINEL_YEARS * DAYS_PER_YEAR,
+        "last_contact",
+        lambda i: (
+            f"{lab['last_contact']} is day {lc[i]:g}: follow-up of "
+            f"{lc[i] / DAYS_PER_YEAR:.4g} years: a sentinel value?"
+        ),
+    )
     ctx.error(
         lc > death,
         lambda i: (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,12 +118,13 @@ class Cohort:
         )
 
     def _repr_html_(self) -> str:
-        warn = "".join(f"<li>{w}</li>" for w in self.warnings)
+        # every text shown is the user's (ids, file names, warnings quoting cells): escaped
+        warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in self.warnings)
         return (
-            f"<p><b>Cohort</b> {self.source}: {self.n_patients} patients; "
-            f"fields {', '.join(sorted(self.present))}</p>"
+            f"<p><b>Cohort</b> {html.escape(self.source)}: {self.n_patients} patients; "
+            f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
             + (f"<ul>{warn}</ul>" if warn else "")
-            + self._frame.head(10).to_html()
+            + self._frame.head(10).to_html(escape=True)
         )
 
 
@@ -134,6 +136,7 @@ def load_events(
     sheet_name: str | int = 0,
     encoding: str = "utf-8",
     sas_dates: bool | None = None,
+    column_types: Mapping[str, str] | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -154,6 +157,8 @@ def load_events(
     sas_dates : bool, optional
         Numbers in ``*_date`` columns are SAS dates (days since 1960-01-01);
         by default True for SAS files only.
+    column_types : mapping, optional
+        Covariate -> ``"text"`` or ``"number"``, overriding the rule below.
 
     Returns
     -------
@@ -166,6 +171,19 @@ def load_events(
         and the column, for every problem listed in :mod:`~blina_stats.data.schema`.
     FileNotFoundError
 
+    Notes
+    -----
+    Covariates are kept as read.  A CSV/TSV cell is text until its whole
+    column says otherwise: a covariate becomes numbers only when every
+    non-empty cell is a plain number (an optional minus, digits without a
+    leading zero, an optional decimal part: ``44``, ``-3``, ``0.11``), so codes
+    such as ``007``/``010`` and ``1E5`` stay the text they were and Table 1
+    shows them as written.  ``column_types={"site": "text"}`` keeps a column
+    of plain numbers as text; ``{"dose": "number"}`` reads ``1E5`` as 100000
+    (and a cell that is not a number is then an error).  Excel, Parquet, SAS
+    and DataFrame columns keep their native types (``"text"`` turns them into
+    their text).
+
     Examples
     --------
     >>> import blina_stats as bs
@@ -173,7 +191,13 @@ def load_events(
     >>> cohort.n_patients
     68
     """
-    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        path_or_frame,
+        columns=columns,
+        sheet_name=sheet_name,
+        encoding=encoding,
+        column_types=column_types,
+    )
     table = validate(
         raw.frame,
         raw.source,

@@ -1,8 +1,16 @@
 """Read an event table from CSV, Parquet, Excel, SAS or a DataFrame, renaming a site's columns.
 
 Readers only read: they neither parse dates nor check values (that is
-:mod:`blina_stats.data.schema`), and CSV cells of schema columns are kept as
-text so that nothing is guessed before validation (``007`` stays ``007``).
+:mod:`blina_stats.data.schema`).  Nothing is lost or guessed on the way:
+
+* CSV/TSV cells are read as text and every line must have as many cells as
+  the header (:mod:`blina_stats.data._csv`); a column other than the schema's
+  becomes numbers only when every non-empty cell is a plain number (``44``,
+  ``-3``, ``0.11``): ``007``, ``010`` and ``1E5`` stay the text they were.
+  ``column_types={"code": "text"}`` or ``{"dose": "number"}`` says otherwise.
+* A column name given twice is an error in every format (pandas would rename
+  the second to ``name.1``), and so is a name with a leading or trailing space
+  (``"death_date "`` would silently become a covariate).
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ._cells import SchemaError
+from ._csv import COLUMN_TYPES, apply_types, read_csv
 from .schema import SCHEMA_COLUMNS
 
 #: file suffix -> reader name
@@ -61,6 +71,7 @@ def read_table(
     columns: Mapping[str, str] | None = None,
     sheet_name: str | int = 0,
     encoding: str = "utf-8",
+    column_types: Mapping[str, str] | None = None,
 ) -> RawTable:
     """Read an event table and rename its columns to the schema's.
 
@@ -75,6 +86,10 @@ def read_table(
         Excel sheet.
     encoding : str
         Text encoding of CSV and SAS files.
+    column_types : mapping, optional
+        Column -> ``"text"`` (kept as written) or ``"number"``, overriding the
+        rule for CSV columns (numbers only when every cell is a plain number);
+        for other formats, ``"text"`` turns the values into their text.
 
     Returns
     -------
@@ -83,12 +98,20 @@ def read_table(
     Raises
     ------
     InputError
-        A file that is not a table (unknown suffix or unreadable content), or a
-        mapping that names a missing column or maps two columns to one name.
+        A file that is not a table (unknown suffix or unreadable content), a
+        mapping that names a missing column or maps two columns to one name, a
+        column name given twice or with a leading or trailing space, a CSV
+        line with more or fewer cells than the header, a NUL byte in a CSV
+        cell, or a ``"number"`` column holding text.
     FileNotFoundError
         The file does not exist.
     """
     mapping = dict(columns or {})
+    types = dict(column_types or {})
+    odd = {k: v for k, v in types.items() if v not in COLUMN_TYPES}
+    if odd:
+        raise InputError(f"column_types: {odd} ({' or '.join(map(repr, COLUMN_TYPES))} expected)")
+    text_read = False
     if isinstance(path_or_frame, pd.DataFrame):
         source, frame, sas = "<DataFrame>", path_or_frame.copy(), False
         frame.columns = [str(c) for c in frame.columns]
@@ -102,11 +125,11 @@ def read_table(
             raise InputError(
                 f"{source}: not a table file: expected one of {', '.join(sorted(SUFFIXES))}"
             )
-        text_columns = set(SCHEMA_COLUMNS) | {k for k, v in mapping.items() if v in SCHEMA_COLUMNS}
         id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
-        frame = _read(path, kind, text_columns, id_columns, sheet_name, encoding)
-        sas = kind == "sas"
+        frame = _read(path, kind, id_columns, sheet_name, encoding)
+        sas, text_read = kind == "sas", kind == "csv"
     _check_table(frame, source)
+    _check_repeated([str(c) for c in frame.columns], source)
     absent = [k for k in mapping if k not in frame.columns]
     if absent:
         raise InputError(
@@ -119,15 +142,21 @@ def read_table(
         raise InputError(
             f"{source}: after the column mapping, column(s) {clash} appear more than once"
         )
+    _check_spaces(renamed, source)
     frame.columns = renamed
     names = {v: k for k, v in mapping.items() if k != v}
+    types = {mapping.get(k, k): v for k, v in types.items()}
+    absent = sorted(set(types) - set(renamed))
+    if absent:
+        raise InputError(f"{source}: column_types names column(s) {absent} that the table lacks")
+    skip = set(SCHEMA_COLUMNS) - set(types)
+    frame = apply_types(frame, skip, types, source, infer=text_read)
     return RawTable(frame.reset_index(drop=True), source, names, sas)
 
 
 def _read(
     path: Path,
     kind: str,
-    text_columns: set[str],
     id_columns: set[str],
     sheet_name: str | int,
     encoding: str,
@@ -136,21 +165,29 @@ def _read(
     try:
         if kind == "csv":
             sep = "\t" if path.suffix.lower() == ".tsv" else ","
-            return pd.read_csv(
-                path,
+            data = path.read_bytes()
+            return read_csv(
+                path.name,
+                data,
                 sep=sep,
-                dtype=dict.fromkeys(text_columns, str),
-                keep_default_na=False,
-                na_values=NA_VALUES,
                 encoding=encoding,
+                id_names=id_columns,
+                na_values=NA_VALUES,
             )
         if kind == "parquet":
+            _check_repeated(_parquet_names(path), path.name)
             return pd.read_parquet(path)
         if kind == "excel":
             # identifiers as text (007 stays 007); dates and numbers stay native
             ids = dict.fromkeys(id_columns, str)
-            return pd.read_excel(path, sheet_name=sheet_name, dtype=ids)
+            frame = pd.read_excel(path, sheet_name=sheet_name, dtype=ids)
+            if any(_mangled(str(c), frame.columns) for c in frame.columns):
+                head = pd.read_excel(path, sheet_name=sheet_name, header=None, nrows=1)
+                _check_repeated([str(c) for c in head.iloc[0] if pd.notna(c)], path.name)
+            return frame
         return _read_sas(path, encoding)
+    except SchemaError:
+        raise
     except Exception as exc:  # each library has its own: parser, zip, pyarrow, SAS header errors
         kind_name = {"csv": "CSV", "parquet": "Parquet", "excel": "Excel", "sas": "SAS"}[kind]
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -170,6 +207,38 @@ def _read_sas(path: Path, encoding: str) -> pd.DataFrame:
     reader = pyreadstat.read_xport if path.suffix.lower() == ".xpt" else pyreadstat.read_sas7bdat
     frame, _ = reader(str(path), encoding=encoding)
     return frame
+
+
+def _parquet_names(path: Path) -> list[str]:
+    """The column names a Parquet file declares (pandas cannot read a repeated one)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    return [str(n) for n in pq.read_schema(path).names if n != "__index_level_0__"]
+
+
+def _mangled(name: str, columns: pd.Index) -> bool:
+    """``death_date.1`` beside ``death_date``: how pandas renames a repeated header."""
+    base, dot, number = name.rpartition(".")
+    return bool(dot) and number.isdigit() and base in columns
+
+
+def _check_repeated(names: list[str], source: str) -> None:
+    """Each column once."""
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise SchemaError([f"{source}: column(s) {repeated} appear more than once"])
+
+
+def _check_spaces(names: list[str], source: str) -> None:
+    """No name with a space at either end (``"death_date "`` is not ``death_date``)."""
+    for c in names:
+        if c != c.strip():
+            raise SchemaError(
+                [
+                    f"{source}: column {c!r} has a space at the start or end of its name: "
+                    f"rename it, or map it with columns={{{c!r}: {c.strip()!r}}}"
+                ]
+            )
 
 
 def _check_table(frame: pd.DataFrame, source: str) -> None:

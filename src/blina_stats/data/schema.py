@@ -44,7 +44,10 @@ What is an error and what a warning
 Errors (:class:`SchemaError`, one line each, naming the file, the patient and
 the column; all problems are collected and the first is shown with a count):
 missing required column; duplicate or empty ``patient_id``; unparseable,
-ambiguous or mixed-format dates; non-numeric days; an event before the
+ambiguous or mixed-format dates; non-numeric days (booleans, dates and
+durations are not numbers of days: ``False`` is not day 0, and a
+``timedelta64`` column is refused rather than guessed: give
+``column.dt.days``); an event before the
 transplant or after last contact; last contact after a recorded death; a
 relapse after death; GVHD onset after death; enrollment before transplant or
 after last contact; grade or severity out of range; a date and a day for one
@@ -57,17 +60,30 @@ so in its exclusions): last contact missing but death recorded (follow-up
 ends at death); enrollment missing for a patient; relapse before enrollment;
 grade II-IV (or mild-severe cGVHD) recorded without an onset date; an onset
 date without a grade or severity; no ``agvhd_grade`` column (any recorded aGVHD
-counts as grade II-IV and grade III-IV is not estimable).
+counts as grade II-IV and grade III-IV is not estimable); follow-up beyond
+50 years (``last_contact_day`` 99999: a sentinel value?); patient ids that
+differ only in case, by a look-alike dash or by NFKC normalisation (two
+patients); a covariate whose name is close to a schema column's
+(``relpase_date``: did you mean ``relapse_date``?).
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._cells import Problems, SchemaError, ValidationWarning, parse_days, patient_ids, show
+from ._cells import (
+    Problems,
+    SchemaError,
+    ValidationWarning,
+    numbers,
+    parse_days,
+    patient_ids,
+    show,
+)
 from ._checks import check_gvhd, check_order
 from ._columns import EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
 from ._dates import Dates, days_to_timedelta
@@ -154,8 +170,10 @@ def validate(
         missing.append(f"hsct_date (needed by {', '.join(date_cols)})")
     if missing:
         raise SchemaError([f"{source}: missing required column {m}" for m in missing])
-    ids = patient_ids(raw["patient_id"], source)
+    id_warnings: list[ValidationWarning] = []
+    ids = patient_ids(raw["patient_id"], source, warnings=id_warnings)
     ctx = Problems(source, ids, names)
+    ctx.warnings.extend(id_warnings)
     labels: dict[str, str] = {}
     out = pd.DataFrame({"patient_id": ids})
     dates = Dates(ctx, date_format=date_format, sas_dates=sas_dates)
@@ -172,9 +190,27 @@ def validate(
     check_gvhd(out, ctx, present, labels)
     ctx.raise_if_any()
     covariates = tuple(c for c in raw.columns if c not in SCHEMA_COLUMNS)
+    _near_misses(covariates, set(raw.columns), ctx)
     for c in covariates:
         out[c] = raw[c].to_numpy()
     return ValidatedTable(out, frozenset(present), tuple(ctx.warnings), covariates)
+
+
+def _near_misses(covariates: tuple[str, ...], columns: set[str], ctx: Problems) -> None:
+    """A covariate named like an absent schema column (``relpase_date``): a typo, likely."""
+    absent = [c for c in SCHEMA_COLUMNS if c not in columns]
+    for c in covariates:
+        close = difflib.get_close_matches(c.lower(), absent, n=1, cutoff=0.85)
+        if close:
+            ctx.warnings.append(
+                ValidationWarning(
+                    ctx.source,
+                    None,
+                    c,
+                    f"column {ctx.names.get(c, c)!r} is read as a covariate: did you mean "
+                    f"{close[0]!r}? (rename it, or map it with columns=)",
+                )
+            )
 
 
 def _event_days(
@@ -225,9 +261,8 @@ def _event_days(
 def _grades(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
     """Acute GVHD grades 0-4 as floats (NaN missing); anything else is an error."""
     values = raw[GRADE].reset_index(drop=True)
-    blank = values.isna() | values.astype(str).str.strip().eq("")
-    num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
-    bad = (~blank & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0])).to_numpy()
+    num, bad = numbers(values)
+    bad |= num.notna().to_numpy() & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0]).to_numpy()
     ctx.error(
         bad, lambda i: f"{ctx.col(GRADE)} {show(values.iloc[i])} is not a grade 0, 1, 2, 3 or 4"
     )
