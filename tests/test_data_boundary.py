@@ -225,12 +225,41 @@ def test_lookalike_ids_are_two_patients_with_a_warning(other: str, spelled: str)
     )
 
 
-def test_lookalike_ids_in_another_table_warn(tmp_path: Path) -> None:
+def test_lookalike_ids_in_another_table_warn_in_its_warnings() -> None:
     from blina_stats.eligibility.labs import read_labs
+    from blina_stats.eligibility.screening import read_screening
 
+    msg = "patient_id 'P-1' and 'p-1' differ only"
+    log = pd.read_csv(bs.synthetic.bundled("screening"), nrows=2).assign(patient_id=["P-1", "p-1"])
+    assert any(msg in str(w) for w in read_screening(log).warnings)
+    # the labs' ids must be the screening log's, which warns: no second warning
     labs = pd.read_csv(bs.synthetic.bundled("labs"), nrows=2).assign(patient_id=["P-1", "p-1"])
-    with pytest.warns(UserWarning, match=re.escape("patient_id 'P-1' and 'p-1' differ only")):
-        read_labs(labs)
+    read_labs(labs)  # pytest turns any warning into an error
+
+
+def test_lookalike_ids_in_the_adverse_events_warn_in_its_warnings() -> None:
+    from blina_stats.safety import read_adverse_events
+
+    days = pd.DataFrame(
+        {
+            "patient_id": ["P-1", "p-1"],
+            "enrollment_day": [70.0, 80.0],
+            "last_contact_day": [400.0, 500.0],
+        }
+    )
+    cohort = bs.load_events(days)
+    assert any("differ only" in str(w) for w in cohort.warnings)
+    ae = pd.DataFrame(
+        {
+            "patient_id": ["P-1", "p-1"],
+            "term": ["Pyrexia", "Headache"],
+            "soc": ["General", "Nervous"],
+            "grade": [1, 2],
+            "onset_day": [75.0, 90.0],
+        }
+    )
+    events = read_adverse_events(ae, cohort)
+    assert any("patient_id 'P-1' and 'p-1' differ only" in str(w) for w in events.warnings)
 
 
 @pytest.mark.parametrize("bad", ["BLN\x00-001", "BLN\x07-001", "BLN\x7f-001"])

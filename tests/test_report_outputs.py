@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from blina_stats._csv import neutralise, safe_frame
+from blina_stats._formulas import neutralise, safe_frame
 from blina_stats._json import dumps, to_strict
 from blina_stats._markdown import escape_cell, markdown_table
 from blina_stats.cli import main

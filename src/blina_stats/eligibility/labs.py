@@ -126,7 +126,9 @@ def read_labs(
                 for c in missing
             ]
         )
-    ids = patient_ids(frame["patient_id"], source, unique=False)  # one row per day
+    # one row per day; every id must be the screening log's, whose reader warns of
+    # look-alike ids, so the labs' own look-alike warnings would only repeat them
+    ids = patient_ids(frame["patient_id"], source, unique=False, warnings=[])
     ctx = Problems(source, ids, raw.names)
     day = parse_number(
         frame["day"], "day", ctx, low=-1e6, high=1e6, step=1, what="a whole number of days"

@@ -188,8 +188,10 @@ def read_screening(
         raise SchemaError([f"{source}: missing required column patient_id"])
     if frame.empty:
         raise SchemaError([f"{source}: the screening log has no rows"])
-    ids = patient_ids(frame["patient_id"], source)
+    id_warnings: list[ValidationWarning] = []
+    ids = patient_ids(frame["patient_id"], source, warnings=id_warnings)
     ctx = Problems(source, ids, raw.names)
+    ctx.warnings.extend(id_warnings)
     for ours, theirs in lookalikes(frame.columns, SCREENING_COLUMNS).items():
         ctx.warnings.append(ValidationWarning(source, None, ours, lookalike_text(ours, theirs)))
     n = len(ids)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._constants import DAYS_PER_MONTH, ONE_YEAR, SIX_MONTHS, TWO_YEARS
-from .._csv import safe_frame
+from .._formulas import safe_frame
 from .._markdown import markdown_table
 from ..data import Cohort
 from ..endpoints import EndpointData
@@ -24,7 +24,7 @@ def write_table(frame: pd.DataFrame, path: Path, index: bool = True) -> list[Pat
     """Write `frame` as ``path.csv`` and ``path.md``; return both paths.
 
     Text cells a spreadsheet would run as a formula are quoted in the CSV
-    (:mod:`blina_stats._csv`) and every Markdown cell is escaped
+    (:mod:`blina_stats._formulas`) and every Markdown cell is escaped
     (:mod:`blina_stats._markdown`); numbers are written as they are.
     """
     path.parent.mkdir(parents=True, exist_ok=True)

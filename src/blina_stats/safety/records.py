@@ -179,8 +179,10 @@ def read_adverse_events(
     raw = read_table(ae, columns=columns)
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
-    ids = patient_ids(frame["patient_id"], source, unique=False)
+    id_warnings: list[ValidationWarning] = []
+    ids = patient_ids(frame["patient_id"], source, unique=False, warnings=id_warnings)
     p = Problems(source, ids, raw.names, where=data_rows(ids))
+    p.warnings.extend(id_warnings)
     warn_lookalikes(frame, AE_FLAGS, p)
     patients = known_patients(ids, cohort, p)
     out = pd.DataFrame({"patient_id": ids})
@@ -255,8 +257,10 @@ def read_dosing(
     raw = read_table(dosing, columns=columns)
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
-    ids = patient_ids(frame["patient_id"], source, unique=False)
+    id_warnings: list[ValidationWarning] = []
+    ids = patient_ids(frame["patient_id"], source, unique=False, warnings=id_warnings)
     p = Problems(source, ids, raw.names, where=data_rows(ids))
+    p.warnings.extend(id_warnings)
     warn_lookalikes(frame, DOSING_OPTIONAL, p)
     patients = known_patients(ids, cohort, p)
     course, bad = numbers(frame["course"])

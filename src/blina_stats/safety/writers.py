@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._csv import safe_frame
+from .._formulas import safe_frame
 from .._markdown import escape_cell, markdown_table
 
 
