@@ -14,8 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import blina_stats as bs
+from blina_stats.data import schema
 from blina_stats.data._cells import Problems, SchemaError, show
-from blina_stats.data._dates import SAS_EPOCH, Dates
+from blina_stats.data._columns import GRADE, SEVERITIES, SEVERITY
+from blina_stats.data._dates import SAS_EPOCH, Dates, distinct_cells
 from blina_stats.safety.records import read_adverse_events, read_dosing
 
 PLUS5 = dt.timezone(dt.timedelta(hours=5))
@@ -362,3 +364,64 @@ def test_cells_equal_up_to_a_nul_are_different_cells(n: int) -> None:
     ours, reference = _both([cells, cells[::-1]], None)
     _same(ours, reference)
     assert len(ours[1]) == 2 and "'2021-03-14\\x00' is not a date" in ours[1][0]
+
+
+# ---------------------------------------------------------------- distinct cells elsewhere
+def _reference_grades(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    blank = values.isna() | values.astype(str).str.strip().eq("")
+    num = pd.to_numeric(values.where(~blank), errors="coerce").astype(np.float64)
+    bad = (~blank & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0])).to_numpy()
+    return num.where(~pd.Series(bad), np.nan), bad
+
+
+def _reference_severities(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    text = values.astype("string").str.strip().str.lower()
+    blank = text.isna() | text.eq("")
+    bad = (~blank & ~text.isin(SEVERITIES)).fillna(False).to_numpy(dtype=bool)
+    out = text.where(~blank & ~pd.Series(bad)).astype(object)
+    out[out.isna()] = None
+    return out, bad
+
+
+grade_cell = st.one_of(
+    st.sampled_from(["0", "2", " 3 ", "4.0", "5", "II", "", "1e0", "2\x00", None, np.nan]),
+    st.integers(-1, 6),
+    st.sampled_from([True, 2.0, 2.5]),
+)
+severity_cell = st.one_of(
+    st.sampled_from(["none", "Mild", " moderate ", "SEVERE", "grave", "", "mild\x00", None]),
+    st.integers(0, 3),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(grade_cell, min_size=1, max_size=20), st.lists(severity_cell, max_size=20))
+def test_grades_and_severities_read_per_distinct_cell(grades: list[Any], sev: list[Any]) -> None:
+    sev = (sev + ["none"] * len(grades))[: len(grades)]
+    raw = pd.DataFrame(
+        {GRADE: pd.Series(grades, dtype=object), SEVERITY: pd.Series(sev, dtype=object)}
+    )
+    for column, ours, reference in (
+        (GRADE, schema._grades, _reference_grades),
+        (SEVERITY, schema._severities, _reference_severities),
+    ):
+        p = Problems("t.csv", pd.Series([f"P{i}" for i in range(len(grades))]))
+        want, bad = reference(raw[column])
+        got = ours(raw, p)
+        pd.testing.assert_series_equal(got, want, check_names=False)
+        assert len(p.errors) == bad.sum()
+        assert [e.split(":")[1] for e in p.errors] == [
+            f" patient 'P{i}'" for i in np.flatnonzero(bad)
+        ]
+
+
+@given(st.lists(st.one_of(text_cell, st.integers(0, 2), st.booleans(), st.floats()), max_size=30))
+def test_distinct_cells_rebuild_every_cell(cells: list[Any]) -> None:
+    values = pd.Series(cells, dtype=object)
+    codes, distinct = distinct_cells(values)
+    missing = values.isna().to_numpy()
+    assert ((codes < 0) == missing).all()
+    rebuilt = distinct.to_numpy()[codes[~missing]]
+    assert all(
+        type(a) is type(b) and a == b for a, b in zip(rebuilt, values[~missing], strict=True)
+    )

@@ -79,12 +79,15 @@ def _wall_time(value: Any) -> Any:
     return value
 
 
-def _distinct(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
-    """Each cell's code (-1: missing) and the distinct cells, stripped, as text.
+def distinct_cells(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
+    """Each cell's code (-1: missing) and the cells the codes point to, as read.
 
-    Only a column of text is reduced to its distinct values: ``1``, ``1.0``
-    and ``True`` are one key to a hash table, but three cells to the user.
+    A column of text is reduced to its distinct cells (``values[i]`` is
+    ``cells[codes[i]]``), so that a rule of the cell alone runs once per
+    distinct cell; any other column keeps every cell (``1``, ``1.0`` and
+    ``True`` are one key to a hash table, but three cells to the user).
     """
+    values = values.reset_index(drop=True)
     if pd.api.types.infer_dtype(values, skipna=True) in _TEXT_ONLY:
         codes, uniques = pd.factorize(values)
         distinct = np.asarray(uniques, dtype=object)
@@ -92,10 +95,9 @@ def _distinct(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
         known = codes >= 0
         # pandas' string hash table reads a cell only up to a NUL: check every cell
         if (distinct[codes[known]] == cells[known]).all():
-            return codes, pd.Series(distinct, dtype=object).astype("string").str.strip()
+            return codes, pd.Series(distinct, dtype=object)
     missing = values.isna().to_numpy(dtype=bool)
-    codes = np.where(missing, -1, np.arange(len(values)))
-    return codes, values.astype(object).astype("string").str.strip()
+    return np.where(missing, -1, np.arange(len(values))), values.astype(object)
 
 
 def _to_dates(text: pd.Series, fmt: str) -> np.ndarray:
@@ -183,7 +185,8 @@ class Dates:
         per row, in row order) and the first row of each layout need the rows.
         """
         p = self.problems
-        codes, text = _distinct(values)
+        codes, cells = distinct_cells(values)
+        text = cells.astype("string").str.strip()
         # one slot past the distinct cells: code -1 (missing) reads it
         written = np.append((text.notna() & text.ne("")).to_numpy(dtype=bool), False)
         when = np.full(len(text) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
