@@ -6,25 +6,42 @@ Parquet, SAS).  ``03/04/2021`` is ambiguous and needs ``date_format=``; with
 ``date_format`` every written date must match it.  Numbers are SAS dates
 (days since 1960-01-01) only with ``sas_dates=True``.  One table must use one
 written layout: :meth:`Dates.check_mixed` reports a table that mixes them.
+
+Time zones: a date is the calendar date as written, in its own zone.
+``2022-01-08T10:00:00+05:00`` (or ``...Z``, ``...+0530``) is 8 January 2022,
+whatever the offset, and one column may mix offsets; a time-zone-aware native
+column (Parquet, a DataFrame, ``Timestamp`` objects, even in several zones)
+gives each value's local calendar date.  Dates are never converted to UTC:
+that would move an event recorded early in the morning east of Greenwich to
+the day before, a day the site never wrote.
+
+Speed: the rule is applied once to each distinct cell of a text column (a
+date column of a million rows holds a few thousand distinct dates); only the
+messages, one per row in row order, and the first row of each layout (for
+:meth:`Dates.check_mixed`) are worked out row by row, with integer arrays.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._cells import Problems, show
 
 #: SAS counts days from 1960-01-01
 SAS_EPOCH = pd.Timestamp("1960-01-01")
+#: a UTC offset after a time of day (ignored: the date is read as written)
+ZONE = r"(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
 #: written date layouts recognised without `date_format`: regex, family, strptime format
 LAYOUTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"), "ISO 8601 (2021-03-14)", "%Y-%m-%d"),
     (
-        re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"),
+        re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?" + ZONE + "?$"),
         "ISO 8601 (2021-03-14)",
         "ISO8601",
     ),
@@ -33,6 +50,9 @@ LAYOUTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$"), "2021/03/14", "%Y/%m/%d"),
 )
 AMBIGUOUS = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+_OFFSET = re.compile(ZONE + "$")
+#: what pandas.api.types.infer_dtype calls a column holding no native date
+_TEXT_ONLY = frozenset({"string", "empty"})
 
 
 def days_to_timedelta(days: Any) -> np.ndarray:
@@ -46,6 +66,52 @@ def days_to_timedelta(days: Any) -> np.ndarray:
     known = np.isfinite(arr)
     out[known] = pd.to_timedelta(arr[known], unit="D").to_numpy()
     return out
+
+
+def _is_native(value: Any) -> bool:
+    return isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "year")
+
+
+def _wall_time(value: Any) -> Any:
+    """A native date or time without its zone: the local date and time as recorded."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # a Timestamp is a datetime: the same for both
+    return value
+
+
+def distinct_cells(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
+    """Each cell's code (-1: missing) and the cells the codes point to, as read.
+
+    A column of text is reduced to its distinct cells (``values[i]`` is
+    ``cells[codes[i]]``), so that a rule of the cell alone runs once per
+    distinct cell; any other column keeps every cell (``1``, ``1.0`` and
+    ``True`` are one key to a hash table, but three cells to the user).
+    """
+    values = values.reset_index(drop=True)
+    if pd.api.types.infer_dtype(values, skipna=True) in _TEXT_ONLY:
+        codes, uniques = pd.factorize(values)
+        distinct = np.asarray(uniques, dtype=object)
+        cells = values.to_numpy(dtype=object)
+        known = codes >= 0
+        # pandas' string hash table reads a cell only up to a NUL: check every cell
+        if (distinct[codes[known]] == cells[known]).all():
+            return codes, pd.Series(distinct, dtype=object)
+    missing = values.isna().to_numpy(dtype=bool)
+    return np.where(missing, -1, np.arange(len(values))), values.astype(object)
+
+
+def _to_dates(text: pd.Series, fmt: str) -> np.ndarray:
+    """Text read with `fmt` at midnight of the date as written (NaT: does not match)."""
+    if fmt == "ISO8601":
+        text = text.str.replace(_OFFSET, "", regex=True)
+    if "%z" in fmt or "%Z" in fmt:  # one zone per cell: read each on its own, keep its date
+        # (a one-cell Series: the scalar parser reads a cell only up to a NUL)
+        one = [pd.to_datetime(pd.Series([v]), format=fmt, errors="coerce") for v in text]
+        own = [_wall_time(v.iloc[0]) for v in one]
+        parsed = pd.to_datetime(pd.Series(own, dtype=object), errors="coerce")
+    else:
+        parsed = pd.to_datetime(text.astype(object), format=fmt, errors="coerce")
+    return parsed.dt.normalize().to_numpy(dtype="datetime64[ns]")
 
 
 class Dates:
@@ -79,6 +145,7 @@ class Dates:
         p = self.problems
         values = column.reset_index(drop=True)
         if pd.api.types.is_datetime64_any_dtype(values):
+            # a zone-aware column: each value's own calendar date (the module docstring)
             return pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if self.sas_dates:
@@ -91,53 +158,75 @@ class Dates:
                 ),
             )
             return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        native = values.map(
-            lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
-        )
-        if native.any():
-            out[native] = pd.to_datetime(values[native]).dt.normalize()
-        text = values.where(~native).astype("string").str.strip()
-        written = text.notna() & text.ne("")
+        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+        if pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_ONLY:
+            native = values.map(_is_native).to_numpy(dtype=bool)
+            if native.any():
+                self._natives(values, native, out, name)
+                values = values.where(~native)
+        self._written(values, out, name)
+        return pd.Series(out, index=values.index)
+
+    def _natives(self, values: pd.Series, native: np.ndarray, out: np.ndarray, name: str) -> None:
+        """Native dates (of an object column) at midnight of their own calendar date."""
+        p = self.problems
+        cells = values[native]
+        own = pd.Series([_wall_time(v) for v in cells], dtype=object)
+        when = pd.to_datetime(own, errors="coerce").dt.normalize()
+        out[native] = when.to_numpy(dtype="datetime64[ns]")
+        bad = np.zeros(len(values), dtype=bool)
+        bad[native] = when.isna().to_numpy() & cells.notna().to_numpy()
+        p.error(bad, lambda i: f"{p.col(name)} {values.iloc[i]!s} is not a valid date")
+
+    def _written(self, values: pd.Series, out: np.ndarray, name: str) -> None:
+        """Written dates by the cell-by-cell rule, applied once to each distinct cell.
+
+        Every outcome is a function of the cell alone; only the messages (one
+        per row, in row order) and the first row of each layout need the rows.
+        """
+        p = self.problems
+        codes, cells = distinct_cells(values)
+        text = cells.astype("string").str.strip()
+        # one slot past the distinct cells: code -1 (missing) reads it
+        written = np.append((text.notna() & text.ne("")).to_numpy(dtype=bool), False)
+        when = np.full(len(text) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+        shown = text.to_numpy(dtype=object, na_value="")
+        row_written = written[codes]
+
+        def message(rows: np.ndarray, what: str) -> None:
+            p.error(rows, lambda i: f"{p.col(name)} {shown[codes[i]]!r} {what}")
+
         if self.date_format is not None:
             fmt = self.date_format
-            parsed = pd.to_datetime(text.where(written), format=fmt, errors="coerce")
-            out[written] = parsed[written].dt.normalize()
-            p.error(
-                (written & parsed.isna()).to_numpy(),
-                lambda i: f"{p.col(name)} {text.iloc[i]!r} does not match date_format {fmt!r}",
-            )
-            return out
-        matched = pd.Series(False, index=values.index)
-        for pattern, family, fmt in LAYOUTS:
-            hit = written & ~matched & text.str.match(pattern).fillna(False).astype(bool)
-            if not hit.any():
+            keep = np.flatnonzero(written[:-1])
+            when[keep] = _to_dates(text.iloc[keep], fmt)
+            out[row_written] = when[codes][row_written]
+            message(row_written & np.isnat(when)[codes], f"does not match date_format {fmt!r}")
+            return
+        layout = np.full(len(text) + 1, -1)
+        for k, (pattern, _, _) in enumerate(LAYOUTS):
+            hit = text.str.match(pattern).to_numpy(dtype=bool, na_value=False)
+            layout[:-1][written[:-1] & (layout[:-1] < 0) & hit] = k
+        for k, (_, family, fmt) in enumerate(LAYOUTS):
+            mine = np.flatnonzero(layout == k)
+            if not mine.size:
                 continue
-            matched |= hit
-            first = int(np.flatnonzero(hit)[0])
-            self.layouts.setdefault(family, (name, first, str(text.iloc[first])))
-            parsed = pd.to_datetime(text[hit].astype(object), format=fmt, errors="coerce")
-            out[hit] = parsed.dt.normalize()
-            invalid = np.zeros(len(values), dtype=bool)
-            invalid[hit.to_numpy(dtype=bool)] = parsed.isna().to_numpy(dtype=bool)
-            p.error(invalid, lambda i: f"{p.col(name)} {text.iloc[i]!r} is not a valid date")
-        rest = (written & ~matched).to_numpy()
-        ambiguous = rest & text.str.match(AMBIGUOUS).fillna(False).astype(bool).to_numpy()
-        p.error(
-            ambiguous,
-            lambda i: (
-                f"{p.col(name)} {text.iloc[i]!r} is ambiguous (day/month or month/day?): "
-                "pass date_format, e.g. '%d/%m/%Y'"
-            ),
+            when[mine] = _to_dates(text.iloc[mine], fmt)
+            rows = layout[codes] == k
+            first = int(np.flatnonzero(rows)[0])
+            self.layouts.setdefault(family, (name, first, str(shown[codes[first]])))
+            out[rows] = when[codes][rows]
+            message(rows & np.isnat(when)[codes], "is not a valid date")
+        rest = row_written & (layout[codes] < 0)
+        ambiguous = np.append(text.str.match(AMBIGUOUS).to_numpy(dtype=bool, na_value=False), False)
+        message(
+            rest & ambiguous[codes],
+            "is ambiguous (day/month or month/day?): pass date_format, e.g. '%d/%m/%Y'",
         )
-        p.error(
-            rest & ~ambiguous,
-            lambda i: (
-                f"{p.col(name)} {text.iloc[i]!r} is not a date "
-                "(expected e.g. 2021-03-14 or 14MAR2021, or pass date_format)"
-            ),
+        message(
+            rest & ~ambiguous[codes],
+            "is not a date (expected e.g. 2021-03-14 or 14MAR2021, or pass date_format)",
         )
-        return out
 
     def check_mixed(self) -> None:
         """One table, one written layout: each further layout met is one error."""

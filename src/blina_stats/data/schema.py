@@ -86,7 +86,7 @@ from ._cells import (
 )
 from ._checks import check_gvhd, check_order
 from ._columns import EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
-from ._dates import Dates, days_to_timedelta
+from ._dates import Dates, days_to_timedelta, distinct_cells
 
 __all__ = [
     "EVENTS",
@@ -261,26 +261,31 @@ def _event_days(
 def _grades(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
     """Acute GVHD grades 0-4 as floats (NaN missing); anything else is an error."""
     values = raw[GRADE].reset_index(drop=True)
-    num, bad = numbers(values)
-    bad |= num.notna().to_numpy() & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0]).to_numpy()
+    codes, cells = distinct_cells(values)  # each distinct cell read once; code -1: missing
+    num, bad_cell = numbers(cells)
+    bad_cell |= num.notna().to_numpy() & ~num.isin([0.0, 1.0, 2.0, 3.0, 4.0]).to_numpy()
+    bad = np.append(bad_cell, False)[codes]
     ctx.error(
         bad, lambda i: f"{ctx.col(GRADE)} {show(values.iloc[i])} is not a grade 0, 1, 2, 3 or 4"
     )
-    return num.where(~pd.Series(bad), np.nan)
+    return pd.Series(np.where(bad, np.nan, np.append(num.to_numpy(), np.nan)[codes]))
 
 
 def _severities(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
     """Chronic GVHD severities in lower case (missing stays missing); others are errors."""
     values = raw[SEVERITY].reset_index(drop=True)
-    text = values.astype("string").str.strip().str.lower()
+    codes, cells = distinct_cells(values)  # each distinct cell read once; code -1: missing
+    text = cells.astype("string").str.strip().str.lower()
     blank = text.isna() | text.eq("")
-    bad = (~blank & ~text.isin(SEVERITIES)).fillna(False).to_numpy(dtype=bool)
+    bad_cell = (~blank & ~text.isin(SEVERITIES)).fillna(False).to_numpy(dtype=bool)
+    bad = np.append(bad_cell, False)[codes]
     ctx.error(
         bad,
         lambda i: (
             f"{ctx.col(SEVERITY)} {show(values.iloc[i])} is not one of {', '.join(SEVERITIES)}"
         ),
     )
-    out = text.where(~blank & ~pd.Series(bad)).astype(object)
+    kept = text.where(~blank & ~pd.Series(bad_cell)).astype(object)
+    out = pd.Series(np.append(kept.to_numpy(), [None])[codes], dtype=object)
     out[out.isna()] = None
     return out
