@@ -48,7 +48,9 @@ def _tables() -> dict[str, Callable[[], pd.DataFrame]]:
         "monitoring_oc": lambda: rule.operating_characteristics(
             [0.1, 0.2, 0.3, 0.4, 0.5], method="exact"
         ),
-        "monitoring_toxicity": lambda: safety.monitor(rule, safety.toxicity_outcomes(ae, cohort)),
+        "monitoring_toxicity": lambda: safety.monitor(
+            rule, safety.toxicity_outcomes(ae, cohort, window="transplant")
+        ),
     }
 
 
