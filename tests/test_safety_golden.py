@@ -48,9 +48,7 @@ def _tables() -> dict[str, Callable[[], pd.DataFrame]]:
         "monitoring_oc": lambda: rule.operating_characteristics(
             [0.1, 0.2, 0.3, 0.4, 0.5], method="exact"
         ),
-        "monitoring_toxicity": lambda: safety.monitor(
-            rule, safety.toxicity_outcomes(ae, cohort, window="transplant")
-        ),
+        "monitoring_toxicity": lambda: safety.monitor(rule, safety.toxicity_outcomes(ae, cohort)),
     }
 
 
