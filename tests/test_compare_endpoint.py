@@ -154,3 +154,13 @@ def test_bad_bins(cohort, bins, message: str) -> None:
 def test_bins_need_a_numeric_column(cohort) -> None:
     with pytest.raises(bs.errors.InputError, match=re.escape("bins= needs a numeric column")):
         cohort.compare("pfs", by="donor_type", bins=2)
+
+
+def test_the_subgroup_report_part_says_exploratory_and_unadjusted() -> None:
+    from blina_stats.report.context import Context, Inputs
+    from blina_stats.report.parts import subgroups
+
+    part = subgroups.build(Context.load(Inputs.resolve(), n_trials=0, quiet=True))
+    assert part.notes[0].startswith("Exploratory, unadjusted subgroup analyses:")
+    assert "exploratory, unadjusted" in part.tables[0][0]
+    assert part.json["subgroups"]["exploratory"] and not part.json["subgroups"]["adjusted"]
