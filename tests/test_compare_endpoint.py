@@ -97,3 +97,70 @@ def test_compare_endpoint_is_exported() -> None:
 
     assert bs.compare_endpoint is compare_endpoint
     assert "compare_endpoint" in bs.__all__
+
+
+def test_more_than_ten_levels_is_refused_and_suggests_bins(cohort) -> None:
+    # issue 13 item 12: by="age" ran a 31-group log-rank test
+    n = cohort.frame["age"].nunique()
+    assert n > 10
+    message = (
+        f"{cohort.source}: column 'age' has {n} levels, more than 10 groups to compare; "
+        "give bins= (cut points such as bins=[40, 55], or a number of quantile groups such as "
+        "bins=3)"
+    )
+    with pytest.raises(bs.errors.InputError, match=re.escape(message)):
+        cohort.compare("pfs", by="age")
+    with pytest.raises(bs.errors.InputError, match=re.escape(message)):
+        bs.compare_endpoint(cohort, "relapse", by="age")
+
+
+def test_bins_by_cut_points_and_by_quantiles(cohort) -> None:
+    from blina_stats.compare.groups import bin_values
+
+    age = cohort.frame["age"]
+    groups = bin_values(age, [40, 55], "age", cohort.source)
+    assert set(groups) == {"<40", "40-54", ">=55"}
+    assert (groups == "<40").sum() == (age < 40).sum()
+    assert (groups == ">=55").sum() == (age >= 55).sum()  # a value at a cut goes up
+    data = cohort.endpoint("pfs")
+    want = bs.logrank_test(
+        data.time,
+        data.status,
+        groups.set_axis(cohort.frame["patient_id"]).loc[list(data.patient_id)].to_numpy(),
+        entry=data.entry,
+    )
+    got = cohort.compare("pfs", by="age", bins=[40, 55])
+    assert (got.statistic, got.df, got.pvalue) == (want.statistic, want.df, want.pvalue)
+    thirds = bin_values(age, 3, "age", cohort.source)
+    assert thirds.nunique() == 3 and bin_values(age, 3, "age", "x").equals(thirds)
+    cut = np.quantile(age, 1 / 3, method="inverted_cdf")
+    assert (thirds == f"<{cut:g}").sum() == (age < cut).sum()
+    assert set(bin_values(age / 2, [20.5], "age", "x")) == {"<20.5", ">=20.5"}
+    assert set(bin_values(age, [30, 40.5], "age", "x")) >= {"30-<40.5"}
+
+
+@pytest.mark.parametrize(
+    ("bins", "message"),
+    [
+        ([55, 40], "bins= for 'age' must be increasing cut points, got [55, 40]"),
+        (1, "bins= must be at least 2 quantile groups, got 1"),
+    ],
+)
+def test_bad_bins(cohort, bins, message: str) -> None:
+    with pytest.raises(bs.errors.InputError, match=re.escape(message)):
+        cohort.compare("pfs", by="age", bins=bins)
+
+
+def test_bins_need_a_numeric_column(cohort) -> None:
+    with pytest.raises(bs.errors.InputError, match=re.escape("bins= needs a numeric column")):
+        cohort.compare("pfs", by="donor_type", bins=2)
+
+
+def test_the_subgroup_report_part_says_exploratory_and_unadjusted() -> None:
+    from blina_stats.report.context import Context, Inputs
+    from blina_stats.report.parts import subgroups
+
+    part = subgroups.build(Context.load(Inputs.resolve(), n_trials=0, quiet=True))
+    assert part.notes[0].startswith("Exploratory, unadjusted subgroup analyses:")
+    assert "exploratory, unadjusted" in part.tables[0][0]
+    assert part.json["subgroups"]["exploratory"] and not part.json["subgroups"]["adjusted"]

@@ -13,6 +13,7 @@ import pytest
 import blina_stats as bs
 from blina_stats.endpoints import ENDPOINTS, ESTIMATE_COLUMNS, derive_all, summary_table
 from blina_stats.endpoints.summary import CONF_LEVEL, CONF_TYPE, to_json
+from blina_stats.errors import HorizonWarning
 
 from .conftest import REFERENCE
 
@@ -36,7 +37,8 @@ def bmt() -> bs.Cohort:
 
 def test_not_estimable_rows_give_the_reason() -> None:
     cohort = bs.load_events(table(last_contact_day=[10, 20], death_day=[10, None]))
-    out = bs.estimate(cohort)
+    with pytest.warns(HorizonWarning, match=re.escape("horizon 730.5 days for os: beyond all")):
+        out = bs.estimate(cohort)
     assert list(out.index) == list(ENDPOINTS)
     assert list(out.columns) == list(ESTIMATE_COLUMNS)
     assert out.loc["os", "estimable"]
@@ -55,9 +57,14 @@ def test_unknown_endpoint_in_horizons() -> None:
 
 def test_horizon_beyond_follow_up_is_missing_with_a_reason() -> None:
     cohort = bs.load_events(table(last_contact_day=[10, 20, 30], death_day=[10, None, None]))
-    out = bs.estimate(cohort, {"os": 100})
+    message = (
+        "horizon 100 days for os: beyond all follow-up (last follow-up at day 30); "
+        "horizons are in days"
+    )
+    with pytest.warns(HorizonWarning, match=re.escape(message)):
+        out = bs.estimate(cohort, {"os": 100})
     assert np.isnan(out.loc["os", "estimate"])
-    assert out.loc["os", "reason"] == "no patient followed to day 100 (last follow-up day 30)"
+    assert out.loc["os", "reason"] == message
 
 
 def test_bmt_endpoints_without_grades_are_not_estimable(bmt: bs.Cohort) -> None:
@@ -123,7 +130,8 @@ def test_json_contract(trial: bs.Cohort) -> None:
 
 def test_json_contract_writes_missing_figures_as_null() -> None:
     cohort = bs.load_events(table(last_contact_day=[10, 20, 30], death_day=[10, None, None]))
-    doc = to_json(cohort, bs.estimate(cohort, {"os": 100}), {})
+    with pytest.warns(HorizonWarning, match=re.escape("horizon 100 days for os: beyond all")):
+        doc = to_json(cohort, bs.estimate(cohort, {"os": 100}), {})
     assert doc["endpoints"]["os"]["estimate"] is None
     assert doc["endpoints"]["relapse"]["n_at_risk"] is None
     assert doc["endpoints"]["relapse"]["estimable"] is False

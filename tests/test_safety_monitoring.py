@@ -122,13 +122,14 @@ def test_monitor_stops_at_the_boundary() -> None:
 def test_nrm_outcomes() -> None:
     # enrollment order P3 (65), P1 (70), P2 (80), P4 (90); P2 died on day 150 in remission,
     # P3 relapsed on day 200, P4 was last seen on day 95
-    assert nrm_outcomes(cohort()).tolist()[:3] == [False, False, False]
-    assert nrm_outcomes(cohort()).isna().tolist() == [False, False, False, True]
-    out = nrm_outcomes(cohort(), horizon=200)
+    by_day_100 = nrm_outcomes(cohort(), origin="transplant")
+    assert by_day_100.tolist()[:3] == [False, False, False]
+    assert by_day_100.isna().tolist() == [False, False, False, True]
+    out = nrm_outcomes(cohort(), horizon=200, origin="transplant")
     assert out.index.tolist() == ["P3", "P1", "P2", "P4"]
     assert out.tolist()[:3] == [False, False, True]
     # from the first dose: P2 (first dose day 80) dies on day 150, within 100 days of it
-    late = nrm_outcomes(cohort(), horizon=100, origin="enrollment")
+    late = nrm_outcomes(cohort(), horizon=100)  # the default origin: the first dose
     assert late.tolist()[:3] == [False, False, True]
     assert late.isna().tolist() == [False, False, False, True]  # P4: seen to day 95 only
 

@@ -50,7 +50,7 @@ def test_crs_and_icans_tables() -> None:
 
 
 def test_toxicity_outcomes_evaluability() -> None:
-    out = toxicity_outcomes(adverse_events(), cohort())
+    out = toxicity_outcomes(adverse_events(), cohort(), window="transplant")
     # enrollment order by first-dose day: P3 (65), P1 (70), P2 (80), P4 (90); grade >= 3
     # non-hematologic by day 100: P2 pyrexia, P4 ICANS; P4 had last contact on day 95
     # but has the event, so is evaluable
@@ -60,4 +60,9 @@ def test_toxicity_outcomes_evaluability() -> None:
     # first dose + 100: P3 followed to 300 (evaluable), P1 nausea grade 3 on day 150
     assert first.tolist() == [False, True, True, True]
     clean = adverse_events().query("patient_id != 'P4'")
-    assert toxicity_outcomes(clean, cohort()).isna().tolist() == [False, False, False, True]
+    assert toxicity_outcomes(clean, cohort(), window="transplant").isna().tolist() == [
+        False,
+        False,
+        False,
+        True,
+    ]

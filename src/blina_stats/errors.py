@@ -5,3 +5,8 @@ from __future__ import annotations
 
 class InputError(ValueError):
     """Bad input data: the message names the file, the patient and the column."""
+
+
+class HorizonWarning(UserWarning):
+    """A horizon where the estimate says nothing: before any patient entered, or with no
+    patient at risk (beyond all follow-up); usually years or months typed for days."""

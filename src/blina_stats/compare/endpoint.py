@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..endpoints import AALEN_JOHANSEN, ENDPOINTS, derive
 from ..errors import InputError
 from .gray import GrayResult, gray_test
+from .groups import Bins, bin_values, check_levels
 from .logrank import LogrankResult, logrank_test
 
 if TYPE_CHECKING:
@@ -15,7 +16,13 @@ if TYPE_CHECKING:
 
 
 def compare_endpoint(
-    cohort: Cohort, endpoint: str, by: str, strata: str | None = None, **options: Any
+    cohort: Cohort,
+    endpoint: str,
+    by: str,
+    strata: str | None = None,
+    *,
+    bins: Bins = None,
+    **options: Any,
 ) -> LogrankResult | GrayResult:
     """Compare an endpoint between the groups of covariate `by`.
 
@@ -32,7 +39,13 @@ def compare_endpoint(
     endpoint : str
         A key of :data:`blina_stats.ENDPOINTS`.
     by, strata : str
-        Covariate columns: the groups compared, and optional strata.
+        Covariate columns: the groups compared, and optional strata.  More
+        than :data:`~blina_stats.compare.groups.MAX_LEVELS` (10) groups of
+        `by` are refused: give `bins`.
+    bins : int or sequence of float, optional
+        Group a numeric `by` first: cut points (``[40, 55]`` gives ``"<40"``,
+        ``"40-54"``, ``">=55"``) or a number of quantile groups
+        (:func:`~blina_stats.compare.groups.bin_values`).
     **options
         Those of :func:`blina_stats.endpoints.derive` (``origin``,
         ``gvhd_competing``, ``delayed_entry``, ...).
@@ -46,7 +59,8 @@ def compare_endpoint(
     ------
     InputError
         When `by` or `strata` is not a covariate, or is missing for a patient
-        the endpoint uses.
+        the endpoint uses; when `by` has more than 10 levels (one line that
+        suggests ``bins=``).
 
     References
     ----------
@@ -62,7 +76,7 @@ def compare_endpoint(
     """
     _check_columns(cohort, by, strata)
     data = derive(cohort, endpoint, **comparison_options(cohort, endpoint, **options))
-    return compare_groups(data, cohort, by, strata)
+    return compare_groups(data, cohort, by, strata, bins=bins)
 
 
 def comparison_options(cohort: Cohort, endpoint: str, **options: Any) -> dict[str, Any]:
@@ -76,13 +90,23 @@ def comparison_options(cohort: Cohort, endpoint: str, **options: Any) -> dict[st
 
 
 def compare_groups(
-    data: EndpointData, cohort: Cohort, by: str, strata: str | None = None
+    data: EndpointData,
+    cohort: Cohort,
+    by: str,
+    strata: str | None = None,
+    *,
+    bins: Bins = None,
 ) -> LogrankResult | GrayResult:
     """The test of an endpoint already derived (with :func:`comparison_options`) between the
-    groups of covariate `by`: log-rank for survival, Gray's for a cumulative incidence."""
+    groups of covariate `by` (binned by `bins`, as in :func:`compare_endpoint`): log-rank
+    for survival, Gray's for a cumulative incidence."""
     _check_columns(cohort, by, strata)
     columns = (by,) if strata is None else (by, strata)
-    rows = cohort.frame.set_index("patient_id").loc[list(data.patient_id)]
+    frame = cohort.frame.set_index("patient_id")
+    if bins is not None:
+        frame = frame.assign(**{by: bin_values(frame[by], bins, by, cohort.source)})
+    check_levels(frame[by], by, cohort.source)
+    rows = frame.loc[list(data.patient_id)]
     labels = {}
     for col in columns:
         values = rows[col]

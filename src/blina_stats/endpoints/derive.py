@@ -35,6 +35,7 @@ from .definitions import (
     lookup,
     outcome,
 )
+from .horizon import horizon_problem
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -107,6 +108,9 @@ class EndpointData:
     exclusions : tuple of (patient_id, reason)
         Every patient not used, with the reason.
     result : KaplanMeierResult or CumulativeIncidenceResult
+    note : str
+        Why the horizon says nothing (before any patient entered, no patient
+        at risk), or ``""``; :func:`~blina_stats.endpoints.estimate` warns with it.
     """
 
     endpoint: Endpoint
@@ -121,6 +125,7 @@ class EndpointData:
     n_used: int
     exclusions: tuple[tuple[str, str], ...]
     result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
+    note: str = ""
 
     @property
     def definition(self) -> Endpoint:
@@ -239,6 +244,15 @@ def derive(
     NotEstimable
         The table lacks a needed column (``code="missing_column"``), or no
         patient is left (``code="no_patient_left"``).
+
+    Notes
+    -----
+    A horizon before any patient entered or with no patient at risk (beyond
+    all follow-up) gives an estimate of 1 (or 0) with 0 at risk, or NaN:
+    usually a horizon in years typed for days.  ``EndpointData.note`` says
+    so, and :func:`~blina_stats.endpoints.estimate` warns with it
+    (:class:`~blina_stats.errors.HorizonWarning`); deriving alone does not
+    warn, since tables that only count patients (CONSORT) derive too.
     """
     ep = lookup(name)
     if origin not in ORIGINS:
@@ -301,6 +315,7 @@ def derive(
         n_used=int(used.sum()),
         exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True)),
         result=result,
+        note=horizon_problem(name, hz, t, ent),
     )
 
 

@@ -12,7 +12,8 @@ writes the contract of ``blina-stats estimate --json`` and of the report::
 
 with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
 ``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
-endpoint is not estimable, or why its figure is missing), and at the top
+endpoint is not estimable, why its figure is missing, or why its horizon says
+nothing: before any patient entered, no patient at risk), and at the top
 ``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
 ``conf_level`` and ``warnings`` (every validation warning, one string each).
 Missing figures are ``null``.
@@ -21,12 +22,14 @@ Missing figures are ``null``.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ..errors import HorizonWarning
 from .definitions import lookup
 from .derive import EndpointData, NotEstimable, derive_all
 
@@ -80,6 +83,11 @@ def estimate(
     origin, gvhd_competing, delayed_entry, conf_type, conf_level
         As in :func:`~blina_stats.endpoints.derive`.
 
+    Warns
+    -----
+    HorizonWarning
+        As :func:`summary_table`.
+
     Returns
     -------
     DataFrame
@@ -88,7 +96,10 @@ def estimate(
         incidence for Aalen-Johansen ones; ``n_events`` counts events at or
         before the horizon; ``excluded`` maps reason -> patients.  An endpoint
         the table cannot support has ``estimable`` False, NaN figures and the
-        ``reason``; a horizon beyond the last follow-up gives NaN with a reason.
+        ``reason``.  A horizon before any patient entered or with no patient at
+        risk (beyond all follow-up: NaN) warns (:class:`~blina_stats.errors.HorizonWarning`)
+        and its ``reason`` says so (``"horizon 2 days for pfs: before any patient
+        entered (first entry at day 60); horizons are in days"``).
 
     Examples
     --------
@@ -124,9 +135,17 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
     -------
     DataFrame
         As :func:`estimate`, one row per entry of `derived`, in its order.
+
+    Warns
+    -----
+    HorizonWarning
+        For each endpoint whose horizon is before any patient entered or has
+        no patient at risk (its ``reason`` says the same).
     """
     rows = {}
     for name, data in derived.items():
+        if isinstance(data, EndpointData) and data.note:
+            warnings.warn(data.note, HorizonWarning, stacklevel=2)
         ep = lookup(name)
         row: dict[str, Any] = dict.fromkeys(ESTIMATE_COLUMNS, np.nan)
         row.update(label=ep.label, method=ep.kind)
@@ -151,13 +170,8 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             n_excluded=len(data.exclusions),
             excluded=data.excluded,
             estimable=True,
-            reason="",
+            reason=data.note,
         )
-        if np.isnan(h["estimate"]):
-            row["reason"] = (
-                f"no patient followed to day {data.horizon:g} "
-                f"(last follow-up day {float(data.time.max()):g})"
-            )
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(ESTIMATE_COLUMNS))
     out.index.name = "endpoint"

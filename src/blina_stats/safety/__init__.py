@@ -4,7 +4,8 @@
 -> ``adverse_events`` (patients with events, by term or class, in a window),
 ``worst_grade`` (worst grade per patient, CRS, ICANS, the toxicity outcome)
 and ``exposure`` (courses, dose, compliance against the :class:`Protocol`);
-``monitoring`` (Bayesian continuous stopping rules) stands alone.
+``monitoring`` (Bayesian continuous stopping rules) stands alone and follows
+the ``outcomes`` (NRM, and toxicity from ``worst_grade``), each stating its window.
 """
 
 from __future__ import annotations
@@ -18,14 +19,8 @@ from .adverse_events import (
     treated_patients,
 )
 from .exposure import ExposureResult, exposure, exposure_summary
-from .monitoring import (
-    MonitoringRule,
-    enrollment_order,
-    monitor,
-    monitoring_rule,
-    nrm_outcomes,
-    operating_characteristics,
-)
+from .monitoring import MonitoringRule, monitor, monitoring_rule, operating_characteristics
+from .outcomes import enrollment_order, monitoring_window, nrm_outcomes
 from .protocol import Protocol
 from .records import AdverseEvents, Dosing, read_adverse_events, read_dosing
 from .worst_grade import (
@@ -59,6 +54,7 @@ __all__ = [
     "is_hematologic",
     "monitor",
     "monitoring_rule",
+    "monitoring_window",
     "nrm_outcomes",
     "operating_characteristics",
     "read_adverse_events",

@@ -18,7 +18,8 @@ number of events.
 
 Outcomes are taken as known when the next patient is evaluated; in practice
 an outcome by day +100 is known only 100 days later, so the rule is applied
-to evaluable patients in enrollment order (:func:`monitor`).
+to evaluable patients in enrollment order (:func:`monitor`); the outcomes
+monitored, each with its window, are in :mod:`blina_stats.safety.outcomes`.
 
 References
 ----------
@@ -32,15 +33,12 @@ Statistics in Medicine 14:357-379.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import stats
-
-from ..data import Cohort
-from ._checks import first_doses
 
 IntArray = npt.NDArray[np.int64]
 
@@ -66,6 +64,9 @@ class MonitoringRule:
         stopping is impossible there.
     outcome : str
         What is counted, for captions.
+    window : str or None
+        When it is counted (``"within 100 days after the first dose"``), as
+        stated in every caption; None when not given.
     """
 
     threshold: float
@@ -75,6 +76,7 @@ class MonitoringRule:
     looks: IntArray = field(repr=False)
     boundaries: IntArray = field(repr=False)
     outcome: str = "event"
+    window: str | None = None
 
     def posterior_probability(self, events: npt.ArrayLike, patients: npt.ArrayLike) -> np.ndarray:
         """:math:`\\Pr(p > p_0 \\mid k, m)` for `events` k among `patients` m."""
@@ -93,8 +95,9 @@ class MonitoringRule:
 
     def describe(self) -> str:
         a, b = self.prior
+        what = self.outcome if self.window is None else f"{self.outcome} {self.window}"
         return (
-            f"Stop for {self.outcome} if Pr(rate > {self.threshold:g} | data) > "
+            f"Stop for {what} if Pr(rate > {self.threshold:g} | data) > "
             f"{self.probability:g}, prior Beta({a:g}, {b:g}), up to {self.n_max} patients "
             "(Thall, Simon & Estey 1995)"
         )
@@ -124,6 +127,7 @@ def monitoring_rule(
     min_patients: int = 1,
     cohort_size: int = 1,
     outcome: str = "event",
+    window: str | None = None,
 ) -> MonitoringRule:
     """The stopping boundary of a Thall-Simon style beta-binomial monitoring rule.
 
@@ -148,6 +152,11 @@ def monitoring_rule(
         and always at `n_max`.
     outcome : str
         Name of the event, for captions.
+    window : str, optional
+        When the event is counted, for captions (:func:`monitoring_window`
+        gives the text; the outcomes of :func:`~blina_stats.safety.nrm_outcomes` and
+        :func:`~blina_stats.safety.toxicity_outcomes` carry theirs in
+        ``attrs["window"]``, which :func:`monitor` checks against it).
 
     Returns
     -------
@@ -199,6 +208,7 @@ def monitoring_rule(
         looks,
         boundaries,
         outcome,
+        window,
     )
 
 
@@ -297,7 +307,11 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
     rule : MonitoringRule
     outcomes : Series or sequence of bool
         One per patient in enrollment order (a Series keeps its index as the
-        patient); missing values (not yet evaluable) are skipped.
+        patient); missing values (not yet evaluable) are skipped.  A Series
+        from :func:`~blina_stats.safety.nrm_outcomes` or
+        :func:`~blina_stats.safety.toxicity_outcomes` states its window in
+        ``attrs["window"]``: the rule takes it when it has none, and a rule
+        stating another window is a ValueError.
 
     Returns
     -------
@@ -307,8 +321,17 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
         ``stop_if_at_least`` (``<NA>``: no look or cannot stop),
         ``stop`` (the boundary is reached); ``attrs["stopped_at"]`` is the
         first patient count at which the rule stops, or None;
-        ``attrs["caption"]`` the rule and the patients not yet evaluable.
+        ``attrs["window"]`` the window counted (or None);
+        ``attrs["caption"]`` the rule, its window and the patients not yet evaluable.
     """
+    counted = outcomes.attrs.get("window") if isinstance(outcomes, pd.Series) else None
+    if counted is not None and rule.window not in (None, counted):
+        raise ValueError(
+            f"the rule is stated for {rule.outcome} {rule.window} but the outcomes count "
+            f"{counted}: build the rule with window={counted!r}"
+        )
+    if rule.window is None and counted is not None:
+        rule = replace(rule, window=counted)
     s = outcomes if isinstance(outcomes, pd.Series) else pd.Series(list(outcomes))
     s = s.astype("boolean")
     skipped = int(s.isna().sum())
@@ -333,45 +356,10 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
         }
     )
     table.attrs["stopped_at"] = int(m[stop.argmax()]) if stop.any() else None
+    table.attrs["window"] = rule.window
     table.attrs["caption"] = rule.describe()
     if skipped:
         table.attrs["caption"] += (
             f"; {skipped} patient{'s' if skipped > 1 else ''} not yet evaluable not counted"
         )
     return table
-
-
-def enrollment_order(cohort: Cohort) -> pd.Index:
-    """Treated patients in order of first dose (calendar date when known, else day; stable)."""
-    f = cohort.frame
-    f = f.loc[f["enrollment_day"].notna()]
-    if "hsct_date" in f.columns and f["hsct_date"].notna().all():
-        key = f["hsct_date"] + pd.to_timedelta(f["enrollment_day"], unit="D")
-    else:
-        key = f["enrollment_day"]
-    order = np.argsort(key.to_numpy(), kind="stable")
-    return pd.Index(f["patient_id"].to_numpy()[order], name="patient_id")
-
-
-def nrm_outcomes(cohort: Cohort, horizon: float = 100.0, origin: str = "transplant") -> pd.Series:
-    """Death without relapse within `horizon` days, per treated patient.
-
-    The horizon counts from the transplant (``origin="transplant"``: by day
-    +`horizon`) or from each patient's first dose (``origin="enrollment"``),
-    which suits monitoring a treatment started 60-90 days after transplant.
-    In enrollment order (:func:`enrollment_order`); ``<NA>`` when not yet
-    evaluable (alive and relapse-free at last contact before the horizon).
-    An InputError when no patient of the cohort has a first dose.
-    """
-    if origin not in ("transplant", "enrollment"):
-        raise ValueError(f"`origin` must be 'transplant' or 'enrollment', got {origin!r}")
-    first_doses(cohort, "safety monitoring follows the patients from their first dose")
-    f = cohort.frame.set_index("patient_id").loc[enrollment_order(cohort)]
-    death, relapse = f["death_day"].to_numpy(), f["relapse_day"].to_numpy()
-    last = f["last_contact_day"].to_numpy()
-    end = horizon + (f["enrollment_day"].to_numpy() if origin == "enrollment" else 0.0)
-    nrm = (death <= end) & ~(relapse <= death)
-    known = nrm | (last >= end) | (relapse <= end)
-    out = pd.Series(nrm, index=f.index, dtype="boolean", name="nrm")
-    out[~known] = pd.NA
-    return out

@@ -20,6 +20,7 @@ from .adverse_events import (
     select_events,
     with_caption,
 )
+from .outcomes import enrollment_order, monitoring_window
 from .protocol import Protocol
 
 #: terms counted as cytokine release syndrome (CTCAE v5 / ASTCT 2019 grading)
@@ -171,7 +172,7 @@ def icans_table(
 def toxicity_outcomes(
     ae: AEInput,
     cohort: Cohort,
-    window: Window = "transplant",
+    window: Window = "first_dose",
     grade_min: int = 3,
     *,
     hematologic_terms: TermsInput = None,
@@ -179,13 +180,18 @@ def toxicity_outcomes(
 ) -> pd.Series:
     """Per treated patient: a non-hematologic event of grade >= `grade_min` in the window.
 
+    The window counts from the first dose to 100 days after it by default
+    (``"first_dose"``, the window of the NRM monitoring); ``"transplant"``
+    (from the first dose to day +100 after transplant: 10-40 days, the first
+    course only) and ``"all"`` stay available.
+
     Nullable boolean Series indexed by patient in enrollment order
-    (:func:`~blina_stats.safety.monitoring.enrollment_order`): ``<NA>`` when
+    (:func:`~blina_stats.safety.outcomes.enrollment_order`): ``<NA>`` when
     not yet evaluable (no such event and last contact before the window
-    ends).  The outcome that :func:`~blina_stats.safety.monitoring.monitor`
-    follows.
+    ends); ``attrs["window"]`` states the window
+    (:func:`~blina_stats.safety.outcomes.monitoring_window`).  The outcome
+    that :func:`~blina_stats.safety.monitoring.monitor` follows.
     """
-    from .monitoring import enrollment_order
 
     worst = worst_grade_by_patient(
         ae, cohort, window, hematologic_terms=hematologic_terms, protocol=protocol
@@ -202,4 +208,5 @@ def toxicity_outcomes(
     known = hit | (f["last_contact_day"].to_numpy(dtype=np.float64) >= end)
     out = pd.Series(hit, index=order, dtype="boolean", name="toxicity")
     out[~known] = pd.NA
+    out.attrs["window"] = monitoring_window(days, window)
     return out

@@ -38,7 +38,7 @@ def build(ctx: Context) -> Part:
         (
             "nrm",
             NRM_THRESHOLD,
-            "non-relapse death within 100 days of the first dose",
+            "non-relapse death",
             nrm_outcomes(cohort, horizon=100.0, origin="enrollment"),
         )
     ]
@@ -52,23 +52,26 @@ def build(ctx: Context) -> Part:
                 "toxicity",
                 TOXICITY_THRESHOLD,
                 "grade >= 3 non-hematologic toxicity",
-                toxicity_outcomes(ae, cohort),
+                toxicity_outcomes(ae, cohort, window="first_dose"),
             )
         )
     tables: list[tuple[str, pd.DataFrame, str]] = []
     out: dict[str, Any] = {}
     for key, threshold, what, outcomes in rules:
-        rule = monitoring_rule(threshold, n_max=cohort.n_patients, outcome=what)
+        window = outcomes.attrs["window"]  # both: within 100 days after the first dose
+        rule = monitoring_rule(threshold, n_max=cohort.n_patients, outcome=what, window=window)
+        stated = f"{what} {window}"
         boundary = rule.to_frame().dropna()
         oc = operating_characteristics(rule, OC_RATES, method="exact", seed=ctx.seed)
         status = monitor(rule, outcomes)
         tables += [
             (rule.describe(), boundary, f"monitoring_{key}_boundary"),
-            (f"Operating characteristics: {what}", oc, f"monitoring_{key}_oc"),
-            (f"Applied to the trial: {what}", status, f"monitoring_{key}_status"),
+            (f"Operating characteristics: {stated}", oc, f"monitoring_{key}_oc"),
+            (f"Applied to the trial: {stated}", status, f"monitoring_{key}_status"),
         ]
         out[key] = {
             "rule": rule.describe(),
+            "window": window,
             "operating_characteristics": oc.to_dict(orient="records"),
         }
     return Part(

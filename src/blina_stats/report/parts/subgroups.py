@@ -110,7 +110,7 @@ def build(ctx: Context) -> Part:
     tests = subgroup_tests(ctx.cohort, ctx.endpoint, caught)
     if tests.empty:
         raise InputError(f"{ctx.cohort.source}: no covariate with 2-6 levels to compare")
-    tables = [("Subgroup comparisons (p-values)", tests, "subgroup_tests")]
+    tables = [("Subgroup comparisons (p-values; exploratory, unadjusted)", tests, "subgroup_tests")]
     figures = []
     cox, fig = pfs_forest(ctx.cohort, ctx.endpoint("pfs", origin="transplant"), caught)
     if not cox.empty:
@@ -123,9 +123,17 @@ def build(ctx: Context) -> Part:
         tables=tuple(tables),
         figures=tuple(figures),
         notes=(
-            "Log-rank test for survival endpoints (delayed entry at enrollment), Gray's test "
-            "for cumulative incidences (time from the first dose); unadjusted p-values.",
+            "Exploratory, unadjusted subgroup analyses: log-rank test for survival endpoints "
+            "(delayed entry at enrollment), Gray's test for cumulative incidences (time from the "
+            "first dose); p-values not adjusted for multiplicity or for other covariates.",
             *(f"warning: {w}" for w in caught),
         ),
-        json={"subgroups": {"tests": tests.to_dict(orient="index"), "warnings": caught}},
+        json={
+            "subgroups": {
+                "tests": tests.to_dict(orient="index"),
+                "warnings": caught,
+                "exploratory": True,
+                "adjusted": False,
+            }
+        },
     )
