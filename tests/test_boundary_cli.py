@@ -13,6 +13,7 @@ To add a case, add a row (and a setup function when it needs files).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import blina_stats as bs
 from blina_stats.cli import main
 from blina_stats.report.folder import FORMAT, MANIFEST
 from blina_stats.synthetic import bundled
@@ -62,6 +64,68 @@ def input_inside_out(tmp: Path) -> None:
     (tmp / "out").mkdir()
     (tmp / "out" / MANIFEST).write_text(f'{{"format": "{FORMAT}"}}\n')
     (tmp / "out" / "trial.csv").write_bytes(TRIAL.read_bytes())
+
+
+def _rows(name: str) -> list[list[str]]:
+    with bundled(name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def short_row(tmp: Path) -> None:
+    rows = _rows("trial")
+    del rows[5][5:]  # BLN-005's row cut after five cells: its death would vanish
+    _write(tmp / "short.csv", rows)
+
+
+def repeated_header(tmp: Path) -> None:
+    text = bundled("trial").read_text(encoding="utf-8")
+    (tmp / "twice.csv").write_text(text.replace(",age,", ",death_date,", 1), encoding="utf-8")
+
+
+def spaced_header(tmp: Path) -> None:
+    text = bundled("trial").read_text(encoding="utf-8")
+    (tmp / "spaced.csv").write_text(text.replace(",death_date,", ",death_date ,", 1))
+
+
+def nul_in_an_id(tmp: Path) -> None:
+    rows = _rows("trial")
+    rows[3][0] = "BLN-0\x0003"
+    _write(tmp / "nul.csv", rows)
+
+
+def booleans_as_days(tmp: Path) -> None:
+    days = bs.load_events(TRIAL).frame[["patient_id", "last_contact_day", "relapse_day"]]
+    days = days.assign(relapse_day=days["relapse_day"].notna())  # False: never relapsed
+    days.to_parquet(tmp / "flags.parquet")
+
+
+def _companion(name: str, file: str, edit: Callable[[list[list[str]]], None]) -> Setup:
+    def setup(tmp: Path) -> None:
+        rows = _rows(name)
+        edit(rows)
+        _write(tmp / file, rows)
+
+    return setup
+
+
+def _cell(row: int, column: str, value: str) -> Callable[[list[list[str]]], None]:
+    def edit(rows: list[list[str]]) -> None:
+        rows[row][rows[0].index(column)] = value
+
+    return edit
+
+
+def _unknown_patient(rows: list[list[str]]) -> None:
+    rows.append(["ZZ99", *rows[1][1:]])
+
+
+def _cut(rows: list[list[str]]) -> None:
+    del rows[2][3:]
 
 
 DUP = ["dup.csv", "patient 'BLN-001'", "patient_id"]
@@ -141,6 +205,87 @@ CASES: list[tuple[str, Setup | None, list[str], list[str]]] = [
         relapse_after_death,
         [*REPORT, "--data", "{tmp}/late.csv"],
         ["late.csv", "patient 'BLN-", "relapse_date", "death_date"],
+    ),
+    # cells lost or altered silently before (items 1-3, 7, 19): the file, line/patient, column
+    (
+        "estimate-short-row",
+        short_row,
+        ["estimate", "{tmp}/short.csv"],
+        ["short.csv", "line 6", "patient 'BLN-005'", "5 cells"],
+    ),
+    (
+        "report-short-row",
+        short_row,
+        [*REPORT, "--data", "{tmp}/short.csv"],
+        ["short.csv", "line 6"],
+    ),
+    (
+        "estimate-repeated-header",
+        repeated_header,
+        ["estimate", "{tmp}/twice.csv"],
+        ["twice.csv", "death_date"],
+    ),
+    (
+        "estimate-spaced-header",
+        spaced_header,
+        ["estimate", "{tmp}/spaced.csv"],
+        ["spaced.csv", "'death_date '"],
+    ),
+    ("estimate-nul-in-an-id", nul_in_an_id, ["estimate", "{tmp}/nul.csv"], ["nul.csv"]),
+    (
+        "estimate-booleans-as-days",
+        booleans_as_days,
+        ["estimate", "{tmp}/flags.parquet"],
+        ["flags.parquet", "patient 'BLN-001'", "relapse_day", "False"],
+    ),
+    # the companion tables: validated before anything is written
+    (
+        "report-ae-bad-grade",
+        _companion("adverse_events", "ae.csv", _cell(3, "grade", "7")),
+        [*REPORT, "--ae", "{tmp}/ae.csv"],
+        ["ae.csv", "data row 3", "patient 'BLN-001'", "grade 7"],
+    ),
+    (
+        "report-ae-unknown-patient",
+        _companion("adverse_events", "ae.csv", _unknown_patient),
+        [*REPORT, "--ae", "{tmp}/ae.csv"],
+        ["ae.csv", "patient 'ZZ99'", "patient_id"],
+    ),
+    (
+        "report-ae-short-row",
+        _companion("adverse_events", "ae.csv", _cut),
+        [*REPORT, "--ae", "{tmp}/ae.csv"],
+        ["ae.csv", "line 3", "3 cells"],
+    ),
+    (
+        "report-ae-ambiguous-date",
+        _companion("adverse_events", "ae.csv", _cell(1, "onset_date", "03/04/2022")),
+        [*REPORT, "--ae", "{tmp}/ae.csv"],
+        ["ae.csv", "patient 'BLN-001'", "onset_date", "ambiguous"],
+    ),
+    (
+        "report-dosing-bad-dose",
+        _companion("dosing", "dosing.csv", _cell(1, "dose_ug", "abc")),
+        [*REPORT, "--dosing", "{tmp}/dosing.csv"],
+        ["dosing.csv", "data row 1", "dose_ug", "'abc'"],
+    ),
+    (
+        "report-dosing-unknown-patient",
+        _companion("dosing", "dosing.csv", _unknown_patient),
+        [*REPORT, "--dosing", "{tmp}/dosing.csv"],
+        ["dosing.csv", "patient 'ZZ99'", "patient_id"],
+    ),
+    (
+        "report-screening-empty-patient",
+        _companion("screening", "screening.csv", _cell(2, "patient_id", "")),
+        [*REPORT, "--screening", "{tmp}/screening.csv"],
+        ["screening.csv", "patient_id", "data row(s) 2"],
+    ),
+    (
+        "report-labs-unknown-patient",
+        _companion("labs", "labs.csv", _unknown_patient),
+        [*REPORT, "--labs", "{tmp}/labs.csv"],
+        ["labs.csv", "patient 'ZZ99'", "screening log"],
     ),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
 from pathlib import Path
 
@@ -138,7 +139,16 @@ def test_a_broken_event_table_is_one_clear_error(tmp_path: Path, capsys) -> None
     assert "bad.csv" in err and "error" in err and "Traceback" not in err
 
 
-def test_an_absent_adverse_event_file_is_a_missing_part_not_a_crash(tmp_path: Path) -> None:
-    result = build_report(ae=tmp_path / "nowhere.csv", out=tmp_path / "out", quiet=True, n_trials=0)
-    assert any(m.startswith("Adverse events:") and "nowhere.csv" in m for m in result.missing)
-    assert (tmp_path / "out" / "figures" / "swimmer.png").exists()  # the other parts are there
+def test_a_companion_file_given_but_absent_is_an_error_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    # bad input is one error, not a report with a part missing (the boundary issue)
+    with pytest.raises(FileNotFoundError, match=re.escape("nowhere.csv: no such file")):
+        build_report(ae=tmp_path / "nowhere.csv", out=tmp_path / "out", quiet=True, n_trials=0)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_companion_file_not_given_is_a_missing_part(tmp_path: Path) -> None:
+    result = build_report(bundled("trial"), out=tmp_path / "out", quiet=True, n_trials=0)
+    assert any(m.startswith("Adverse events:") and "--ae FILE" in m for m in result.missing)
+    assert (tmp_path / "out" / "figures" / "os.png").exists()  # the other parts are there

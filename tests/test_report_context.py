@@ -52,7 +52,7 @@ def test_a_not_estimable_endpoint_raises_the_same_error_each_time(tmp_path: Path
     assert first.value is second.value and ctx.n_derived == 1
 
 
-def test_each_companion_file_is_read_once(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_companion_file_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import blina_stats.safety as safety
 
     # the eligibility package exports a function named engraftment: take the module itself
@@ -74,10 +74,22 @@ def test_each_companion_file_is_read_once(ctx: Context, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(safety, "read_adverse_events", count_ae)
     monkeypatch.setattr(engraftment, "read_labs", count_labs)
+    # read (and validated) when the context is made, then reused by every part
+    ctx = Context.load(Inputs.resolve(), n_trials=0, quiet=True)
+    assert sorted(calls) == ["ae", "labs"]
     for module in PARTS:
         if module.KEY in ("flow", "safety", "monitoring"):
             module.build(ctx)
     assert sorted(calls) == ["ae", "labs"]
+
+
+def test_a_bad_companion_file_is_an_error_when_the_context_is_made(tmp_path: Path) -> None:
+    ae = pd.read_csv(bundled("adverse_events"), dtype=str, keep_default_na=False)
+    ae.loc[2, "grade"] = "7"
+    ae.to_csv(tmp_path / "ae.csv", index=False)
+    msg = "ae.csv: data row 3, patient 'BLN-001': grade 7 is not a CTCAE grade 1-5"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        Context.load(Inputs.resolve(bundled("trial"), ae=tmp_path / "ae.csv"), quiet=True)
 
 
 def test_a_missing_companion_names_its_flag(tmp_path: Path) -> None:

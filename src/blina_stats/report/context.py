@@ -130,15 +130,41 @@ class Context:
 
     @classmethod
     def load(cls, inputs: Inputs, **options: Any) -> Context:
-        """Read and validate the event table of `inputs` (errors propagate: nothing is reported
-        without it); time from enrollment needs a table that gives it."""
+        """Read and validate the event table and every companion file given.
+
+        Bad input is an error before anything is written (errors propagate):
+        a part fails alone only when valid data cannot support it.  Time from
+        enrollment needs a table that gives it.
+        """
         cohort = load_events(inputs.events)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
                 "enrollment_day column; the table has neither"
             )
-        return cls(cohort, inputs, **options)
+        ctx = cls(cohort, inputs, **options)
+        ctx._validate_companions()
+        return ctx
+
+    def _validate_companions(self) -> None:
+        """Read each companion file given (once: the parts reuse them); labs against the log."""
+        given = {key for key in COMPANIONS if getattr(self.inputs, key) is not None}
+        tables = {
+            "ae": lambda: self.adverse_events,
+            "dosing": lambda: self.dosing,
+            "screening": lambda: self.screening,
+            "labs": lambda: self.labs,
+        }
+        for key in COMPANIONS:
+            if key in given:
+                tables[key]()
+        if {"screening", "labs"} <= given and self.labs is not None:
+            from ..eligibility.labs import check_patients
+
+            log = self.screening
+            check_patients(
+                self.labs, set(log.frame["patient_id"]), f"the screening log {log.source!r}"
+            )
 
     def _once(self, key: Any, make: Callable[[], T]) -> T:
         """`make()` on first use; later calls return its value or raise its error again."""
