@@ -116,3 +116,7 @@ def test_a_huge_last_contact_day_does_not_crash_the_report(
     doc = strict((out / "estimates.json").read_text())
     assert isinstance(doc, dict) and doc["n_patients"] == 68
     assert (out / "report.html").exists()
+    # the sentinel is warned about, and every figure is still drawn (the axis reaches it)
+    assert any("a sentinel value?" in w for w in doc["warnings"])
+    missing = doc["report"]["missing"]
+    assert all("file given" in m for m in missing), missing  # only the companions not given

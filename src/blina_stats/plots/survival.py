@@ -33,13 +33,17 @@ def _axes(ax: Axes | None) -> Axes:
 def time_ticks(t_max: float, unit: str = "months") -> tuple[np.ndarray, list[str]]:
     """Tick positions (days) and labels: the smallest round step giving at most 8 ticks.
 
-    ``unit="months"`` steps by 1, 2, 3, 6, 12 or 24 months; ``"days"`` by 7,
-    10, 20, 25, 50, 100, 200 or 500 days.
+    ``unit="months"`` steps by 1, 2, 3, 6, 12, 24 or 48 months; ``"days"`` by
+    7, 10, 20, 25, 50, 100, 200 or 500 days; beyond those (a sentinel follow-up
+    of 10^300 days, say) by 1, 2 or 5 times a power of ten.
     """
     scale = DAYS_PER_MONTH if unit == "months" else 1.0
     steps = (1, 2, 3, 6, 12, 24, 48) if unit == "months" else (7, 10, 20, 25, 50, 100, 200, 500)
     span = t_max / scale
-    step = next((s for s in steps if span / s <= 7), steps[-1])
+    step = next((s for s in steps if span / s <= 7), None)
+    if step is None:
+        power = 10.0 ** np.floor(np.log10(span / 7))
+        step = next(m * power for m in (1, 2, 5, 10) if span / (m * power) <= 7)
     units = np.arange(0.0, span + step * 0.999, step)
     return units * scale, [f"{u:g}" for u in units]
 
