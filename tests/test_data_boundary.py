@@ -337,3 +337,20 @@ def test_html_view_escapes_the_file_name(tmp_path: Path) -> None:
     path = write(tmp_path, LINES, "<b>trial.csv")
     page = bs.load_events(path)._repr_html_()
     assert "&lt;b&gt;trial.csv" in page and "<b>trial" not in page
+
+
+def test_a_nul_byte_after_another_patients_id_is_still_a_control_character() -> None:
+    # a hash table reads 'BLN-001\x00X' only up to the NUL: as 'BLN-001', seen before
+    frame = pd.DataFrame(
+        {"patient_id": ["BLN-001", "BLN-001\x00X"], "last_contact_day": [100.0, 200.0]}
+    )
+    msg = "<DataFrame>: patient 'BLN-001\\x00X': patient_id holds a control character"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        bs.load_events(frame)
+
+
+def test_ids_in_one_case_and_in_mixed_case() -> None:
+    upper = pd.DataFrame({"patient_id": ["BLN-1", "BLN-2"], "last_contact_day": [1.0, 2.0]})
+    assert bs.load_events(upper).warnings == ()
+    mixed = upper.assign(patient_id=["BLN-1", "bln-1"])
+    assert any("differ only in case" in str(w) for w in bs.load_events(mixed).warnings)

@@ -14,6 +14,7 @@ underscore because the other subpackages' readers use them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import warnings as py_warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -169,7 +170,7 @@ def data_rows(ids: pd.Series, rows: Any = None) -> Callable[[int], str]:
 #: dashes that look like '-' (NFKC leaves these apart from it)
 _HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 #: control characters (C0, DEL, C1): never part of an identifier as written
-_CONTROL = frozenset(map(chr, [*range(32), *range(127, 160)]))
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def patient_ids(
@@ -195,29 +196,33 @@ def patient_ids(
         control character.
     """
     values = column.reset_index(drop=True)
-    empty = blank(values)
+    known = values.dropna()
+    if (
+        pd.api.types.is_float_dtype(values)
+        and (np.isfinite(known) & (known == known.round())).all()
+    ):
+        values = values.astype("Int64")
+    ids = values.astype(str).str.strip()
+    empty = values.isna().to_numpy(dtype=bool) | ids.eq("").to_numpy(dtype=bool)
     if empty.any():
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(empty)[:MAX_SHOWN])
         raise SchemaError([f"{source}: patient_id is empty in data row(s) {rows}"])
-    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
-        values = values.astype(np.int64)
-    ids = values.astype(str).str.strip()
-    distinct = np.asarray(pd.unique(ids), dtype=object)
-    joined = "".join(distinct)
-    control = (
-        [] if _CONTROL.isdisjoint(joined) else [p for p in distinct if not _CONTROL.isdisjoint(p)]
-    )
-    if control:
+    # every cell, not the distinct ones: a hash table reads a string only up to a NUL
+    joined = "".join(ids.to_numpy(dtype=object))
+    if _CONTROL.search(joined):
+        control = pd.unique(ids[ids.str.contains(_CONTROL)])
         raise SchemaError(
             [f"{source}: patient {p!r}: patient_id holds a control character" for p in control]
         )
-    if unique:
+    distinct = np.asarray(pd.unique(ids), dtype=object)
+    if unique and distinct.size < ids.size:
         dup = ids[ids.duplicated()].unique()
-        if dup.size:
-            raise SchemaError(
-                [f"{source}: patient {p!r}: patient_id appears more than once" for p in dup]
-            )
-    pairs = _similar(distinct, ascii_only=joined.isascii())
+        raise SchemaError(
+            [f"{source}: patient {p!r}: patient_id appears more than once" for p in dup]
+        )
+    one_case = joined.isascii() and joined in (joined.upper(), joined.lower())
+    # ASCII ids written in one case cannot differ only in case: nothing to compare
+    pairs = [] if one_case else _similar(distinct, ascii_only=joined.isascii())
     found = [ValidationWarning(source, a, "patient_id", _lookalike(a, b)) for a, b in pairs]
     if warnings is not None:
         warnings.extend(found)
@@ -245,6 +250,8 @@ def _similar(ids: np.ndarray, *, ascii_only: bool) -> list[tuple[str, str]]:
     odd = [] if ascii_only else [k for k, p in enumerate(ids) if not p.isascii()]
     for k in odd:
         keys.iloc[k] = unicodedata.normalize("NFKC", ids[k]).translate(_HYPHENS).casefold()
+    if len(pd.unique(keys)) == len(keys):  # the common case: no two ids share a key
+        return []
     shared = keys.duplicated(keep=False).to_numpy()
     first: dict[str, str] = {}
     pairs = []
