@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -354,3 +356,37 @@ def test_ids_in_one_case_and_in_mixed_case() -> None:
     assert bs.load_events(upper).warnings == ()
     mixed = upper.assign(patient_id=["BLN-1", "bln-1"])
     assert any("differ only in case" in str(w) for w in bs.load_events(mixed).warnings)
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda d: "2021-02-30", "death_date '2021-02-30' is not a valid date"),
+        (lambda d: "03/04/2021", "death_date '03/04/2021' is ambiguous"),
+        (lambda d: d.strftime("%d%b%Y").upper(), "is written as SAS DATE9 (14MAR2021) but"),
+        (lambda d: f" {d:%Y-%m-%d} ", None),
+    ],
+)
+def test_csv_date_columns_read_as_categories_follow_the_one_date_rule(
+    tmp_path: Path, write: Callable[[pd.Timestamp], str], message: str | None
+) -> None:
+    # the CSV reader gives date columns as categories (each distinct cell read once):
+    # the same frame, the same messages as the same cells in a DataFrame of text
+    frame = pd.read_csv(TRIAL, dtype=str, keep_default_na=False)
+    row = frame.index[frame["death_date"] != ""][0]
+    frame.loc[row, "death_date"] = write(pd.Timestamp(frame.loc[row, "death_date"]))
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    text = frame.replace("", np.nan)
+    if message is None:
+        a, b = bs.load_events(tmp_path / "t.csv"), bs.load_events(text)
+        # (covariates of a DataFrame keep their type: text here, numbers from the CSV)
+        pd.testing.assert_frame_equal(
+            a.frame.drop(columns=[*a.covariates]), b.frame.drop(columns=[*b.covariates])
+        )
+        assert a.frame.equals(bs.load_events(TRIAL).frame)
+        return
+    with pytest.raises(InputError, match=re.escape(message)) as from_csv:
+        bs.load_events(tmp_path / "t.csv")
+    with pytest.raises(InputError) as from_frame:
+        bs.load_events(text)
+    assert str(from_csv.value).replace("t.csv", "<DataFrame>") == str(from_frame.value)

@@ -105,14 +105,13 @@ def test_the_bundled_labs_are_all_screened_and_engraftment_counts_who_it_leaves_
     assert int(inc.summary.loc["neutrophil", "n_patients"]) == 68
 
 
-def test_the_report_flow_part_fails_alone_naming_the_row(tmp_path: Path) -> None:
+def test_the_report_refuses_the_labs_before_writing_anything(tmp_path: Path) -> None:
+    # bad input is one error when the report's context is made, not a missing part
     from blina_stats.report.context import Context, Inputs
-    from blina_stats.report.part import build_part
-    from blina_stats.report.parts import flow
 
     inputs = Inputs.resolve(TRIAL, screening=SCREENING, labs=_labs_with_zz99(tmp_path))
-    built = build_part(flow.KEY, flow.TITLE, flow.build, Context.load(inputs, quiet=True))
-    assert built.status == "missing" and built.message == _zz99_message(tmp_path)
+    with pytest.raises(SchemaError, match=re.escape(_zz99_message(tmp_path))):
+        Context.load(inputs, quiet=True)
 
 
 def test_a_screening_column_in_another_case_is_warned_about(tmp_path: Path) -> None:

@@ -79,6 +79,13 @@ def _wall_time(value: Any) -> Any:
     return value
 
 
+def _text_categories(values: pd.Series) -> bool:
+    """A categorical column of text (as the CSV reader gives date columns)."""
+    return isinstance(values.dtype, pd.CategoricalDtype) and (
+        pd.api.types.infer_dtype(values.cat.categories, skipna=True) in _TEXT_ONLY
+    )
+
+
 def distinct_cells(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
     """Each cell's code (-1: missing) and the cells the codes point to, as read.
 
@@ -88,6 +95,12 @@ def distinct_cells(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
     ``True`` are one key to a hash table, but three cells to the user).
     """
     values = values.reset_index(drop=True)
+    if _text_categories(values):
+        # the CSV reader's date columns: distinct already (and checked for NUL bytes)
+        codes: npt.NDArray[np.intp] = np.asarray(values.cat.codes, dtype=np.intp)
+        return codes, pd.Series(values.cat.categories.to_numpy(dtype=object), dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
     if pd.api.types.infer_dtype(values, skipna=True) in _TEXT_ONLY:
         codes, uniques = pd.factorize(values)
         distinct = np.asarray(uniques, dtype=object)
@@ -159,7 +172,11 @@ class Dates:
             )
             return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
-        if pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_ONLY:
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values if _text_categories(values) else values.astype(object)
+        if not _text_categories(values) and (
+            pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_ONLY
+        ):
             native = values.map(_is_native).to_numpy(dtype=bool)
             if native.any():
                 self._natives(values, native, out, name)

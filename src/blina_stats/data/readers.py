@@ -126,7 +126,9 @@ def read_table(
                 f"{source}: not a table file: expected one of {', '.join(sorted(SUFFIXES))}"
             )
         id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
-        frame = _read(path, kind, id_columns, sheet_name, encoding)
+        dates = {c for c in SCHEMA_COLUMNS if c.endswith("_date") and c not in mapping.values()}
+        dates |= {k for k, v in mapping.items() if v in SCHEMA_COLUMNS and v.endswith("_date")}
+        frame = _read(path, kind, id_columns, dates, sheet_name, encoding)
         sas, text_read = kind == "sas", kind == "csv"
     _check_table(frame, source)
     _check_repeated([str(c) for c in frame.columns], source)
@@ -151,13 +153,15 @@ def read_table(
         raise InputError(f"{source}: column_types names column(s) {absent} that the table lacks")
     skip = set(SCHEMA_COLUMNS) - set(types)
     frame = apply_types(frame, skip, types, source, infer=text_read)
-    return RawTable(frame.reset_index(drop=True), source, names, sas)
+    frame.index = pd.RangeIndex(len(frame))  # our own copy: no need to copy it again
+    return RawTable(frame, source, names, sas)
 
 
 def _read(
     path: Path,
     kind: str,
     id_columns: set[str],
+    date_columns: set[str],
     sheet_name: str | int,
     encoding: str,
 ) -> pd.DataFrame:
@@ -173,6 +177,7 @@ def _read(
                 encoding=encoding,
                 id_names=id_columns,
                 na_values=NA_VALUES,
+                date_names=date_columns,
             )
         if kind == "parquet":
             _check_repeated(_parquet_names(path), path.name)
