@@ -9,7 +9,6 @@ other parts are still built.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..endpoints import CONF_LEVEL, CONF_TYPE, ENDPOINTS, EndpointData, NotEstim
 from ..endpoints import summary_table as _summary_table
 from ..errors import InputError
 from ..synthetic import bundled
+from .folder import sha256
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,15 +38,6 @@ COMPANIONS = {
     "screening": ("--screening", "screening"),
     "labs": ("--labs", "labs"),
 }
-
-
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ MANIFEST = "manifest.json"
 FORMAT = "blina-stats report"
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file (read in blocks of 1 MiB)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -91,7 +92,7 @@ def check_inputs(out: Path, inputs: Iterable[Path]) -> None:
 def write_manifest(folder: Path, inputs_sha256: dict[str, str], version: str) -> Path:
     """``manifest.json``: every file under `folder` with its SHA-256, and the inputs'."""
     files = {
-        p.relative_to(folder).as_posix(): _sha256(p)
+        p.relative_to(folder).as_posix(): sha256(p)
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != MANIFEST
     }
