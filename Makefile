@@ -45,6 +45,7 @@ baselines: setup
 bench: setup r-deps
 	$(BIN)/python benchmarks/bench_estimators.py
 	$(BIN)/python benchmarks/bench_design.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) report .pytest_cache .mypy_cache .ruff_cache

@@ -15,23 +15,13 @@ import argparse
 import shutil
 import subprocess
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 import blina_stats as bs
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from _timing import best_of
 
 
 def data(n: int, kind: str, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -23,25 +23,15 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 import blina_stats as bs
+from _timing import best_of
 from blina_stats.data.readers import read_table
 from blina_stats.data.schema import validate
 from blina_stats.endpoints.summary import estimate
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def write_table(n: int, folder: Path) -> Path:
