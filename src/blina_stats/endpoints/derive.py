@@ -68,18 +68,27 @@ class NotEstimable(InputError):
         The horizon asked for, days from the origin.
     n_patients : int
         Patients in the cohort (all of them left out).
+    origin : str
+        The origin asked for (``"transplant"`` or ``"enrollment"``): day 0 of `horizon`.
     """
 
     def __init__(
-        self, source: str, endpoint: str, code: str, reason: str, horizon: float, n_patients: int
+        self,
+        source: str,
+        endpoint: str,
+        code: str,
+        reason: str,
+        horizon: float,
+        n_patients: int,
+        origin: str = "transplant",
     ) -> None:
         super().__init__(f"{source}: {endpoint} is not estimable: {reason}")
         self.source, self.endpoint, self.code, self.reason = source, endpoint, code, reason
-        self.horizon, self.n_patients = horizon, n_patients
+        self.horizon, self.n_patients, self.origin = horizon, n_patients, origin
 
     def __reduce__(self) -> tuple[Any, ...]:
         args = (self.source, self.endpoint, self.code, self.reason, self.horizon, self.n_patients)
-        return (type(self), args)
+        return (type(self), (*args, self.origin))
 
 
 @dataclass(frozen=True)
@@ -266,7 +275,9 @@ def derive(
         )
     why = missing_fields(name, cohort.present, origin, gvhd_competing)
     if why:
-        raise NotEstimable(cohort.source, name, "missing_column", why, hz, cohort.n_patients)
+        raise NotEstimable(
+            cohort.source, name, "missing_column", why, hz, cohort.n_patients, origin
+        )
     frame = cohort.frame
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
@@ -288,7 +299,7 @@ def derive(
     ids = frame["patient_id"].to_numpy(dtype=object)
     if not used.any():
         raise NotEstimable(
-            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients
+            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients, origin
         )
     t, st = time[used], status[used]
     ent = None if entry is None else entry[used]
