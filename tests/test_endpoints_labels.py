@@ -117,3 +117,22 @@ def test_an_endpoint_not_estimable_is_labelled_from_the_origin_asked() -> None:
         "6 months after the first dose",
     ]
     assert set(table["time_origin"]) == {"from the first dose"}
+
+
+@pytest.mark.parametrize("origin", ["transplant", "enrollment"])
+def test_the_readable_estimate_table_words_each_horizon(
+    capsys: pytest.CaptureFixture[str], origin: str
+) -> None:
+    from blina_stats.cli import main
+
+    assert main(["estimate", str(bundled("trial")), "--origin", origin]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    for name, words in EXPECTED[origin].items():
+        assert lines[name].endswith(f"  {words}"), lines[name]
+
+
+def test_an_endpoints_html_says_its_horizon_from_its_origin(trial: bs.Cohort) -> None:
+    page = bs.endpoints.derive(trial, "agvhd", origin="enrollment")._repr_html_()
+    assert "at 100 days after the first dose;" in page and "day +" not in page
+    page = bs.endpoints.derive(trial, "agvhd")._repr_html_()
+    assert "at day +100 after transplant;" in page

@@ -36,6 +36,7 @@ from .definitions import (
     outcome,
 )
 from .horizon import horizon_problem
+from .labels import horizon_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -191,9 +192,10 @@ class EndpointData:
         h = self.at_horizon()
         excl = "; ".join(f"{r}: {n}" for r, n in self.excluded.items()) or "none"
         return (
-            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}, from {self.origin}): "
-            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at day "
-            f"{self.horizon:g}; {self.n_used} of {self.n_patients} patients used; "
+            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}): "
+            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at "
+            f"{horizon_label(self.horizon, self.origin)}; {self.n_used} of {self.n_patients} "
+            "patients used; "
             f"excluded: {excl}</p>"
         )
 
