@@ -63,8 +63,8 @@ def format_table(doc: dict[str, Any]) -> str:
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
         + f"; {doc['conf_type']} {level} intervals",
         "",
-        f"{'endpoint':<17} {'method':<15} {'day':>8} {'estimate':>9} {level + ' CI':>15} "
-        f"{'at risk':>8} {'events':>7} {'used':>5}",
+        f"{'endpoint':<17} {'method':<15} {'days':>8} {'estimate':>9} {level + ' CI':>15} "
+        f"{'at risk':>8} {'events':>7} {'used':>5}  horizon",
     ]
     notes = []
     for name, e in doc["endpoints"].items():
@@ -79,7 +79,7 @@ def format_table(doc: dict[str, Any]) -> str:
             ci = f"{e['ci_lower']:.3f}-{e['ci_upper']:.3f}"
         lines.append(
             f"{name:<17} {e['method']:<15} {e['horizon_days']:>8g} {est:>9} {ci:>15} "
-            f"{e['n_at_risk']:>8} {e['n_events']:>7} {e['n_used']:>5}"
+            f"{e['n_at_risk']:>8} {e['n_events']:>7} {e['n_used']:>5}  {e['horizon_label']}"
         )
         for reason, k in e["excluded"].items():
             notes.append(f"{name}: {k} excluded ({reason})")

@@ -36,6 +36,7 @@ from .definitions import (
     outcome,
 )
 from .horizon import horizon_problem
+from .labels import horizon_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -68,18 +69,27 @@ class NotEstimable(InputError):
         The horizon asked for, days from the origin.
     n_patients : int
         Patients in the cohort (all of them left out).
+    origin : str
+        The origin asked for (``"transplant"`` or ``"enrollment"``): day 0 of `horizon`.
     """
 
     def __init__(
-        self, source: str, endpoint: str, code: str, reason: str, horizon: float, n_patients: int
+        self,
+        source: str,
+        endpoint: str,
+        code: str,
+        reason: str,
+        horizon: float,
+        n_patients: int,
+        origin: str = "transplant",
     ) -> None:
         super().__init__(f"{source}: {endpoint} is not estimable: {reason}")
         self.source, self.endpoint, self.code, self.reason = source, endpoint, code, reason
-        self.horizon, self.n_patients = horizon, n_patients
+        self.horizon, self.n_patients, self.origin = horizon, n_patients, origin
 
     def __reduce__(self) -> tuple[Any, ...]:
         args = (self.source, self.endpoint, self.code, self.reason, self.horizon, self.n_patients)
-        return (type(self), args)
+        return (type(self), (*args, self.origin))
 
 
 @dataclass(frozen=True)
@@ -182,9 +192,10 @@ class EndpointData:
         h = self.at_horizon()
         excl = "; ".join(f"{r}: {n}" for r, n in self.excluded.items()) or "none"
         return (
-            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}, from {self.origin}): "
-            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at day "
-            f"{self.horizon:g}; {self.n_used} of {self.n_patients} patients used; "
+            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}): "
+            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at "
+            f"{horizon_label(self.horizon, self.origin)}; {self.n_used} of {self.n_patients} "
+            "patients used; "
             f"excluded: {excl}</p>"
         )
 
@@ -266,7 +277,9 @@ def derive(
         )
     why = missing_fields(name, cohort.present, origin, gvhd_competing)
     if why:
-        raise NotEstimable(cohort.source, name, "missing_column", why, hz, cohort.n_patients)
+        raise NotEstimable(
+            cohort.source, name, "missing_column", why, hz, cohort.n_patients, origin
+        )
     frame = cohort.frame
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
@@ -288,7 +301,7 @@ def derive(
     ids = frame["patient_id"].to_numpy(dtype=object)
     if not used.any():
         raise NotEstimable(
-            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients
+            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients, origin
         )
     t, st = time[used], status[used]
     ent = None if entry is None else entry[used]

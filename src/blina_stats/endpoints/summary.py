@@ -10,7 +10,11 @@ writes the contract of ``blina-stats estimate --json`` and of the report::
                           "n_at_risk", "n_events", "method", ...}},
      ...}
 
-with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
+with, in addition, per endpoint ``label``, ``horizon_label`` (the horizon in
+words from its origin: ``"day +100 after transplant"``, ``"100 days after the
+first dose"``; :func:`~blina_stats.endpoints.labels.horizon_label`),
+``time_origin`` (``"from transplant, entry at the first dose (conditional on
+being alive and event-free then)"``, ``"from the first dose"``), ``n_used``, ``n_excluded``,
 ``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
@@ -32,6 +36,7 @@ import pandas as pd
 from ..errors import HorizonWarning
 from .definitions import lookup
 from .derive import EndpointData, NotEstimable, derive_all
+from .labels import horizon_label, origin_label, origin_words
 
 if TYPE_CHECKING:
     from ..data.cohort import Cohort
@@ -45,6 +50,8 @@ ESTIMATE_COLUMNS = (
     "label",
     "method",
     "horizon_days",
+    "horizon_label",
+    "time_origin",
     "estimate",
     "ci_lower",
     "ci_upper",
@@ -130,6 +137,9 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
     derived : mapping
         Endpoint name -> EndpointData or NotEstimable, as
         :func:`~blina_stats.endpoints.derive_all` returns.
+        Each row's ``horizon_label`` and ``time_origin`` follow the
+        endpoint's own origin (a not-estimable one: ``"from transplant"``,
+        ``"from the first dose"``, with no entry condition).
 
     Returns
     -------
@@ -152,6 +162,8 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
         if isinstance(data, NotEstimable):
             row.update(
                 horizon_days=data.horizon,
+                horizon_label=horizon_label(data.horizon, data.origin),
+                time_origin=f"from {origin_words(data.origin)}",
                 n_used=0,
                 n_excluded=data.n_patients,
                 excluded={},
@@ -161,7 +173,11 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             rows[name] = row
             continue
         h = data.at_horizon()
-        row.update(horizon_days=data.horizon)
+        row.update(
+            horizon_days=data.horizon,
+            horizon_label=horizon_label(data.horizon, data.origin),
+            time_origin=origin_label(data.origin, data.entry is not None),
+        )
         row.update({k: h[k] for k in ("estimate", "ci_lower", "ci_upper", "se")})
         row.update(
             n_at_risk=int(h["n_at_risk"]),
@@ -216,6 +232,8 @@ def to_json(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dic
             "n_events": count(row["n_events"]),
             "method": str(row["method"]),
             "label": str(row["label"]),
+            "horizon_label": str(row["horizon_label"]),
+            "time_origin": str(row["time_origin"]),
             "n_used": int(row["n_used"]),
             "n_excluded": int(row["n_excluded"]),
             "excluded": dict(row["excluded"]),

@@ -18,6 +18,7 @@ from .style import PALETTE, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.text import Annotation
 
     from ..estimators import CumulativeIncidenceResult, KaplanMeierResult
 
@@ -87,6 +88,10 @@ def _draw(
         ax.plot(time[cens], est[cens], "|", color=color, markersize=4, markeredgewidth=0.8)
 
 
+#: the gid of a horizon mark's label: its ``xy`` is (horizon, estimate) in data coordinates
+MARK_GID = "horizon-mark"
+
+
 def mark_horizon(
     ax: Axes,
     horizon: float,
@@ -99,7 +104,15 @@ def mark_horizon(
     conf_level: float = 0.95,
     text_offset: tuple[float, float] = (6.0, 6.0),
 ) -> None:
-    """Mark `horizon` with the estimate and its interval, labelled in percent."""
+    """Mark `horizon` with the estimate and its interval, labelled in percent.
+
+    The label reads ``"{name}: 12.3%"`` over the interval; `name` should come
+    from :func:`blina_stats.endpoints.labels.horizon_label` (``"6 months"``,
+    ``"100 days"``), ``"day N"`` when not given.  The label is an annotation
+    with gid `MARK_GID` whose ``xy`` is ``(horizon, estimate)``, so a test or
+    a reader of the figure finds the marked value; a label that would overlap
+    an earlier mark's label is moved clear of it.
+    """
     if not np.isfinite(estimate):
         return
     when = name or f"day {horizon:g}"
@@ -127,7 +140,7 @@ def mark_horizon(
     below = estimate > 0.8 * ax.get_ylim()[1]
     if below:
         dy = -dy
-    ax.annotate(
+    label = ax.annotate(
         text,
         xy=(horizon, estimate),
         xytext=(-dx if left else dx, dy),
@@ -143,7 +156,33 @@ def mark_horizon(
             "edgecolor": "none",
             "alpha": 0.8,
         },
+        gid=MARK_GID,
     )
+    _clear_of_other_marks(ax, label)
+
+
+def _clear_of_other_marks(ax: Axes, label: Annotation) -> None:
+    """Move `label` up or down, away from each earlier mark label it overlaps (two marks at
+    one horizon: grade II-IV and III-IV aGVHD at day +100)."""
+    fig = ax.get_figure(root=True)
+    if fig is None:  # pragma: no cover - an axes made by matplotlib always has one
+        return
+    from matplotlib.text import Annotation
+
+    others = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == MARK_GID]
+    others = [t for t in others if t is not label]
+    points_per_pixel = 72.0 / fig.dpi
+    for other in others:
+        box, theirs = label.get_window_extent(), other.get_window_extent()
+        if not box.overlaps(theirs):
+            continue
+        dx, dy = label.xyann
+        if label.xy[1] <= other.xy[1]:  # the lower estimate's label goes below the other
+            shift = (box.y1 - theirs.y0) * points_per_pixel + 2.0
+            label.xyann = (dx, dy - shift)
+        else:
+            shift = (theirs.y1 - box.y0) * points_per_pixel + 2.0
+            label.xyann = (dx, dy + shift)
 
 
 def _line_style(
@@ -261,8 +300,8 @@ def plot_incidence(
     band: bool = True,
     censor_ticks: bool = False,
     at_risk: bool = True,
-    horizon: float | None = None,
-    horizon_name: str | None = None,
+    horizon: float | Sequence[float] | None = None,
+    horizon_name: str | Sequence[str | None] | None = None,
     stacked_total: str | None = None,
     percent: bool = True,
     ylim: float | None = None,
@@ -281,6 +320,9 @@ def plot_incidence(
     result : CumulativeIncidenceResult
     cause : int or sequence of int
         Cause(s) to draw, each with its own colour and label.
+    horizon, horizon_name : float or str, or a sequence of them, optional
+        Where to mark each cause and the words of its mark: one for all, or
+        one per cause (relapse at 2 years, NRM at 6 months).
     stacked_total : str, optional
         Also draw the sum of the drawn causes (for relapse and NRM: the PFS
         failure, ``1 - PFS``) as a dashed line with this label.
@@ -332,16 +374,21 @@ def plot_incidence(
         room = np.ceil(round(top * 10, 9)) / 10  # the next tenth above the highest band
         ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, room)))
         if horizon is not None:
+            at = [float(h) for h in np.broadcast_to(np.asarray(horizon, float), len(causes))]
+            one = horizon_name is None or isinstance(horizon_name, str)
+            says: list[str | None] = (
+                [horizon_name] * len(causes) if one else list(horizon_name)  # type: ignore[list-item,arg-type]
+            )
             for i, c in enumerate(causes):
-                row = result.at([horizon], cause=c).iloc[0]
+                row = result.at([at[i]], cause=c).iloc[0]
                 mark_horizon(
                     ax,
-                    horizon,
+                    at[i],
                     row["estimate"],
                     row["ci_lower"],
                     row["ci_upper"],
                     color=colors[i % len(colors)],
-                    name=horizon_name,
+                    name=says[i],
                     conf_level=result.conf_level,
                 )
         if at_risk:

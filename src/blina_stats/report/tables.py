@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .._constants import DAYS_PER_MONTH, ONE_YEAR, SIX_MONTHS, TWO_YEARS
+from .._constants import DAYS_PER_MONTH
 from .._formulas import safe_frame
 from .._markdown import markdown_table
 from ..data import Cohort
 from ..endpoints import EndpointData
+from ..endpoints.labels import origin_words
 from ..estimators import kaplan_meier
 
 
@@ -41,7 +43,9 @@ def _pct(p: float) -> str:
 def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
     """The outcome table: estimate with 95% interval in percent, events, at risk, horizon, method.
 
-    `estimates` is :func:`blina_stats.estimate`'s table.
+    `estimates` is :func:`blina_stats.estimate`'s table; each row's horizon
+    and time origin are its ``horizon_label`` and ``time_origin`` (the words
+    of :mod:`blina_stats.endpoints.labels`).
     """
     rows = []
     for name, r in estimates.iterrows():
@@ -58,7 +62,8 @@ def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
                 "endpoint": name,
                 "label": r["label"],
                 "horizon (days)": f"{horizon:g}",
-                "horizon": _horizon_words(horizon),
+                "horizon": r["horizon_label"],
+                "time origin": r["time_origin"],
                 "estimate (%)": cell,
                 "95% CI (%)": ci,
                 "events": "" if not r["estimable"] else int(r["n_events"]),
@@ -70,14 +75,30 @@ def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("endpoint")
 
 
-def _horizon_words(days: float) -> str:
-    if days == TWO_YEARS:
-        return "2 years"
-    if days == ONE_YEAR:
-        return "1 year"
-    if days == SIX_MONTHS:
-        return "6 months"
-    return f"day +{days:g}"
+def by_origin(groups: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The outcome table of the same endpoints from several origins, one column group each.
+
+    Parameters
+    ----------
+    groups : mapping
+        Group name (``"from transplant, entry at the first dose"``) ->
+        :func:`blina_stats.estimate`'s table of the endpoints from that origin.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by endpoint (those of the first group), a ``label`` column,
+        then per group ``"{group}: horizon"``, ``": estimate (%)"``, ``": 95%
+        CI (%)"``, ``": events"`` and ``": at risk"``, as :func:`endpoint_summary`
+        writes them.
+    """
+    keep = ("horizon", "estimate (%)", "95% CI (%)", "events", "at risk")
+    first = next(iter(groups.values()))
+    frames = [endpoint_summary(first)[["label"]]]
+    for group, table in groups.items():
+        summary = endpoint_summary(table)[list(keep)]
+        frames.append(summary.rename(columns={c: f"{group}: {c}" for c in keep}))
+    return pd.concat(frames, axis=1)
 
 
 def baseline_table(cohort: Cohort) -> pd.DataFrame:
@@ -129,31 +150,46 @@ def baseline_table(cohort: Cohort) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("characteristic")
 
 
-def follow_up(os_: EndpointData) -> pd.DataFrame:
+def follow_up(os_: EndpointData, from_first_dose: EndpointData | None = None) -> pd.DataFrame:
     """Median follow-up: reverse Kaplan-Meier (Schemper & Smith 1996) and survivors.
 
-    `os_` is overall survival from transplant without delayed entry.  The
-    reverse Kaplan-Meier treats death as censoring and being alive at last
-    contact as the event, so it estimates the potential follow-up.
+    `os_` is overall survival from transplant without delayed entry;
+    `from_first_dose`, when given, overall survival from the first dose
+    (``origin="enrollment"``), whose follow-up is added in rows of its own.
+    The reverse Kaplan-Meier treats death as censoring and being alive at
+    last contact as the event, so it estimates the potential follow-up.
+    Column ``from`` names each row's origin.
     """
+    rows = _follow_up_rows(os_, "")
+    if from_first_dose is not None:
+        rows += _follow_up_rows(from_first_dose, f" from {origin_words('enrollment')}")
+    return pd.DataFrame(rows).set_index("measure")
+
+
+def _months(days: float) -> str:
+    return f"{days / DAYS_PER_MONTH:.1f}"
+
+
+def _follow_up_rows(os_: EndpointData, origin: str) -> list[dict[str, str]]:
     rev = kaplan_meier(os_.time, os_.status, reverse=True).median
     alive = os_.time[os_.status == 0]
+    since = origin_words(os_.origin)
     rows = [
         {
-            "measure": "median follow-up, reverse Kaplan-Meier (95% CI)",
+            "measure": f"median follow-up{origin}, reverse Kaplan-Meier (95% CI)",
+            "from": since,
             "days": f"{rev.estimate:g} ({rev.ci_lower:g}-{rev.ci_upper:g})",
-            "months": f"{rev.estimate / DAYS_PER_MONTH:.1f} "
-            f"({rev.ci_lower / DAYS_PER_MONTH:.1f}-{rev.ci_upper / DAYS_PER_MONTH:.1f})",
+            "months": f"{_months(rev.estimate)} ({_months(rev.ci_lower)}-{_months(rev.ci_upper)})",
         }
     ]
     if alive.size:
         med = float(np.median(alive))
         rows.append(
             {
-                "measure": f"median follow-up of the {alive.size} survivors (range)",
+                "measure": f"median follow-up{origin} of the {alive.size} survivors (range)",
+                "from": since,
                 "days": f"{med:g} ({alive.min():g}-{alive.max():g})",
-                "months": f"{med / DAYS_PER_MONTH:.1f} ({alive.min() / DAYS_PER_MONTH:.1f}-"
-                f"{alive.max() / DAYS_PER_MONTH:.1f})",
+                "months": f"{_months(med)} ({_months(alive.min())}-{_months(alive.max())})",
             }
         )
-    return pd.DataFrame(rows).set_index("measure")
+    return rows

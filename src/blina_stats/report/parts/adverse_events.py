@@ -53,7 +53,13 @@ def build(ctx: Context) -> Part:
         KEY,
         TITLE,
         tables=tuple(tables),
-        figures=(("Non-hematologic adverse events to day +100", figure_of(ax), "adverse_events"),),
+        figures=(
+            (
+                "Non-hematologic adverse events to day +100 after transplant",
+                figure_of(ax),
+                "adverse_events",
+            ),
+        ),
         notes=(
             "The protocol's 'day +100' is read after the transplant (default) and, as a "
             "sensitivity reading, 100 days after the first dose; each table states its window. "

@@ -17,7 +17,8 @@ def build(ctx: Context) -> Part:
     """Baseline characteristics and follow-up (reverse Kaplan-Meier of OS from transplant)."""
     # follow-up counts from the transplant for every patient, whatever the report's origin
     os_ = ctx.endpoint("os", origin="transplant", delayed_entry=False)
-    fu = follow_up(os_)
+    dose = ctx.endpoint("os", origin="enrollment") if ctx.cohort.has_enrollment else None
+    fu = follow_up(os_, dose)
     return Part(
         KEY,
         TITLE,

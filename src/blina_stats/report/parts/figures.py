@@ -2,7 +2,10 @@
 
 A figure maker takes the lookup ``endpoint(name) -> EndpointData`` (the
 report's :meth:`Context.endpoint`, or a cohort's :meth:`Cohort.endpoint`) and
-labels its time axis with the endpoint's own origin.
+labels its time axis with the endpoint's own origin.  Every curve is marked at
+its own endpoint's horizon (relapse at 2 years, NRM at 6 months), in the words
+of :func:`~blina_stats.endpoints.labels.horizon_label`: the marked values are
+those of the outcome table.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...endpoints import TWO_YEARS, EndpointData, NotEstimable
+from ...endpoints import EndpointData, NotEstimable
+from ...endpoints.labels import axis_label, horizon_label
 from ...plots.style import PALETTE, figure_of, new_axes
 from ...plots.survival import add_at_risk_table, plot_incidence, plot_survival
 from ..part import Part, failure
@@ -27,7 +31,7 @@ FigureMaker = Callable[[Lookup], "Figure"]
 
 
 def survival_figure(name: str, title: str) -> FigureMaker:
-    """A Kaplan-Meier endpoint with its 2-year mark."""
+    """A Kaplan-Meier endpoint marked at its horizon."""
 
     def make(endpoint: Lookup) -> Figure:
         data = endpoint(name)
@@ -36,8 +40,8 @@ def survival_figure(name: str, title: str) -> FigureMaker:
             data.result,  # type: ignore[arg-type]
             ax,
             horizon=data.horizon,
-            horizon_name="2 years" if data.horizon == TWO_YEARS else None,
-            xlabel=f"Months after {data.origin}",
+            horizon_name=horizon_label(data.horizon, data.origin, short=True),
+            xlabel=axis_label(data.origin),
         )
         ax.set_title(title, loc="left", fontsize=9)
         return figure_of(ax)
@@ -46,18 +50,20 @@ def survival_figure(name: str, title: str) -> FigureMaker:
 
 
 def relapse_nrm_figure(endpoint: Lookup) -> Figure:
-    """Relapse and NRM as competing risks on one axis, with their sum (1 - PFS)."""
+    """Relapse and NRM as competing risks on one axis, with their sum (1 - PFS), each marked at
+    its own endpoint's horizon (NRM's 6 months, not relapse's 2 years)."""
     data = endpoint("relapse")
+    horizons = (data.horizon, endpoint("nrm").horizon)
     ax = new_axes(height=3.1)
     plot_incidence(
         data.result,  # type: ignore[arg-type]
         ax,
         cause=[1, 2],
         label=["Relapse", "Non-relapse mortality"],
-        horizon=data.horizon,
-        horizon_name="2 years",
+        horizon=horizons,
+        horizon_name=[horizon_label(h, data.origin, short=True) for h in horizons],
         stacked_total="Relapse or death (1 - PFS)",
-        xlabel=f"Months after {data.origin}",
+        xlabel=axis_label(data.origin),
     )
     ax.set_title("Relapse and non-relapse mortality", loc="left", fontsize=9)
     return figure_of(ax)
@@ -83,11 +89,11 @@ def _pair_figure(
                 label=label,
                 color=PALETTE[i],
                 horizon=data.horizon,
-                horizon_name="day +100" if data.horizon == 100 else "2 years",
+                horizon_name=horizon_label(data.horizon, data.origin, short=True),
                 at_risk=False,
                 xmax=xmax,
                 unit=unit,
-                xlabel=f"{'Days' if unit == 'days' else 'Months'} after {data.origin}",
+                xlabel=axis_label(data.origin, unit),
             )
             rows.append((label.split(" ")[-1], data.result))
         add_at_risk_table(ax, rows, colors=list(PALETTE))
@@ -103,7 +109,7 @@ FIGURES: dict[str, tuple[str, FigureMaker]] = {
     "grfs": ("GVHD-free, relapse-free survival", survival_figure("grfs", "GRFS")),
     "relapse_nrm": ("Relapse and non-relapse mortality", relapse_nrm_figure),
     "agvhd": (
-        "Acute GVHD to day +100",
+        "Acute GVHD",
         _pair_figure(
             ("agvhd", "agvhd_3_4"), ("Grade II-IV", "Grade III-IV"), "Acute GVHD", 100.0, "days"
         ),
