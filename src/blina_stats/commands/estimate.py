@@ -52,6 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--date-format", help="strptime format of dates, e.g. %%d/%%m/%%Y")
     parser.add_argument("--sheet", default=0, help="Excel sheet name or index")
+    parser.add_argument(
+        "--cutoff",
+        metavar="DATE",
+        help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
+    )
 
 
 def format_table(doc: dict[str, Any]) -> str:
@@ -61,7 +66,8 @@ def format_table(doc: dict[str, Any]) -> str:
     lines = [
         f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
-        + f"; {doc['conf_type']} {level} intervals",
+        + f"; {doc['conf_type']} {level} intervals"
+        + (f"; data cut-off {doc['cutoff']}" if doc.get("cutoff") else ""),
         "",
         f"{'endpoint':<17} {'method':<15} {'day':>8} {'estimate':>9} {level + ' CI':>15} "
         f"{'at risk':>8} {'events':>7} {'used':>5}",
@@ -98,7 +104,11 @@ def format_table(doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     cohort = load_events(
-        args.file, columns=dict(args.column), date_format=args.date_format, sheet_name=sheet
+        args.file,
+        columns=dict(args.column),
+        date_format=args.date_format,
+        sheet_name=sheet,
+        cutoff=args.cutoff,
     )
     if args.origin == "enrollment" and not cohort.has_enrollment:
         raise InputError(

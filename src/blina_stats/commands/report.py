@@ -42,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", type=seed, default=DEFAULT_SEED, help="seed of every simulation (>= 0)"
     )
     parser.add_argument(
+        "--cutoff",
+        metavar="DATE",
+        help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help=f"exit status {PARTIAL} when a part of the report is not available",
@@ -60,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         n_trials=args.design_trials,
         seed=args.seed,
+        cutoff=args.cutoff,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

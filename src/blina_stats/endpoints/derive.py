@@ -286,10 +286,10 @@ def derive(
             entry = enr
     used = reason == ""
     ids = frame["patient_id"].to_numpy(dtype=object)
+    # patients the cohort left out (enrolled after the data cut-off) are this endpoint's too
+    n_all = len(ids) + len(cohort.excluded)
     if not used.any():
-        raise NotEstimable(
-            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients
-        )
+        raise NotEstimable(cohort.source, name, "no_patient_left", "no patient left", hz, n_all)
     t, st = time[used], status[used]
     ent = None if entry is None else entry[used]
     result: KaplanMeierResult | CumulativeIncidenceResult
@@ -311,9 +311,10 @@ def derive(
         time=t,
         status=st,
         entry=ent,
-        n_patients=len(ids),
+        n_patients=n_all,
         n_used=int(used.sum()),
-        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True)),
+        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True))
+        + cohort.excluded,
         result=result,
         note=horizon_problem(name, hz, t, ent),
     )

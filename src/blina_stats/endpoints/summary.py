@@ -15,7 +15,9 @@ with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
 ``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level`` and ``warnings`` (every validation warning, one string each).
+``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``) and
+``cutoff_changes`` (kind of change -> patients) when one was given, and ``warnings`` (every
+validation warning, one string each).
 Missing figures are ``null``.
 """
 
@@ -228,6 +230,14 @@ def to_json(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dic
         **options,
         "conf_type": CONF_TYPE,
         "conf_level": CONF_LEVEL,
+        **estimand_json(cohort),
         "warnings": [str(w) for w in cohort.warnings],
         "endpoints": endpoints,
     }
+
+
+def estimand_json(cohort: Cohort) -> dict[str, Any]:
+    """The estimand fields of the contract that come from the cohort (the data cut-off)."""
+    if cohort.cutoff is None:
+        return {}
+    return {"cutoff": cohort.cutoff, "cutoff_changes": dict(cohort.cutoff_changes)}

@@ -63,6 +63,7 @@ def build_report(
     quiet: bool = False,
     n_trials: int = 20_000,
     seed: int = DEFAULT_SEED,
+    cutoff: str | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -85,6 +86,9 @@ def build_report(
         No progress lines or progress bars.
     n_trials, seed : int
         Simulated trials per scenario of the design review, and their seed.
+    cutoff : str, optional
+        Data cut-off ``YYYY-MM-DD`` (see :func:`blina_stats.load_events`);
+        shown in the report's header and ``estimates.json``.
 
     Returns
     -------
@@ -110,7 +114,9 @@ def build_report(
     inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs)
     check_inputs(out, inputs.paths())
     say(f"reading {inputs.events}")
-    ctx = Context.load(inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet)
+    ctx = Context.load(
+        inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet, cutoff=cutoff
+    )
     digests = inputs.sha256()
     with staging(out) as tmp:
         parts, sections, files = [], [], []
@@ -142,6 +148,7 @@ def build_report(
             "python": platform.python_version(),
             **{f"input {k}": f"sha256 {v}" for k, v in digests.items()},
             **{f"option {k}": v for k, v in ctx.options.items()},
+            **({"data cut-off": ctx.cohort.cutoff} if ctx.cohort.cutoff else {}),
             "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
         }
         files.append(write_html(TITLE, sections, meta, doc["warnings"], tmp / "report.html"))

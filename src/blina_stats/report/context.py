@@ -127,7 +127,7 @@ class Context:
         a part fails alone only when valid data cannot support it.  Time from
         enrollment needs a table that gives it.
         """
-        cohort = load_events(inputs.events)
+        cohort = load_events(inputs.events, cutoff=options.pop("cutoff", None))
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
