@@ -191,6 +191,14 @@ def test_matches_r_truncated_table_live(tmp_path: Path) -> None:
 def test_report_context_reads_the_table_at_the_cutoff() -> None:
     from blina_stats.report.context import Context, Inputs
 
-    ctx = Context.load(Inputs.resolve(None), cutoff="2024-03-31")
+    ctx = Context.load(Inputs(events=TRIAL), cutoff="2024-03-31")
     assert ctx.cohort.cutoff == "2024-03-31"
     assert "cutoff" not in ctx.options  # read once at the boundary, not a derive option
+
+
+def test_report_refuses_a_cutoff_with_companion_files() -> None:
+    from blina_stats.report.context import Context, Inputs
+
+    msg = "--cutoff is applied to the event table only, and companion files were given (ae"
+    with pytest.raises(InputError, match=re.escape(msg)):
+        Context.load(Inputs.resolve(None), cutoff="2024-03-31")

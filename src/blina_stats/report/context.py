@@ -127,7 +127,15 @@ class Context:
         a part fails alone only when valid data cannot support it.  Time from
         enrollment needs a table that gives it.
         """
-        cohort = load_events(inputs.events, cutoff=options.pop("cutoff", None))
+        cutoff = options.pop("cutoff", None)
+        given = [k for k in COMPANIONS if getattr(inputs, k) is not None]
+        if cutoff is not None and given:
+            # the companion tables are not cut yet: their records after it would be reported
+            raise InputError(
+                f"--cutoff is applied to the event table only, and companion files were given "
+                f"({', '.join(given)}): report without them, or cut them to {cutoff} first"
+            )
+        cohort = load_events(inputs.events, cutoff=cutoff)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
