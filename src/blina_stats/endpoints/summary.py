@@ -71,6 +71,9 @@ def estimate(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
+    assessment_gap: float | None = None,
 ) -> pd.DataFrame:
     """Every endpoint of the protocol at its horizon, one row each.
 
@@ -84,6 +87,9 @@ def estimate(
         The endpoints to report; all of `ENDPOINTS` by default.
     origin, gvhd_competing, delayed_entry, conf_type, conf_level
         As in :func:`~blina_stats.endpoints.derive`.
+    intercurrent, relapse_definition, assessment_gap
+        The estimand controls of :func:`~blina_stats.endpoints.derive`
+        (:mod:`blina_stats.endpoints.intercurrent`).
 
     Warns
     -----
@@ -120,6 +126,9 @@ def estimate(
         delayed_entry=delayed_entry,
         conf_type=conf_type,
         conf_level=conf_level,
+        intercurrent=intercurrent,
+        relapse_definition=relapse_definition,
+        assessment_gap=assessment_gap,
     )
     return summary_table(derived)
 
