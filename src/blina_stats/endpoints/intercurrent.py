@@ -191,10 +191,17 @@ def recode(
     return time, status.astype(np.int64), recoded
 
 
-def describe(strategies: Mapping[str, str], relapse_definition: str, **more: Any) -> dict[str, Any]:
-    """The estimand fields written into the JSON and the tables."""
-    return {
-        "relapse_definition": relapse_definition,
-        "intercurrent": dict(strategies),
-        **more,
-    }
+def censoring_rule(has_assessment: bool, options: Mapping[str, Any]) -> str:
+    """The censoring of PFS and relapse, in words (for the JSON and the tables)."""
+    if not has_assessment:
+        return "PFS and relapse censored at last contact (no last_assessment column)"
+    gap = options.get("assessment_gap")
+    deaths = (
+        "a death counts whenever it occurs"
+        if gap is None
+        else f"a death more than {gap:g} days after the last assessment is censored at it"
+    )
+    return (
+        "PFS and relapse: alive without relapse censored at the last disease assessment "
+        f"(FDA 2018, Table A); a relapse counts at its date; {deaths}"
+    )

@@ -15,8 +15,11 @@ with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
 ``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``) and
-``cutoff_changes`` (kind of change -> patients) when one was given, and ``warnings`` (every
+``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``, or null),
+``cutoff_changes`` (kind of change -> patients), ``relapse_definition``,
+``intercurrent`` (event -> strategy, every event), ``assessment_gap``,
+``pfs_censoring`` (the rule, in words), per endpoint ``recoded`` (change ->
+patients: :mod:`blina_stats.endpoints.intercurrent`), and ``warnings`` (every
 validation warning, one string each).
 Missing figures are ``null``.
 """
@@ -34,6 +37,7 @@ import pandas as pd
 from ..errors import HorizonWarning
 from .definitions import lookup
 from .derive import EndpointData, NotEstimable, derive_all
+from .intercurrent import censoring_rule, check_options
 
 if TYPE_CHECKING:
     from ..data.cohort import Cohort
@@ -58,6 +62,7 @@ ESTIMATE_COLUMNS = (
     "excluded",
     "estimable",
     "reason",
+    "recoded",
 )
 
 
@@ -168,6 +173,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
                 excluded={},
                 estimable=False,
                 reason=data.reason,
+                recoded={},
             )
             rows[name] = row
             continue
@@ -182,6 +188,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             excluded=data.excluded,
             estimable=True,
             reason=data.note,
+            recoded=dict(data.recoded),
         )
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(ESTIMATE_COLUMNS))
@@ -232,21 +239,35 @@ def to_json(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dic
             "excluded": dict(row["excluded"]),
             "estimable": bool(row["estimable"]),
             "reason": str(row["reason"]),
+            "recoded": dict(row["recoded"]),
         }
     return {
         "n_patients": cohort.n_patients,
         "source": cohort.source,
-        **options,
+        # the estimand options are written with the estimand fields, whoever passed them
+        **{k: v for k, v in options.items() if k not in ("intercurrent", "relapse_definition")},
         "conf_type": CONF_TYPE,
         "conf_level": CONF_LEVEL,
-        **estimand_json(cohort),
+        **estimand_json(cohort, options),
         "warnings": [str(w) for w in cohort.warnings],
         "endpoints": endpoints,
     }
 
 
-def estimand_json(cohort: Cohort) -> dict[str, Any]:
-    """The estimand fields of the contract that come from the cohort (the data cut-off)."""
-    if cohort.cutoff is None:
-        return {}
-    return {"cutoff": cohort.cutoff, "cutoff_changes": dict(cohort.cutoff_changes)}
+def estimand_json(cohort: Cohort, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The estimand fields of the contract: data cut-off, relapse definition, intercurrent
+    strategies (every event, defaults filled) and the PFS censoring rule, in words."""
+    strategies = check_options(
+        cohort.present,
+        options.get("intercurrent"),
+        options.get("relapse_definition", "hematologic"),
+        options.get("assessment_gap"),
+    )
+    return {
+        "cutoff": cohort.cutoff,
+        "cutoff_changes": dict(cohort.cutoff_changes),
+        "relapse_definition": options.get("relapse_definition", "hematologic"),
+        "intercurrent": strategies,
+        "assessment_gap": options.get("assessment_gap"),
+        "pfs_censoring": censoring_rule("last_assessment" in cohort.present, options),
+    }
