@@ -16,6 +16,7 @@ from .._constants import DEFAULT_SEED
 from ..endpoints import ORIGINS
 from ..report import build_report
 from ._options import count, seed
+from .estimate import add_estimand_arguments
 
 #: exit status of ``--strict`` when a part of the report is not available
 PARTIAL = 3
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
     )
+    add_estimand_arguments(parser)
     parser.add_argument(
         "--strict",
         action="store_true",
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         n_trials=args.design_trials,
         seed=args.seed,
         cutoff=args.cutoff,
+        intercurrent=dict(args.intercurrent),
+        relapse_definition=args.relapse_definition,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

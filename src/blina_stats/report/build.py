@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from .. import __version__
 from .._constants import DEFAULT_SEED
 from ..endpoints import CONF_LEVEL, CONF_TYPE
+from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
 from .context import Context, Inputs
 from .folder import check_inputs, check_out, publish, staging, write_manifest
@@ -64,6 +66,8 @@ def build_report(
     n_trials: int = 20_000,
     seed: int = DEFAULT_SEED,
     cutoff: str | None = None,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -89,6 +93,9 @@ def build_report(
     cutoff : str, optional
         Data cut-off ``YYYY-MM-DD`` (see :func:`blina_stats.load_events`);
         shown in the report's header and ``estimates.json``.
+    intercurrent, relapse_definition
+        Estimand controls of every endpoint (see
+        :mod:`blina_stats.endpoints.intercurrent`), stated in the header.
 
     Returns
     -------
@@ -117,6 +124,9 @@ def build_report(
     ctx = Context.load(
         inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet, cutoff=cutoff
     )
+    ctx.options.update(intercurrent=dict(intercurrent or {}), relapse_definition=relapse_definition)
+    # a bad estimand option is an error before anything is written
+    check_options(ctx.cohort.present, intercurrent, relapse_definition, None)
     digests = inputs.sha256()
     with staging(out) as tmp:
         parts, sections, files = [], [], []
@@ -149,6 +159,7 @@ def build_report(
             **{f"input {k}": f"sha256 {v}" for k, v in digests.items()},
             **{f"option {k}": v for k, v in ctx.options.items()},
             **({"data cut-off": ctx.cohort.cutoff} if ctx.cohort.cutoff else {}),
+            "PFS censoring": doc["pfs_censoring"],
             "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
         }
         files.append(write_html(TITLE, sections, meta, doc["warnings"], tmp / "report.html"))

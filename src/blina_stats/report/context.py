@@ -9,7 +9,7 @@ other parts are still built.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -191,7 +191,9 @@ class Context:
             self.n_derived += 1
             return derive(self.cohort, name, **full)
 
-        return self._once(("endpoint", name, tuple(sorted(full.items()))), make)
+        # a mapping option (intercurrent strategies) keys the cache by its items
+        key = tuple(sorted((k, _hashable(v)) for k, v in full.items()))
+        return self._once(("endpoint", name, key), make)
 
     def derived(
         self, names: tuple[str, ...] | None = None, **options: Any
@@ -247,3 +249,8 @@ class Context:
         if self.inputs.labs is None:
             return None
         return self._once("labs", lambda: read_labs(self.companion("labs")))
+
+
+def _hashable(value: Any) -> Any:
+    """An option value as a cache key: a mapping by its sorted items."""
+    return tuple(sorted(value.items())) if isinstance(value, Mapping) else value
