@@ -202,3 +202,31 @@ def test_report_refuses_a_cutoff_with_companion_files() -> None:
     msg = "--cutoff is applied to the event table only, and companion files were given (ae"
     with pytest.raises(InputError, match=re.escape(msg)):
         Context.load(Inputs.resolve(None), cutoff="2024-03-31")
+
+
+def test_the_cohort_shows_its_cutoff() -> None:
+    cohort = bs.load_events(small(), cutoff=CUT)
+    assert repr(cohort).endswith(", data cut-off 2022-07-01)")
+    assert "data cut-off 2022-07-01; " in cohort._repr_html_()
+    assert "cut-off" not in repr(bs.load_events(small()))
+
+
+def test_estimand_dates_after_the_cutoff_are_ignored_and_counted() -> None:
+    frame = (
+        small()
+        .iloc[:4]
+        .assign(
+            dli_date=["2022-06-01", "2022-04-01", "2022-08-01", None],
+            last_assessment_date=["2022-06-15", "2022-04-15", "2022-08-15", "2022-07-01"],
+        )
+    )
+    cohort = bs.load_events(frame, cutoff=CUT)
+    f = cohort.frame.set_index("patient_id")
+    assert f.loc["a", "dli_day"] == 151 and np.isnan(f.loc["c", "dli_day"])
+    assert np.isnan(f.loc["c", "last_assessment_day"]) and f.loc["d", "last_assessment_day"] == 181
+    assert cohort.cutoff_changes["dli after the data cut-off ignored"] == 1
+    assert cohort.cutoff_changes["last_assessment after the data cut-off ignored"] == 1
+    said = [str(w) for w in cohort.warnings if w.column == "cutoff"]
+    assert (
+        "<DataFrame>: data cut-off 2022-07-01: 1 patient: DLIs after it ignored (dli_date)" in said
+    )

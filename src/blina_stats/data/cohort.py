@@ -127,7 +127,9 @@ class Cohort:
     def __repr__(self) -> str:
         return (
             f"Cohort({self.source!r}: {self.n_patients} patients, "
-            f"{len(self.covariates)} covariates, {len(self.warnings)} warnings)"
+            f"{len(self.covariates)} covariates, {len(self.warnings)} warnings"
+            + (f", data cut-off {self.cutoff}" if self.cutoff else "")
+            + ")"
         )
 
     def _repr_html_(self) -> str:
@@ -135,7 +137,8 @@ class Cohort:
         warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in self.warnings)
         return (
             f"<p><b>Cohort</b> {html.escape(self.source)}: {self.n_patients} patients; "
-            f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
+            + (f"data cut-off {self.cutoff}; " if self.cutoff else "")
+            + f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
             + (f"<ul>{warn}</ul>" if warn else "")
             + self._frame.head(10).to_html(escape=True)
         )
