@@ -119,6 +119,12 @@ def test_json_contract(trial: bs.Cohort) -> None:
         "gvhd_competing",
         "conf_type",
         "conf_level",
+        "cutoff",
+        "cutoff_changes",
+        "relapse_definition",
+        "intercurrent",
+        "assessment_gap",
+        "pfs_censoring",
         "warnings",
         "endpoints",
     ]

@@ -13,9 +13,10 @@ from typing import Any
 from .._json import dumps
 from ..data import load_events
 from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS
+from ..endpoints.intercurrent import RELAPSE_DEFINITIONS, STRATEGIES
 from ..endpoints.summary import CONF_LEVEL, CONF_TYPE, estimate, to_json
 from ..errors import InputError
-from ._options import UniquePairs, column, horizon
+from ._options import UniquePairs, column, horizon, pair
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +53,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--date-format", help="strptime format of dates, e.g. %%d/%%m/%%Y")
     parser.add_argument("--sheet", default=0, help="Excel sheet name or index")
+    parser.add_argument(
+        "--cutoff",
+        metavar="DATE",
+        help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
+    )
+    add_estimand_arguments(parser)
+
+
+def intercurrent(text: str) -> tuple[str, str]:
+    """``EVENT=STRATEGY`` (checked by the library: a bad one is one line, exit 2)."""
+    return pair(text, "EVENT=STRATEGY, e.g. dli=censor")
+
+
+def add_estimand_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--intercurrent`` and ``--relapse-definition``, shared with ``report``."""
+    parser.add_argument(
+        "--intercurrent",
+        type=intercurrent,
+        action=UniquePairs,
+        default={},
+        metavar="EVENT=STRATEGY",
+        help="strategy for an intercurrent event (dli, second_hsct, new_therapy; repeatable): "
+        f"{', '.join(STRATEGIES)} (default treatment_policy)",
+    )
+    parser.add_argument(
+        "--relapse-definition",
+        choices=RELAPSE_DEFINITIONS,
+        default="hematologic",
+        help="whether an MRD recurrence (mrd_relapse_date) counts as relapse",
+    )
+
+
+def estimand_lines(doc: dict[str, Any]) -> list[str]:
+    """The estimand in words: relapse definition, intercurrent strategies, PFS censoring."""
+    used = ", ".join(f"{k}={v}" for k, v in doc["intercurrent"].items())
+    return [
+        f"Relapse: {doc['relapse_definition']}; intercurrent events: {used}",
+        f"{doc['pfs_censoring']}",
+    ]
 
 
 def format_table(doc: dict[str, Any]) -> str:
@@ -61,7 +101,9 @@ def format_table(doc: dict[str, Any]) -> str:
     lines = [
         f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
-        + f"; {doc['conf_type']} {level} intervals",
+        + f"; {doc['conf_type']} {level} intervals"
+        + (f"; data cut-off {doc['cutoff']}" if doc["cutoff"] else ""),
+        *estimand_lines(doc),
         "",
         f"{'endpoint':<17} {'method':<15} {'days':>8} {'estimate':>9} {level + ' CI':>15} "
         f"{'at risk':>8} {'events':>7} {'used':>5}  horizon",
@@ -83,6 +125,8 @@ def format_table(doc: dict[str, Any]) -> str:
         )
         for reason, k in e["excluded"].items():
             notes.append(f"{name}: {k} excluded ({reason})")
+        for change, k in e["recoded"].items():
+            notes.append(f"{name}: {k} {change}")
     lines.append("")
     lines.append(
         "Kaplan-Meier endpoints give survival; Aalen-Johansen endpoints give cumulative "
@@ -98,7 +142,11 @@ def format_table(doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     cohort = load_events(
-        args.file, columns=dict(args.column), date_format=args.date_format, sheet_name=sheet
+        args.file,
+        columns=dict(args.column),
+        date_format=args.date_format,
+        sheet_name=sheet,
+        cutoff=args.cutoff,
     )
     if args.origin == "enrollment" and not cohort.has_enrollment:
         raise InputError(
@@ -109,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         "origin": args.origin,
         "delayed_entry": not args.no_delayed_entry,
         "gvhd_competing": args.gvhd_competing,
+        "intercurrent": dict(args.intercurrent),
+        "relapse_definition": args.relapse_definition,
     }
     table = estimate(
         cohort,
@@ -118,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
         delayed_entry=not args.no_delayed_entry,
         conf_type=CONF_TYPE,
         conf_level=CONF_LEVEL,
+        intercurrent=dict(args.intercurrent),
+        relapse_definition=args.relapse_definition,
     )
     doc = to_json(cohort, table, options)
     print(dumps(doc) if args.json else format_table(doc))

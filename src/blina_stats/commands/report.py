@@ -16,6 +16,7 @@ from .._constants import DEFAULT_SEED
 from ..endpoints import ORIGINS
 from ..report import build_report
 from ._options import count, seed
+from .estimate import add_estimand_arguments
 
 #: exit status of ``--strict`` when a part of the report is not available
 PARTIAL = 3
@@ -42,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", type=seed, default=DEFAULT_SEED, help="seed of every simulation (>= 0)"
     )
     parser.add_argument(
+        "--cutoff",
+        metavar="DATE",
+        help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
+    )
+    add_estimand_arguments(parser)
+    parser.add_argument(
         "--strict",
         action="store_true",
         help=f"exit status {PARTIAL} when a part of the report is not available",
@@ -60,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         n_trials=args.design_trials,
         seed=args.seed,
+        cutoff=args.cutoff,
+        intercurrent=dict(args.intercurrent),
+        relapse_definition=args.relapse_definition,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

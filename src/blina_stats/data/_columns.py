@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 #: events timed by ``<event>_date`` or ``<event>_day``, in the order they are checked
-EVENTS = ("enrollment", "last_contact", "relapse", "death", "agvhd", "cgvhd")
+EVENTS: tuple[str, ...] = ("enrollment", "last_contact", "relapse", "death", "agvhd", "cgvhd")
+#: optional dates of the estimand controls (issue 13): the last disease assessment
+#: (PFS censoring), the intercurrent events, and MRD recurrence
+ESTIMAND_EVENTS = ("last_assessment", "dli", "second_hsct", "new_therapy", "mrd_relapse")
+EVENTS = (*EVENTS, *ESTIMAND_EVENTS)
 GRADE = "agvhd_grade"
 SEVERITY = "cgvhd_severity"
 SEVERITIES = ("none", "mild", "moderate", "severe")

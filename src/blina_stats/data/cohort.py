@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .cutoff import apply_cutoff, parse_cutoff
 from .readers import read_table
 from .schema import ValidationWarning, validate
 
@@ -43,6 +45,14 @@ class Cohort:
         ``"cgvhd_severity"``, ``"last_contact"``.
     covariates : tuple of str
         The covariate columns, in table order.
+    cutoff : str or None
+        The data cut-off (``YYYY-MM-DD``) the table was read at, or None.
+    cutoff_changes : dict
+        What the cut-off changed: kind -> number of patients (each one also a
+        warning); empty without a cut-off.
+    excluded : tuple of (patient_id, reason)
+        Patients of the file left out of the cohort (enrolled after the
+        cut-off); every endpoint lists them among its exclusions.
     """
 
     _frame: pd.DataFrame = field(repr=False)
@@ -50,6 +60,9 @@ class Cohort:
     warnings: tuple[ValidationWarning, ...] = field(repr=False)
     present: frozenset[str] = field(repr=False)
     covariates: tuple[str, ...] = field(repr=False)
+    cutoff: str | None = None
+    cutoff_changes: Mapping[str, int] = field(default_factory=dict, repr=False)
+    excluded: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -114,7 +127,9 @@ class Cohort:
     def __repr__(self) -> str:
         return (
             f"Cohort({self.source!r}: {self.n_patients} patients, "
-            f"{len(self.covariates)} covariates, {len(self.warnings)} warnings)"
+            f"{len(self.covariates)} covariates, {len(self.warnings)} warnings"
+            + (f", data cut-off {self.cutoff}" if self.cutoff else "")
+            + ")"
         )
 
     def _repr_html_(self) -> str:
@@ -122,7 +137,8 @@ class Cohort:
         warn = "".join(f"<li>{html.escape(str(w))}</li>" for w in self.warnings)
         return (
             f"<p><b>Cohort</b> {html.escape(self.source)}: {self.n_patients} patients; "
-            f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
+            + (f"data cut-off {self.cutoff}; " if self.cutoff else "")
+            + f"fields {html.escape(', '.join(sorted(self.present)))}</p>"
             + (f"<ul>{warn}</ul>" if warn else "")
             + self._frame.head(10).to_html(escape=True)
         )
@@ -137,6 +153,7 @@ def load_events(
     encoding: str = "utf-8",
     sas_dates: bool | None = None,
     column_types: Mapping[str, str] | None = None,
+    cutoff: str | dt.date | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -159,6 +176,11 @@ def load_events(
         by default True for SAS files only.
     column_types : mapping, optional
         Covariate -> ``"text"`` or ``"number"``, overriding the rule below.
+    cutoff : str or date, optional
+        Data cut-off (``"2023-06-30"``): the table as known on that date.
+        Events after it are ignored, follow-up after it ends at it, patients
+        enrolled after it are left out (:attr:`Cohort.excluded`); every change
+        is counted in the warnings (:mod:`blina_stats.data.cutoff`).  Needs dates.
 
     Returns
     -------
@@ -205,10 +227,22 @@ def load_events(
         date_format=date_format,
         sas_dates=raw.sas if sas_dates is None else sas_dates,
     )
+    if cutoff is None:
+        return Cohort(
+            _frame=table.frame,
+            source=raw.source,
+            warnings=table.warnings,
+            present=table.present,
+            covariates=table.covariates,
+        )
+    cut = apply_cutoff(table.frame, table.present, cutoff, raw.source, raw.names)
     return Cohort(
-        _frame=table.frame,
+        _frame=cut.frame,
         source=raw.source,
-        warnings=table.warnings,
+        warnings=table.warnings + cut.warnings,
         present=table.present,
         covariates=table.covariates,
+        cutoff=parse_cutoff(cutoff, raw.source).isoformat(),
+        cutoff_changes=cut.changes,
+        excluded=cut.excluded,
     )

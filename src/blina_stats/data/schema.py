@@ -21,14 +21,23 @@ column                 required  meaning
 ``agvhd_grade``        no        maximum acute GVHD grade, integer 0-4
 ``cgvhd_severity``     no        maximum chronic GVHD severity: none, mild,
                                  moderate, severe (NIH 2014 global score)
+``last_assessment_     no        last disease assessment (marrow, MRD): patients
+date``                           alive without relapse are censored at it for PFS
+                                 and relapse (FDA 2018; see ``endpoints.intercurrent``)
+``dli_date``           no        first donor lymphocyte infusion  (intercurrent
+``second_hsct_date``   no        second transplant                 events, ICH
+``new_therapy_date``   no        other anti-leukaemic therapy      E9(R1): see
+                                 (TKI, chemotherapy, cellular)     ``intercurrent=``)
+``mrd_relapse_date``   no        MRD recurrence (``relapse_definition=``)
 =====================  ========  ==================================================
 
 Each ``<event>_date`` may instead be given as ``<event>_day``, days after the
 transplant (``enrollment_day``, ``last_contact_day``, ``relapse_day``,
-``death_day``, ``agvhd_day``, ``cgvhd_day``); a table may mix the two, and when
-both are given for one patient they must agree.  An empty cell means the
-event had not happened by last contact.  [1] ``last_contact`` may be empty
-when a death is recorded (a warning; follow-up then ends at death).
+``death_day``, ``agvhd_day``, ``cgvhd_day``, ``last_assessment_day``, ...); a
+table may mix the two, and when both are given for one patient they must
+agree.  An empty cell means the event had not happened by last contact.
+[1] ``last_contact`` may be empty when a death is recorded
+(a warning; follow-up then ends at death).
 
 Every other column is a covariate, kept exactly as read (disease status, MRD
 before transplant, donor type, conditioning, age, sex, ...).
@@ -85,7 +94,7 @@ from ._cells import (
     show,
 )
 from ._checks import check_gvhd, check_order
-from ._columns import EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
+from ._columns import ESTIMAND_EVENTS, EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
 from ._dates import Dates, days_to_timedelta, distinct_cells
 
 __all__ = [
@@ -188,12 +197,37 @@ def validate(
     present |= {c for c in (GRADE, SEVERITY) if c in raw.columns}
     check_order(out, ctx, present, labels)
     check_gvhd(out, ctx, present, labels)
+    _check_estimand_events(out, ctx, present, labels)
     ctx.raise_if_any()
     covariates = tuple(c for c in raw.columns if c not in SCHEMA_COLUMNS)
     _near_misses(covariates, set(raw.columns), ctx)
     for c in covariates:
         out[c] = raw[c].to_numpy()
     return ValidatedTable(out, frozenset(present), tuple(ctx.warnings), covariates)
+
+
+def _check_estimand_events(
+    out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[str, str]
+) -> None:
+    """The optional dates of issue 13 fall within follow-up; a missing last assessment warns."""
+    lc = out["last_contact_day"].to_numpy()
+    for event in ESTIMAND_EVENTS:
+        day = out[f"{event}_day"].to_numpy()
+        ctx.error(
+            day > lc,
+            lambda i, e=event, d=day: (
+                f"{lab[e]} (day {d[i]:g}) is after {lab['last_contact']} (day {lc[i]:g})"
+            ),
+        )
+    if "last_assessment" in present:
+        ctx.warn(
+            np.isnan(out["last_assessment_day"].to_numpy()),
+            "last_assessment",
+            lambda i: (
+                f"{lab['last_assessment']} is empty: censored at last contact for PFS and "
+                "relapse (no assessment date to censor at)"
+            ),
+        )
 
 
 def _near_misses(covariates: tuple[str, ...], columns: set[str], ctx: Problems) -> None:

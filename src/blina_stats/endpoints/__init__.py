@@ -27,14 +27,8 @@ from .definitions import (
     lookup,
     outcome,
 )
-from .derive import (
-    NOT_ESTIMABLE_CODES,
-    EndpointData,
-    NotEstimable,
-    derive,
-    derive_all,
-    missing_fields,
-)
+from .derive import EndpointData, derive, derive_all, missing_fields
+from .not_estimable import NOT_ESTIMABLE_CODES, NotEstimable
 from .summary import CONF_LEVEL, CONF_TYPE, ESTIMATE_COLUMNS, estimate, summary_table, to_json
 
 __all__ = [

@@ -36,7 +36,9 @@ from .definitions import (
     outcome,
 )
 from .horizon import horizon_problem
+from .intercurrent import check_options, recode, relapse_days
 from .labels import horizon_label
+from .not_estimable import NotEstimable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,51 +47,6 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-#: the codes of :attr:`NotEstimable.code`
-NOT_ESTIMABLE_CODES = ("missing_column", "no_patient_left")
-
-
-class NotEstimable(InputError):
-    """The event table cannot support this endpoint (a column is missing, no patient left).
-
-    The message reads ``"{source}: {endpoint} is not estimable: {reason}"``.
-
-    Attributes
-    ----------
-    source : str
-        The cohort's source.
-    endpoint : str
-        The endpoint's name.
-    code : str
-        ``"missing_column"`` or ``"no_patient_left"``.
-    reason : str
-        In words: ``"no agvhd_grade column"``, ``"no patient left"``.
-    horizon : float
-        The horizon asked for, days from the origin.
-    n_patients : int
-        Patients in the cohort (all of them left out).
-    origin : str
-        The origin asked for (``"transplant"`` or ``"enrollment"``): day 0 of `horizon`.
-    """
-
-    def __init__(
-        self,
-        source: str,
-        endpoint: str,
-        code: str,
-        reason: str,
-        horizon: float,
-        n_patients: int,
-        origin: str = "transplant",
-    ) -> None:
-        super().__init__(f"{source}: {endpoint} is not estimable: {reason}")
-        self.source, self.endpoint, self.code, self.reason = source, endpoint, code, reason
-        self.horizon, self.n_patients, self.origin = horizon, n_patients, origin
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        args = (self.source, self.endpoint, self.code, self.reason, self.horizon, self.n_patients)
-        return (type(self), (*args, self.origin))
 
 
 @dataclass(frozen=True)
@@ -121,6 +78,9 @@ class EndpointData:
     note : str
         Why the horizon says nothing (before any patient entered, no patient
         at risk), or ``""``; :func:`~blina_stats.endpoints.estimate` warns with it.
+    recoded, intercurrent, relapse_definition
+        Patients recoded by the estimand controls, by kind; the strategy of
+        each intercurrent event; the relapse definition (:mod:`.intercurrent`).
     """
 
     endpoint: Endpoint
@@ -136,6 +96,9 @@ class EndpointData:
     exclusions: tuple[tuple[str, str], ...]
     result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
     note: str = ""
+    recoded: Mapping[str, int] = field(default_factory=dict)
+    intercurrent: Mapping[str, str] = field(default_factory=dict)
+    relapse_definition: str = "hematologic"
 
     @property
     def definition(self) -> Endpoint:
@@ -224,6 +187,9 @@ def derive(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
+    assessment_gap: float | None = None,
 ) -> EndpointData:
     """Derive an endpoint's time, status and entry from a cohort and estimate it.
 
@@ -245,6 +211,11 @@ def derive(
         time before the first dose then counts, for sensitivity analyses only.
     conf_type, conf_level
         Passed to the estimator.
+    intercurrent, relapse_definition, assessment_gap
+        Estimand controls (:mod:`blina_stats.endpoints.intercurrent`): event
+        -> ``"treatment_policy"``/``"censor"``/``"composite"``; ``"hematologic"``
+        or ``"hematologic_or_mrd"``; days after the last assessment beyond
+        which a death is censored at it.
 
     Returns
     -------
@@ -275,6 +246,7 @@ def derive(
         raise InputError(
             f"the horizon of {name!r} must be a positive number of days, got {horizon!r}"
         )
+    strategies = check_options(cohort.present, intercurrent, relapse_definition, assessment_gap)
     why = missing_fields(name, cohort.present, origin, gvhd_competing)
     if why:
         raise NotEstimable(
@@ -282,7 +254,11 @@ def derive(
         )
     frame = cohort.frame
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
+    days["relapse_day"] = relapse_days(frame, relapse_definition)
     time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
+    time, status, recoded = recode(
+        ep, time, status, frame, cohort.present, days["relapse_day"], strategies, assessment_gap
+    )
     use_enrollment = origin == "enrollment" or (delayed_entry and "enrollment" in cohort.present)
     entry: FloatArray | None = None
     if use_enrollment:
@@ -299,9 +275,11 @@ def derive(
             entry = enr
     used = reason == ""
     ids = frame["patient_id"].to_numpy(dtype=object)
+    # patients the cohort left out (enrolled after the data cut-off) are this endpoint's too
+    n_all = len(ids) + len(cohort.excluded)
     if not used.any():
         raise NotEstimable(
-            cohort.source, name, "no_patient_left", "no patient left", hz, cohort.n_patients, origin
+            cohort.source, name, "no_patient_left", "no patient left", hz, n_all, origin
         )
     t, st = time[used], status[used]
     ent = None if entry is None else entry[used]
@@ -324,11 +302,15 @@ def derive(
         time=t,
         status=st,
         entry=ent,
-        n_patients=len(ids),
+        n_patients=n_all,
         n_used=int(used.sum()),
-        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True)),
+        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True))
+        + cohort.excluded,
         result=result,
         note=horizon_problem(name, hz, t, ent),
+        recoded=recoded,
+        intercurrent=strategies,
+        relapse_definition=relapse_definition,
     )
 
 
@@ -342,6 +324,7 @@ def derive_all(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    **estimand: Any,
 ) -> dict[str, EndpointData | NotEstimable]:
     """Derive each endpoint once: its data, or why it is not estimable.
 
@@ -355,6 +338,8 @@ def derive_all(
         Endpoint name -> horizon in days from the origin, overriding the defaults.
     origin, gvhd_competing, delayed_entry, conf_type, conf_level
         As in :func:`derive`.
+    **estimand
+        ``intercurrent``, ``relapse_definition``, ``assessment_gap``, as in :func:`derive`.
 
     Returns
     -------
@@ -391,6 +376,7 @@ def derive_all(
                 delayed_entry=delayed_entry,
                 conf_type=conf_type,
                 conf_level=conf_level,
+                **estimand,
             )
         except NotEstimable as exc:
             out[name] = exc

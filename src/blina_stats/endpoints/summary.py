@@ -19,7 +19,12 @@ being alive and event-free then)"``, ``"from the first dose"``), ``n_used``, ``n
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
 ``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level`` and ``warnings`` (every validation warning, one string each).
+``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``, or null),
+``cutoff_changes`` (kind of change -> patients), ``relapse_definition``,
+``intercurrent`` (event -> strategy, every event), ``assessment_gap``,
+``pfs_censoring`` (the rule, in words), per endpoint ``recoded`` (change ->
+patients: :mod:`blina_stats.endpoints.intercurrent`), and ``warnings`` (every
+validation warning, one string each).
 Missing figures are ``null``.
 """
 
@@ -36,6 +41,7 @@ import pandas as pd
 from ..errors import HorizonWarning
 from .definitions import lookup
 from .derive import EndpointData, NotEstimable, derive_all
+from .intercurrent import censoring_rule, check_options
 from .labels import horizon_label, origin_label, origin_words
 
 if TYPE_CHECKING:
@@ -63,6 +69,7 @@ ESTIMATE_COLUMNS = (
     "excluded",
     "estimable",
     "reason",
+    "recoded",
 )
 
 
@@ -76,6 +83,9 @@ def estimate(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
+    assessment_gap: float | None = None,
 ) -> pd.DataFrame:
     """Every endpoint of the protocol at its horizon, one row each.
 
@@ -89,6 +99,9 @@ def estimate(
         The endpoints to report; all of `ENDPOINTS` by default.
     origin, gvhd_competing, delayed_entry, conf_type, conf_level
         As in :func:`~blina_stats.endpoints.derive`.
+    intercurrent, relapse_definition, assessment_gap
+        The estimand controls of :func:`~blina_stats.endpoints.derive`
+        (:mod:`blina_stats.endpoints.intercurrent`).
 
     Warns
     -----
@@ -125,6 +138,9 @@ def estimate(
         delayed_entry=delayed_entry,
         conf_type=conf_type,
         conf_level=conf_level,
+        intercurrent=intercurrent,
+        relapse_definition=relapse_definition,
+        assessment_gap=assessment_gap,
     )
     return summary_table(derived)
 
@@ -169,6 +185,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
                 excluded={},
                 estimable=False,
                 reason=data.reason,
+                recoded={},
             )
             rows[name] = row
             continue
@@ -187,6 +204,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             excluded=data.excluded,
             estimable=True,
             reason=data.note,
+            recoded=dict(data.recoded),
         )
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(ESTIMATE_COLUMNS))
@@ -239,13 +257,35 @@ def to_json(cohort: Cohort, table: pd.DataFrame, options: dict[str, Any]) -> dic
             "excluded": dict(row["excluded"]),
             "estimable": bool(row["estimable"]),
             "reason": str(row["reason"]),
+            "recoded": dict(row["recoded"]),
         }
     return {
         "n_patients": cohort.n_patients,
         "source": cohort.source,
-        **options,
+        # the estimand options are written with the estimand fields, whoever passed them
+        **{k: v for k, v in options.items() if k not in ("intercurrent", "relapse_definition")},
         "conf_type": CONF_TYPE,
         "conf_level": CONF_LEVEL,
+        **estimand_json(cohort, options),
         "warnings": [str(w) for w in cohort.warnings],
         "endpoints": endpoints,
+    }
+
+
+def estimand_json(cohort: Cohort, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The estimand fields of the contract: data cut-off, relapse definition, intercurrent
+    strategies (every event, defaults filled) and the PFS censoring rule, in words."""
+    strategies = check_options(
+        cohort.present,
+        options.get("intercurrent"),
+        options.get("relapse_definition", "hematologic"),
+        options.get("assessment_gap"),
+    )
+    return {
+        "cutoff": cohort.cutoff,
+        "cutoff_changes": dict(cohort.cutoff_changes),
+        "relapse_definition": options.get("relapse_definition", "hematologic"),
+        "intercurrent": strategies,
+        "assessment_gap": options.get("assessment_gap"),
+        "pfs_censoring": censoring_rule("last_assessment" in cohort.present, options),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from .. import __version__
 from .._constants import DEFAULT_SEED
 from ..endpoints import CONF_LEVEL, CONF_TYPE
+from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
 from .context import Context, Inputs
 from .folder import check_inputs, check_out, publish, staging, write_manifest
@@ -63,6 +65,9 @@ def build_report(
     quiet: bool = False,
     n_trials: int = 20_000,
     seed: int = DEFAULT_SEED,
+    cutoff: str | None = None,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -85,6 +90,12 @@ def build_report(
         No progress lines or progress bars.
     n_trials, seed : int
         Simulated trials per scenario of the design review, and their seed.
+    cutoff : str, optional
+        Data cut-off ``YYYY-MM-DD`` (see :func:`blina_stats.load_events`);
+        shown in the report's header and ``estimates.json``.
+    intercurrent, relapse_definition
+        Estimand controls of every endpoint (see
+        :mod:`blina_stats.endpoints.intercurrent`), stated in the header.
 
     Returns
     -------
@@ -110,7 +121,12 @@ def build_report(
     inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs)
     check_inputs(out, inputs.paths())
     say(f"reading {inputs.events}")
-    ctx = Context.load(inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet)
+    ctx = Context.load(
+        inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet, cutoff=cutoff
+    )
+    ctx.options.update(intercurrent=dict(intercurrent or {}), relapse_definition=relapse_definition)
+    # a bad estimand option is an error before anything is written
+    check_options(ctx.cohort.present, intercurrent, relapse_definition, None)
     digests = inputs.sha256()
     with staging(out) as tmp:
         parts, sections, files = [], [], []
@@ -142,6 +158,8 @@ def build_report(
             "python": platform.python_version(),
             **{f"input {k}": f"sha256 {v}" for k, v in digests.items()},
             **{f"option {k}": v for k, v in ctx.options.items()},
+            **({"data cut-off": ctx.cohort.cutoff} if ctx.cohort.cutoff else {}),
+            "PFS censoring": doc["pfs_censoring"],
             "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
         }
         files.append(write_html(TITLE, sections, meta, doc["warnings"], tmp / "report.html"))

@@ -9,7 +9,7 @@ other parts are still built.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -127,7 +127,15 @@ class Context:
         a part fails alone only when valid data cannot support it.  Time from
         enrollment needs a table that gives it.
         """
-        cohort = load_events(inputs.events)
+        cutoff = options.pop("cutoff", None)
+        given = [k for k in COMPANIONS if getattr(inputs, k) is not None]
+        if cutoff is not None and given:
+            # the companion tables are not cut yet: their records after it would be reported
+            raise InputError(
+                f"--cutoff is applied to the event table only, and companion files were given "
+                f"({', '.join(given)}): report without them, or cut them to {cutoff} first"
+            )
+        cohort = load_events(inputs.events, cutoff=cutoff)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
@@ -183,7 +191,9 @@ class Context:
             self.n_derived += 1
             return derive(self.cohort, name, **full)
 
-        return self._once(("endpoint", name, tuple(sorted(full.items()))), make)
+        # a mapping option (intercurrent strategies) keys the cache by its items
+        key = tuple(sorted((k, _hashable(v)) for k, v in full.items()))
+        return self._once(("endpoint", name, key), make)
 
     def derived(
         self, names: tuple[str, ...] | None = None, **options: Any
@@ -239,3 +249,8 @@ class Context:
         if self.inputs.labs is None:
             return None
         return self._once("labs", lambda: read_labs(self.companion("labs")))
+
+
+def _hashable(value: Any) -> Any:
+    """An option value as a cache key: a mapping by its sorted items."""
+    return tuple(sorted(value.items())) if isinstance(value, Mapping) else value
