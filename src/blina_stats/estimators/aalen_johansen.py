@@ -130,15 +130,33 @@ class CumulativeIncidenceResult:
         return plot_incidence(self, ax=ax, cause=cause, **kwargs)
 
     def _repr_html_(self) -> str:
+        from .._html import horizons_within, html_result
+
+        at = horizons_within(float(self.time[-1]) if self.time.size else 0.0)
+        key = None
+        if at:
+            parts = {
+                f"cause {c}": self.at([t for t, _ in at], cause=c)[
+                    ["estimate", "ci_lower", "ci_upper"]
+                ]
+                for c in self.causes
+            }
+            key = pd.concat(parts, axis=1)
+            key.columns = [" ".join(map(str, pair)) for pair in key.columns]
+            key.index = pd.Index([label for _, label in at], name="horizon")
         events = ", ".join(
             f"cause {c}: {int(self.n_events[:, k].sum())}" for k, c in enumerate(self.causes)
         )
-        head = (
-            f"<p><b>Aalen-Johansen cumulative incidence</b>: {self.n_patients} patients; "
-            f"events {events}; {self.variance_method} variance, {self.conf_type} "
-            f"{self.conf_level:.0%} intervals</p>"
-        )
-        return head + self.to_frame().to_html(float_format=lambda v: f"{v:.4f}")
+        facts = [
+            ("patients", str(self.n_patients)),
+            ("events", events),
+            (
+                "method",
+                f"{self.variance_method} variance, {self.conf_type} "
+                f"{self.conf_level:.0%} intervals",
+            ),
+        ]
+        return html_result("Aalen-Johansen cumulative incidence", facts, key, self.to_frame())
 
 
 def _tied(d: IntArray, n1: FloatArray, weight: FloatArray, out: FloatArray) -> FloatArray:

@@ -124,13 +124,21 @@ class CoxResult:
         return plot_forest(self.summary, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        se = "robust" if self.robust else "model-based"
-        head = (
-            f"<p><b>Cox regression</b>: {self.n} rows, {self.n_events} events; "
-            f"{self.ties} ties, {se} standard errors, {self.conf_level:.0%} intervals; "
-            f"concordance {self.concordance:.3f}</p>"
-        )
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+        from .._html import html_result
+
+        facts = [("endpoint", f"{self.endpoint} (from {self.origin})")] if self.endpoint else []
+        facts += [
+            ("rows", str(self.n)),
+            ("events", str(self.n_events)),
+            (
+                "method",
+                f"{self.ties} ties, {'robust' if self.robust else 'model-based'} errors, "
+                f"{self.conf_level:.0%} intervals",
+            ),
+            ("concordance", f"{self.concordance:.3f}"),
+        ]
+        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        return html_result("Cox regression", facts, key, None)
 
 
 @dataclass(frozen=True)

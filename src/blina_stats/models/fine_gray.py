@@ -123,13 +123,23 @@ class FineGrayResult:
         return plot_forest(self.summary, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        head = (
-            f"<p><b>Fine-Gray regression</b> for cause {self.cause}: {self.n} patients, "
-            f"{self.n_events} events, {self.n_competing} competing, {self.n_censored} censored; "
-            f"robust standard errors, {self.conf_level:.0%} intervals"
-            f"{'' if self.converged else ' (<b>did not converge</b>)'}</p>"
-        )
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+        from .._html import html_result
+
+        facts = [("endpoint", f"{self.endpoint} (from {self.origin})")] if self.endpoint else []
+        facts += [
+            ("cause", str(self.cause)),
+            ("patients", str(self.n)),
+            ("events", str(self.n_events)),
+            ("competing", str(self.n_competing)),
+            ("censored", str(self.n_censored)),
+            (
+                "method",
+                f"robust errors, {self.conf_level:.0%} intervals"
+                + ("" if self.converged else "; DID NOT CONVERGE"),
+            ),
+        ]
+        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        return html_result("Fine-Gray regression", facts, key, None)
 
 
 def fine_gray(
