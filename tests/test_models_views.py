@@ -69,3 +69,5 @@ def test_model_views_are_compact_and_escape_the_users_text() -> None:
     cohort = bs.load_events(bundled("trial"))
     fit = bs.cox_regression(cohort, "pfs", ["mrd_pre_hsct"])
     assert "endpoint pfs (from transplant)" in fit._repr_html_()
+    zph = bs.cox_zph(fit)._repr_html_()
+    assert "<th>GLOBAL</th>" in zph and "g(t) = km" in zph
