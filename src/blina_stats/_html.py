@@ -7,7 +7,7 @@ user's own and may hold ``<`` or ``&``.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -77,3 +77,18 @@ def html_result(
 def horizons_within(last: float) -> list[tuple[float, str]]:
     """The view's horizons up to `last` (the last time of the step function)."""
     return [(t, label) for t, label in HORIZONS if t <= last]
+
+
+def horizon_table(
+    last: float, parts: Mapping[str, Callable[[list[float]], pd.DataFrame]]
+) -> pd.DataFrame | None:
+    """Each part's table at the horizons up to `last`, side by side (``"cause 1 estimate"``),
+    indexed by the horizon's label; None when follow-up reaches none of them."""
+    at = horizons_within(last)
+    if not at:
+        return None
+    times = [t for t, _ in at]
+    key = pd.concat({name: fn(times) for name, fn in parts.items()}, axis=1)
+    key.columns = [" ".join(map(str, pair)) for pair in key.columns]
+    key.index = pd.Index([label for _, label in at], name="horizon")
+    return key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -130,32 +131,20 @@ class CumulativeIncidenceResult:
         return plot_incidence(self, ax=ax, cause=cause, **kwargs)
 
     def _repr_html_(self) -> str:
-        from .._html import horizons_within, html_result
+        from .._html import horizon_table, html_result
 
-        at = horizons_within(float(self.time[-1]) if self.time.size else 0.0)
-        key = None
-        if at:
-            parts = {
-                f"cause {c}": self.at([t for t, _ in at], cause=c)[
-                    ["estimate", "ci_lower", "ci_upper"]
-                ]
-                for c in self.causes
-            }
-            key = pd.concat(parts, axis=1)
-            key.columns = [" ".join(map(str, pair)) for pair in key.columns]
-            key.index = pd.Index([label for _, label in at], name="horizon")
+        def of(cause: int) -> Callable[[list[float]], pd.DataFrame]:
+            return lambda t: self.at(t, cause=cause)[["estimate", "ci_lower", "ci_upper"]]
+
+        last = float(self.time[-1]) if self.time.size else 0.0
+        key = horizon_table(last, {f"cause {c}": of(c) for c in self.causes})
         events = ", ".join(
             f"cause {c}: {int(self.n_events[:, k].sum())}" for k, c in enumerate(self.causes)
         )
-        facts = [
-            ("patients", str(self.n_patients)),
-            ("events", events),
-            (
-                "method",
-                f"{self.variance_method} variance, {self.conf_type} "
-                f"{self.conf_level:.0%} intervals",
-            ),
-        ]
+        method = (
+            f"{self.variance_method} variance, {self.conf_type} {self.conf_level:.0%} intervals"
+        )
+        facts = [("patients", str(self.n_patients)), ("events", events), ("method", method)]
         return html_result("Aalen-Johansen cumulative incidence", facts, key, self.to_frame())
 
 
