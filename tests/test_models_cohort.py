@@ -128,3 +128,18 @@ def test_a_categorical_keeps_its_category_order_as_reference() -> None:
     # an unused category is no column
     unused = pd.Categorical(donor, categories=["MUD", "cord", "MMUD", "MSD"])
     assert bs.cox_regression(time, event, pd.DataFrame({"donor": unused})).names == relevel.names
+
+
+def test_cox_on_an_incidence_endpoint_is_cause_specific(cohort: bs.Cohort) -> None:
+    fit = bs.cox_regression(cohort, "relapse", ["mrd_pre_hsct"])
+    data = cohort.endpoint("relapse")
+    assert (data.status == 2).any() and data.entry is not None
+    # competing events (death without relapse) censored, delayed entry kept
+    by_hand = bs.cox_regression(
+        data.time,
+        (data.status == 1).astype(int),
+        _by_hand(cohort, data, ["mrd_pre_hsct"]),
+        entry=data.entry,
+    )
+    np.testing.assert_allclose(fit.coef, by_hand.coef, rtol=1e-12)
+    assert fit.n_events == (data.status == 1).sum()
