@@ -41,6 +41,10 @@ def _fits(folder: Path) -> dict[str, bs.CoxResult]:
         "syn_entry_strata": cox_regression(
             syn.time, syn.event, syn[["x1", "x2"]], entry=syn.entry, strata=syn.site
         ),
+        # coxph(Surv(entry, time, event) ~ x1 + x2 + site, data = syn, weights = w)
+        "syn_entry_weights": cox_regression(
+            syn.time, syn.event, syn[["x1", "x2", "site"]], entry=syn.entry, weights=syn.w
+        ),
     }
 
 

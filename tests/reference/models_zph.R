@@ -18,6 +18,8 @@ syn <- data.frame(x1 = round(rnorm(n), 2), x2 = rbinom(n, 1, 0.4),
 # a hazard ratio for x2 that wanes with time, and times rounded to give ties
 syn$time <- syn$entry + pmax(1, round(rexp(n, exp(0.5 * syn$x1 + 0.8 * syn$x2) / 60) / 3) * 3)
 syn$event <- rbinom(n, 1, 0.8)
+# case weights (numeric: cox.zph's C code refuses integer weights)
+syn$w <- as.numeric(sample(1:3, n, replace = TRUE))
 write.csv(syn, file.path(out, "models_zph_data.csv"), row.names = FALSE)
 
 ctl <- coxph.control(eps = 1e-12, toler.chol = 1e-14, iter.max = 50)
@@ -26,7 +28,9 @@ fits <- list(
   syn_plain = coxph(Surv(time, event) ~ x1 + x2 + site, data = syn, control = ctl),
   syn_entry = coxph(Surv(entry, time, event) ~ x1 + x2 + site, data = syn, control = ctl),
   syn_entry_strata = coxph(Surv(entry, time, event) ~ x1 + x2 + strata(site), data = syn,
-                           control = ctl)
+                           control = ctl),
+  syn_entry_weights = coxph(Surv(entry, time, event) ~ x1 + x2 + site, data = syn, weights = w,
+                            control = ctl)
 )
 tests <- list(); resid <- list()
 for (case in names(fits)) for (tr in c("km", "identity")) {
