@@ -71,3 +71,17 @@ def test_model_views_are_compact_and_escape_the_users_text() -> None:
     assert "endpoint pfs (from transplant)" in fit._repr_html_()
     zph = bs.cox_zph(fit)._repr_html_()
     assert "<th>GLOBAL</th>" in zph and "g(t) = km" in zph
+
+
+def test_landmark_and_time_varying_views_escape_exposure_names() -> None:
+    from blina_stats.datasets import load_bmt
+    from blina_stats.models import landmark_cox, time_varying_cox
+
+    bmt = load_bmt()
+    name = "<i>aGVHD</i> & more"
+    res = landmark_cox(bmt.t2, bmt.d3, 100, exposures={name: (bmt.ta, bmt.da)})
+    html = res._repr_html_()
+    assert "<i>" not in html and "&lt;i&gt;aGVHD&lt;/i&gt; &amp; more" in html
+    assert f"{res.n_at_landmark} of 137 patients" in html
+    tv = time_varying_cox(bmt.t2, bmt.d2, {name: (bmt.tc, bmt.dc)})._repr_html_()
+    assert "<i>" not in tv and "time-varying" in tv
