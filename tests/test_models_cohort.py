@@ -143,3 +143,15 @@ def test_cox_on_an_incidence_endpoint_is_cause_specific(cohort: bs.Cohort) -> No
     )
     np.testing.assert_allclose(fit.coef, by_hand.coef, rtol=1e-12)
     assert fit.n_events == (data.status == 1).sum()
+
+
+def test_fine_gray_with_a_formula_and_an_endpoint_already_derived(cohort: bs.Cohort) -> None:
+    listed = bs.fine_gray(cohort, "relapse", ["donor_type", "age"])
+    formula = bs.fine_gray(cohort, "relapse", "donor_type + age")
+    assert formula.names == listed.names
+    np.testing.assert_allclose(formula.coef, listed.coef, rtol=1e-12)
+    data = cohort.endpoint("relapse", origin="enrollment")
+    again = bs.fine_gray(data, cohort.frame[["patient_id", "donor_type", "age"]])
+    np.testing.assert_allclose(again.coef, listed.coef, rtol=1e-12)
+    with pytest.raises(InputError, match=re.escape("enters patients late (delayed entry)")):
+        bs.fine_gray(cohort.endpoint("relapse"), cohort.frame[["patient_id", "age"]])
