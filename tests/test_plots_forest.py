@@ -65,3 +65,28 @@ def test_bad_input() -> None:
         plot_forest(_table().drop(columns="ci_lower"))
     with pytest.raises(TypeError, match="must be a DataFrame"):
         plot_forest([1, 2])
+
+
+def test_reference_rows_and_counts() -> None:
+    tab = pd.DataFrame(
+        {
+            "reference": [True, False, False],
+            "n": [29, 6, 25],
+            "events": [17, 3, 12],
+            "hazard_ratio": [1.0, 0.68, 0.70],
+            "ci_lower": [np.nan, 0.20, 0.33],
+            "ci_upper": [np.nan, 2.33, 1.48],
+            "p": [np.nan, 0.537, 0.355],
+        },
+        index=["donor: MUD (reference)", "donor: MMUD", "donor: MSD"],
+    )
+    ax = plot_forest(tab)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:4] == ["29 / 17", "1 (reference)", "6 / 3", "0.68 (0.20-2.33)  p=0.537"]
+    assert texts[-2:] == ["n / events", "HR (95% CI)"]
+    # the reference: an open marker at 1, no interval
+    (marker,) = [line for line in ax.lines if line.get_markerfacecolor() == "white"]
+    assert list(marker.get_xdata()) == [1.0] and list(marker.get_ydata()) == [2]
+    tab.loc["donor: MMUD", "ci_upper"] = np.nan  # only a reference may lack its limits
+    with pytest.raises(ValueError, match=re.escape("in row(s) ['donor: MMUD']")):
+        plot_forest(tab)

@@ -25,7 +25,7 @@ from .estimators import (
     cumulative_incidence,
     kaplan_meier,
 )
-from .models import CoxResult, FineGrayResult, cox_regression, fine_gray
+from .models import CoxResult, FineGrayResult, cox_regression, cox_zph, fine_gray
 from .safety import (
     ExposureResult,
     MonitoringRule,
@@ -68,6 +68,7 @@ __all__ = [
     "compare_endpoint",
     "consort_flow",
     "cox_regression",
+    "cox_zph",
     "cumulative_incidence",
     "design",
     "eligibility",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -130,15 +131,21 @@ class CumulativeIncidenceResult:
         return plot_incidence(self, ax=ax, cause=cause, **kwargs)
 
     def _repr_html_(self) -> str:
+        from .._html import horizon_table, html_result
+
+        def of(cause: int) -> Callable[[list[float]], pd.DataFrame]:
+            return lambda t: self.at(t, cause=cause)[["estimate", "ci_lower", "ci_upper"]]
+
+        last = float(self.time[-1]) if self.time.size else 0.0
+        key = horizon_table(last, {f"cause {c}": of(c) for c in self.causes})
         events = ", ".join(
             f"cause {c}: {int(self.n_events[:, k].sum())}" for k, c in enumerate(self.causes)
         )
-        head = (
-            f"<p><b>Aalen-Johansen cumulative incidence</b>: {self.n_patients} patients; "
-            f"events {events}; {self.variance_method} variance, {self.conf_type} "
-            f"{self.conf_level:.0%} intervals</p>"
+        method = (
+            f"{self.variance_method} variance, {self.conf_type} {self.conf_level:.0%} intervals"
         )
-        return head + self.to_frame().to_html(float_format=lambda v: f"{v:.4f}")
+        facts = [("patients", str(self.n_patients)), ("events", events), ("method", method)]
+        return html_result("Aalen-Johansen cumulative incidence", facts, key, self.to_frame())
 
 
 def _tied(d: IntArray, n1: FloatArray, weight: FloatArray, out: FloatArray) -> FloatArray:

@@ -155,14 +155,28 @@ class KaplanMeierResult:
         return plot_survival(self, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
+        from .._html import horizons_within, html_result
+
         med = self.median
         what = "Reverse Kaplan-Meier (follow-up)" if self.reverse else "Kaplan-Meier"
-        head = (
-            f"<p><b>{what}</b>: {self.n_patients} patients, {int(self.n_events.sum())} events; "
-            f"median {med.estimate:.4g} ({self.conf_level:.0%} CI {med.ci_lower:.4g}-"
-            f"{med.ci_upper:.4g}); {self.conf_type} intervals</p>"
+        at = horizons_within(float(self.time[-1]) if self.time.size else 0.0)
+        cols = ["estimate", "ci_lower", "ci_upper", "n_at_risk"]
+        key = self.at([t for t, _ in at])[cols] if at else None
+        if key is not None:
+            key.index = pd.Index([label for _, label in at], name="horizon")
+        lo, hi = (f"{v:.4g}" if np.isfinite(v) else "NR" for v in (med.ci_lower, med.ci_upper))
+        median = (
+            f"{med.estimate:.4g} ({self.conf_level:.0%} CI {lo}-{hi})"
+            if np.isfinite(med.estimate)
+            else "not reached"
         )
-        return head + self.to_frame().to_html(float_format=lambda v: f"{v:.4f}")
+        facts = [
+            ("patients", str(self.n_patients)),
+            ("events", str(int(self.n_events.sum()))),
+            ("median", median),
+            ("method", f"{self.conf_type} {self.conf_level:.0%} intervals, Greenwood variance"),
+        ]
+        return html_result(what, facts, key, self.to_frame())
 
 
 def _findq(x: FloatArray, y: FloatArray, p: float, tol: float = _QUANTILE_TOL) -> float:

@@ -1,7 +1,9 @@
 """Covariates to a numeric design matrix, checked once at the boundary.
 
-Categorical columns (object, category, string) are expanded into indicators
-against their first level, sorted; booleans become 0/1.  Missing values,
+Categorical columns (object, string) are expanded into indicators against
+their first level, sorted; a pandas Categorical keeps its category order, the
+first category being the reference (as the levels of an R factor); booleans
+become 0/1.  Missing values,
 constant columns and collinear columns are errors that name the column.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,17 +36,27 @@ class Design:
     columns : tuple of str
         The covariate columns given.
     levels : dict
-        For each categorical column, its sorted levels (the first is the reference).
+        For each categorical column, its levels (the first is the reference):
+        sorted, or in category order for a pandas Categorical.
     names : tuple of str
         The model's column names: numeric columns as given, indicators as ``"col[level]"``.
+    terms : tuple of (str, tuple of int)
+        Each term (a covariate, or a formula's term) and its columns in `names`:
+        a categorical covariate is one term of several columns.
+    spec : formulaic ModelSpec or None
+        For a design built from a formula, what encodes new data.
     """
 
     columns: tuple[str, ...]
     levels: dict[str, tuple[Any, ...]]
     names: tuple[str, ...]
+    terms: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    spec: Any = field(default=None, compare=False)
 
     def transform(self, data: pd.DataFrame, name: str = "covariates") -> FloatArray:
         """Encode `data` (same columns) as the model's design matrix."""
+        if self.spec is not None:
+            return _formula_matrix(self.spec, data, name)
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
             raise ValueError(f"`{name}` lacks the model's column(s) {missing!r}")
@@ -124,15 +136,75 @@ def build_design(frame: pd.DataFrame, name: str = "covariates") -> tuple[Design,
         values = frame[col]
         _check_missing(values, col, name)
         if _is_categorical(values):
-            lv = tuple(sorted(pd.unique(values).tolist(), key=str))
+            lv = _levels(values)
             levels[col] = lv
             names.extend(f"{col}[{lev}]" for lev in lv[1:])
         else:
             names.append(col)
-    design = Design(columns=tuple(frame.columns), levels=levels, names=tuple(names))
+    terms, start = [], 0
+    for col in frame.columns:
+        width = len(levels[col]) - 1 if col in levels else 1
+        terms.append((str(col), tuple(range(start, start + width))))
+        start += width
+    design = Design(
+        columns=tuple(frame.columns), levels=levels, names=tuple(names), terms=tuple(terms)
+    )
     x = design.transform(frame, name)
     _check_identifiable(x, design.names, name)
     return design, x
+
+
+def formula_design(
+    formula: str, frame: pd.DataFrame, name: str = "covariates"
+) -> tuple[Design, FloatArray]:
+    """Encode `frame` by a Wilkinson formula (formulaic): treatment contrasts against the
+    first level (category order for a Categorical, else sorted), no intercept column."""
+    from formulaic import Formula
+
+    try:
+        needed = sorted(Formula(formula).required_variables)
+    except Exception as exc:  # formulaic's parser errors have no common base class
+        raise ValueError(f"`{name}` formula {formula!r} cannot be read: {exc}") from None
+    absent = [v for v in needed if v not in frame.columns]
+    if absent:
+        raise ValueError(
+            f"`{name}` formula {formula!r} names {absent!r}, not among the columns "
+            f"{list(frame.columns)!r}"
+        )
+    for col in needed:
+        _check_missing(frame[col], col, name)
+    matrix = Formula(formula).get_model_matrix(frame, na_action="raise")
+    spec = matrix.model_spec
+    keep = [j for j, c in enumerate(matrix.columns) if c != "Intercept"]
+    names = tuple(str(matrix.columns[j]).replace("[T.", "[") for j in keep)
+    position = {j: i for i, j in enumerate(keep)}
+    terms = tuple(
+        (str(term), tuple(position[j] for j in idx))
+        for term, idx in spec.term_indices.items()
+        if any(j in position for j in idx)
+    )
+    design = Design(columns=tuple(needed), levels={}, names=names, terms=terms, spec=spec)
+    x = _formula_matrix(spec, frame, name)
+    _check_identifiable(x, names, name)
+    return design, x
+
+
+def _formula_matrix(spec: Any, data: pd.DataFrame, name: str) -> FloatArray:
+    for col in sorted(spec.required_variables):
+        if col not in data.columns:
+            raise ValueError(f"`{name}` lacks the model's column(s) {[col]!r}")
+        _check_missing(data[col], col, name)
+    matrix = spec.get_model_matrix(data, na_action="raise")
+    keep = [c for c in matrix.columns if c != "Intercept"]
+    return np.asarray(matrix[keep], dtype=np.float64)
+
+
+def _levels(values: pd.Series) -> tuple[Any, ...]:
+    """The levels seen, reference first: category order for a Categorical, else sorted as text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        seen = set(values.dropna().tolist())
+        return tuple(c for c in values.cat.categories.tolist() if c in seen)
+    return tuple(sorted(pd.unique(values).tolist(), key=str))
 
 
 def _check_identifiable(x: FloatArray, names: tuple[str, ...], name: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -10,12 +10,16 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..estimators.validation import as_codes, as_entry, as_labels, as_time
-from ._design import Design, as_frame, build_design, warn_no_events
+from ._cohort import align, is_cohort_form
+from ._design import Design, as_frame, build_design, formula_design, warn_no_events
 from ._robust import robust_variance
 from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..data.cohort import Cohort
+    from ..endpoints import EndpointData
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -51,6 +55,9 @@ class CoxResult:
     baseline_cumulative_hazard : DataFrame
         Breslow baseline cumulative hazard at covariates zero, indexed by time
         (one column per stratum), from lifelines.
+    endpoint, origin : str
+        The endpoint and time origin of a model fitted on a cohort (``""``
+        when fitted on arrays).
     """
 
     coef: FloatArray
@@ -67,6 +74,14 @@ class CoxResult:
     conf_level: float
     baseline_cumulative_hazard: pd.DataFrame = field(repr=False, compare=False)
     _design: Design = field(repr=False, compare=False)
+    _data: CoxData | None = field(default=None, repr=False, compare=False)
+    endpoint: str = ""
+    origin: str = ""
+
+    @property
+    def terms(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """Each covariate (or formula term) and the positions of its coefficients."""
+        return self._design.terms or tuple((n, (j,)) for j, n in enumerate(self.names))
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -109,13 +124,33 @@ class CoxResult:
         return plot_forest(self.summary, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        se = "robust" if self.robust else "model-based"
-        head = (
-            f"<p><b>Cox regression</b>: {self.n} rows, {self.n_events} events; "
-            f"{self.ties} ties, {se} standard errors, {self.conf_level:.0%} intervals; "
-            f"concordance {self.concordance:.3f}</p>"
-        )
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+        from .._html import html_result
+
+        facts = [("endpoint", f"{self.endpoint} (from {self.origin})")] if self.endpoint else []
+        facts += [
+            ("rows", str(self.n)),
+            ("events", str(self.n_events)),
+            (
+                "method",
+                f"{self.ties} ties, {'robust' if self.robust else 'model-based'} errors, "
+                f"{self.conf_level:.0%} intervals",
+            ),
+            ("concordance", f"{self.concordance:.3f}"),
+        ]
+        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        return html_result("Cox regression", facts, key, None)
+
+
+@dataclass(frozen=True)
+class CoxData:
+    """The arrays a Cox model was fitted on, kept for diagnostics (`cox_zph`)."""
+
+    x: FloatArray
+    time: FloatArray
+    event: npt.NDArray[np.bool_]
+    entry: FloatArray | None
+    strata: npt.NDArray[np.int64] | None
+    weights: FloatArray | None
 
 
 def fit_lifelines(
@@ -160,6 +195,14 @@ def fit_lifelines(
             var,
         )
     ll_null = float(cph._ll_null_)  # lifelines computes it for its likelihood-ratio test
+    kept = CoxData(
+        x=x,
+        time=frame[_T].to_numpy(np.float64),
+        event=frame[_E].to_numpy() == 1,
+        entry=frame[_ENTRY].to_numpy(np.float64) if _ENTRY in frame else None,
+        strata=frame[_STRATA].to_numpy(np.int64) if _STRATA in frame else None,
+        weights=frame[_W].to_numpy(np.float64) if _W in frame else None,
+    )
     return CoxResult(
         coef=coef,
         se=np.sqrt(np.diag(var)),
@@ -175,39 +218,55 @@ def fit_lifelines(
         conf_level=conf_level,
         baseline_cumulative_hazard=cph.baseline_cumulative_hazard_,
         _design=design,
+        _data=kept,
     )
 
 
 def cox_regression(
-    time: npt.ArrayLike,
-    event: npt.ArrayLike,
-    covariates: Any,
+    time: npt.ArrayLike | Cohort | EndpointData,
+    event: npt.ArrayLike | str | EndpointData | pd.DataFrame,
+    covariates: Any = None,
     *,
     entry: npt.ArrayLike | None = None,
-    strata: npt.ArrayLike | None = None,
+    strata: npt.ArrayLike | str | None = None,
     weights: npt.ArrayLike | None = None,
     cluster: npt.ArrayLike | None = None,
     robust: bool = False,
     conf_level: float = 0.95,
+    **options: Any,
 ) -> CoxResult:
     r"""Fit a Cox proportional hazards model (lifelines ``CoxPHFitter``).
 
+    Three ways to call it: on a cohort, ``cox_regression(cohort, "pfs",
+    ["donor_type", "age"])`` (or a formula, ``"donor_type + age"``), which
+    derives the endpoint (with `options`) and takes each used patient's
+    covariates by patient id; on an endpoint already derived,
+    ``cox_regression(data, covariate_frame)`` with a ``patient_id`` column or
+    index; or on arrays, ``cox_regression(time, event, covariates)``.
+
     Parameters
     ----------
-    time : array_like of float
-        Follow-up times (non-negative).
-    event : array_like of {0, 1}
-        1 = event at `time`, 0 = censored.
-    covariates : DataFrame, dict or array_like
-        One row per patient.  Numeric and boolean columns enter as they are;
-        text or categorical columns as indicators against their first level
-        (sorted).  Missing values, constant and collinear columns are errors
-        naming the column.
+    time : array_like of float, Cohort or EndpointData
+        Follow-up times (non-negative); or the cohort, or the derived endpoint.
+    event : array_like of {0, 1}, str, EndpointData or DataFrame
+        1 = event at `time`, 0 = censored.  With a Cohort: the endpoint's name
+        or its EndpointData (time, entry and status from it; for an incidence
+        endpoint the model is of the cause-specific hazard, competing events
+        censored).  With an EndpointData: the covariates, one row per patient
+        id.
+    covariates : DataFrame, dict, array_like, list of str or str
+        One row per patient (arrays); with a cohort, covariate column names
+        or a formula (formulaic, ``"donor_type + age"``).  Numeric and boolean
+        columns enter as they are; text columns as indicators against their
+        first level (sorted), a pandas Categorical against its first category
+        (as an R factor).  Missing values, constant and collinear columns are
+        errors naming the column (and, with a cohort, the patients).
     entry : array_like of float, optional
         Delayed-entry times (``entry < time``), handled as left truncation
         (lifelines' ``entry_col``; R ``Surv(entry, time, event)``).
-    strata : array_like, optional
-        Stratum labels: a separate baseline hazard per stratum.
+    strata : array_like or str, optional
+        Stratum labels: a separate baseline hazard per stratum; with a cohort,
+        a covariate column name.
     weights : array_like of float, optional
         Case weights (positive).
     cluster : array_like, optional
@@ -218,6 +277,9 @@ def cox_regression(
         robust = TRUE)``.
     conf_level : float
         Level of the intervals in ``summary``.
+    **options
+        With a cohort and an endpoint name: those of
+        :func:`blina_stats.endpoints.derive` (``origin``, ``delayed_entry``, ...).
 
     Returns
     -------
@@ -247,7 +309,62 @@ def cox_regression(
     >>> fit = bs.cox_regression(bmt.t2, bmt.d3, bmt[["z1", "z8"]])
     >>> list(fit.summary.columns[:3])
     ['coef', 'se', 'hazard_ratio']
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> bs.cox_regression(cohort, "pfs", ["mrd_pre_hsct"]).names
+    ('mrd_pre_hsct[positive]',)
     """
+    if is_cohort_form(time):
+        if entry is not None or weights is not None or cluster is not None:
+            raise TypeError(
+                "with a Cohort or an EndpointData, entry, weights and cluster "
+                "come from the endpoint: give none of them"
+            )
+        extra = [strata] if isinstance(strata, str) else []
+        if strata is not None and not extra:
+            raise TypeError("with a Cohort, `strata` is a covariate column name")
+        got = align(time, event, covariates, options, extra)  # type: ignore[arg-type]
+        data = got.data
+        cols = [c for c in got.frame.columns if c not in extra] if got.formula is None else None
+        covs = got.frame if cols is None else got.frame[cols]
+        design_x = formula_design(got.formula, got.frame) if got.formula else build_design(covs)
+        fit = _cox(
+            data.time,
+            (data.status == 1).astype(np.int64),
+            design_x,
+            entry=data.entry,
+            strata=got.frame[extra[0]].astype(str).to_numpy() if extra else None,
+            robust=robust,
+            conf_level=conf_level,
+        )
+        return replace(fit, endpoint=data.endpoint.name, origin=data.origin)
+    if options:
+        raise TypeError(f"unexpected keyword argument(s) {sorted(options)!r} with arrays")
+    t = as_time(time, "time")
+    return _cox(
+        t,
+        event,
+        build_design(as_frame(covariates, t.size)),
+        entry=entry,
+        strata=strata,
+        weights=weights,
+        cluster=cluster,
+        robust=robust,
+        conf_level=conf_level,
+    )
+
+
+def _cox(
+    time: Any,
+    event: Any,
+    design_x: tuple[Design, FloatArray],
+    *,
+    entry: Any = None,
+    strata: Any = None,
+    weights: Any = None,
+    cluster: Any = None,
+    robust: bool = False,
+    conf_level: float = 0.95,
+) -> CoxResult:
     t = as_time(time, "time")
     ev = as_codes(event, "event", t.size, max_code=1)
     ent = as_entry(entry, t)
@@ -256,7 +373,7 @@ def cox_regression(
         raise ValueError(f"`conf_level` must be strictly between 0 and 1, got {conf_level!r}")
     if ev.sum() == 0:
         raise ValueError("`event` has no events: a Cox model needs at least one")
-    design, x = build_design(as_frame(covariates, t.size))
+    design, x = design_x
     warn_no_events(x, design.names, ev == 1, "events")
     frame = pd.DataFrame({_T: t, _E: ev})
     kwargs: dict[str, Any] = {"robust": bool(robust) or cluster is not None}

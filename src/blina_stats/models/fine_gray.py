@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..errors import InputError
 from ..estimators.validation import as_codes, as_labels, as_time
 from . import _fine_gray_likelihood as lik
-from ._design import Design, as_frame, build_design, warn_no_events
+from ._cohort import align, is_cohort_form
+from ._design import Design, as_frame, build_design, formula_design, warn_no_events
 from ._summary import GlobalTestResult, coefficient_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..data.cohort import Cohort
+    from ..endpoints import EndpointData
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -53,6 +58,9 @@ class FineGrayResult:
         (``crr``'s ``bfitj``).
     conf_level : float
         Level of the intervals in `summary`.
+    endpoint, origin : str
+        The endpoint and time origin of a model fitted on a cohort (``""``
+        when fitted on arrays).
     """
 
     coef: FloatArray
@@ -72,6 +80,8 @@ class FineGrayResult:
     baseline_jumps: FloatArray = field(repr=False)
     conf_level: float
     _design: Design = field(repr=False, compare=False)
+    endpoint: str = ""
+    origin: str = ""
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -113,38 +123,61 @@ class FineGrayResult:
         return plot_forest(self.summary, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        head = (
-            f"<p><b>Fine-Gray regression</b> for cause {self.cause}: {self.n} patients, "
-            f"{self.n_events} events, {self.n_competing} competing, {self.n_censored} censored; "
-            f"robust standard errors, {self.conf_level:.0%} intervals"
-            f"{'' if self.converged else ' (<b>did not converge</b>)'}</p>"
-        )
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+        from .._html import html_result
+
+        facts = [("endpoint", f"{self.endpoint} (from {self.origin})")] if self.endpoint else []
+        facts += [
+            ("cause", str(self.cause)),
+            ("patients", str(self.n)),
+            ("events", str(self.n_events)),
+            ("competing", str(self.n_competing)),
+            ("censored", str(self.n_censored)),
+            (
+                "method",
+                f"robust errors, {self.conf_level:.0%} intervals"
+                + ("" if self.converged else "; DID NOT CONVERGE"),
+            ),
+        ]
+        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        return html_result("Fine-Gray regression", facts, key, None)
 
 
 def fine_gray(
-    time: npt.ArrayLike,
-    status: npt.ArrayLike,
-    covariates: Any,
+    time: npt.ArrayLike | Cohort | EndpointData,
+    status: npt.ArrayLike | str | EndpointData | pd.DataFrame,
+    covariates: Any = None,
     cause: int = 1,
     *,
     cengroup: npt.ArrayLike | None = None,
     conf_level: float = 0.95,
     tol: float = 1e-10,
     max_iter: int = 50,
+    **options: Any,
 ) -> FineGrayResult:
     r"""Fit the Fine-Gray proportional subdistribution hazards model.
 
+    Called on a cohort, ``fine_gray(cohort, "relapse", ["donor_type"])`` (or a
+    formula), on a derived endpoint, ``fine_gray(data, covariate_frame)``
+    (a ``patient_id`` column or index), or on arrays, as ``cmprsk::crr``.
+
     Parameters
     ----------
-    time : array_like of float
-        Follow-up times (non-negative).
-    status : array_like of int
-        0 = censored, 1..K = the cause of the event at `time`.
-    covariates : DataFrame, dict or array_like
-        One row per patient.  Numeric and boolean columns enter as they are;
-        text or categorical columns as indicators against their first level
-        (sorted).  Missing values, constant and collinear columns are errors.
+    time : array_like of float, Cohort or EndpointData
+        Follow-up times (non-negative); or the cohort, or the derived endpoint.
+    status : array_like of int, str, EndpointData or DataFrame
+        0 = censored, 1..K = the cause of the event at `time`.  With a Cohort:
+        the endpoint's name or its EndpointData (the endpoint's event is cause
+        1, its competing event cause 2).  With a table giving enrollment, an
+        endpoint named here runs from the first dose (``origin="enrollment"``,
+        among patients free of its events then) unless `options` say
+        otherwise: the model has no delayed entry, and an endpoint with one is
+        refused.  With an EndpointData: the covariates, one row per patient id.
+    covariates : DataFrame, dict, array_like, list of str or str
+        One row per patient (arrays); with a cohort, covariate column names
+        or a formula (formulaic).  Numeric and boolean columns enter as they
+        are; text columns as indicators against their first level (sorted), a
+        pandas Categorical against its first category.  Missing values,
+        constant and collinear columns are errors.
     cause : int
         The cause whose cumulative incidence is modelled; every other positive
         code is a competing event.
@@ -157,6 +190,9 @@ def fine_gray(
         default ``gtol = 1e-6`` on the score is looser; the optimum is the same).
     max_iter : int
         Maximum Newton-Raphson iterations.
+    **options
+        With a cohort and an endpoint name: those of
+        :func:`blina_stats.endpoints.derive`.
 
     Returns
     -------
@@ -201,6 +237,58 @@ def fine_gray(
     >>> fit.names
     ('z1', 'z8')
     """
+    if is_cohort_form(time):
+        if cengroup is not None:
+            raise TypeError("with a Cohort or an EndpointData, `cengroup` is not supported")
+        cohort_like = time
+        if isinstance(status, str) and "origin" not in options:
+            has_entry = getattr(cohort_like, "has_enrollment", False)
+            if has_entry and options.get("delayed_entry", True):
+                options = {**options, "origin": "enrollment"}
+        got = align(cohort_like, status, covariates, options)  # type: ignore[arg-type]
+        data = got.data
+        if data.entry is not None:
+            raise InputError(
+                f"{got.source}: endpoint {data.endpoint.name!r} from {data.origin} enters "
+                "patients late (delayed entry), which this Fine-Gray model does not handle; "
+                "derive it with origin='enrollment' (time from the first dose)"
+            )
+        fit = _fine_gray(
+            data.time,
+            data.status,
+            formula_design(got.formula, got.frame) if got.formula else build_design(got.frame),
+            1,
+            None,
+            conf_level,
+            tol,
+            max_iter,
+        )
+        return replace(fit, endpoint=data.endpoint.name, origin=data.origin)
+    if options:
+        raise TypeError(f"unexpected keyword argument(s) {sorted(options)!r} with arrays")
+    t = as_time(time, "time")
+    return _fine_gray(
+        t,
+        status,
+        build_design(as_frame(covariates, t.size)),
+        cause,
+        cengroup,
+        conf_level,
+        tol,
+        max_iter,
+    )
+
+
+def _fine_gray(
+    time: Any,
+    status: Any,
+    design_x: tuple[Design, FloatArray],
+    cause: int,
+    cengroup: Any,
+    conf_level: float,
+    tol: float,
+    max_iter: int,
+) -> FineGrayResult:
     t = as_time(time, "time")
     st = as_codes(status, "status", t.size)
     cause = int(cause)
@@ -208,8 +296,7 @@ def fine_gray(
         raise ValueError(f"`cause` must be a positive cause code, got {cause!r}")
     if not np.any(st == cause):
         raise ValueError(f"`status` has no events of `cause` {cause}: nothing to model")
-    frame = as_frame(covariates, t.size)
-    design, x = build_design(frame)
+    design, x = design_x
     ici = np.where(st == 0, 0, np.where(st == cause, 1, 2)).astype(np.int64)
     if cengroup is None:
         cg = np.zeros(t.size, dtype=np.int64)

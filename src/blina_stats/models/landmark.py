@@ -59,14 +59,15 @@ class LandmarkResult:
         return self.model.plot(ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
+        from .._html import html_result
+
         horizon = f" to day {self.horizon:g}" if self.horizon is not None else ""
-        exposed = ", ".join(f"{k}: {v}" for k, v in self.exposed.items())
-        head = (
-            f"<p><b>Landmark analysis</b> from day {self.landmark:g}{horizon}: "
-            f"{self.n_at_landmark} of {self.n_patients} patients event-free at the landmark"
-            f"{'; exposed by then ' + exposed if exposed else ''}</p>"
-        )
-        return head + self.model._repr_html_()
+        facts = [
+            ("event-free at the landmark", f"{self.n_at_landmark} of {self.n_patients} patients"),
+            *((f"exposed by then ({k})", str(v)) for k, v in self.exposed.items()),
+        ]
+        title = f"Landmark analysis from day {self.landmark:g}{horizon}"
+        return html_result(title, facts, None, None) + self.model._repr_html_()
 
 
 def landmark_cox(

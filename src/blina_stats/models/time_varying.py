@@ -76,13 +76,16 @@ class TimeVaryingCoxResult:
         return plot_forest(self.summary, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
+        from .._html import html_result
+
         se = "robust" if self.robust else "model-based"
-        head = (
-            f"<p><b>Cox regression with time-varying exposures</b>: {self.n_patients} patients "
-            f"({self.n_rows} periods), {self.n_events} events; Efron ties, {se} standard "
-            f"errors</p>"
-        )
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+        facts = [
+            ("patients", f"{self.n_patients} ({self.n_rows} periods)"),
+            ("events", str(self.n_events)),
+            ("method", f"Efron ties, {se} errors"),
+        ]
+        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        return html_result("Cox regression with time-varying exposures", facts, key, None)
 
 
 def counting_process(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .style import PALETTE, new_figure, plain_text, style
@@ -35,7 +36,7 @@ def _as_table(data: Any) -> pd.DataFrame:
     missing = [c for c in _NEEDED if c not in table.columns]
     if missing:
         raise ValueError(f"`data` lacks column(s) {missing!r}; it needs {list(_NEEDED)!r}")
-    bad = ~np.isfinite(table[list(_NEEDED)].to_numpy(float)).all(axis=1)
+    bad = ~np.isfinite(table[list(_NEEDED)].to_numpy(float)).all(axis=1) & ~_is_reference(table)
     if bad.any():
         rows = [str(i) for i in table.index[bad]]
         raise ValueError(
@@ -43,6 +44,12 @@ def _as_table(data: Any) -> pd.DataFrame:
             "(a diverging estimate?): drop them before plotting"
         )
     return table
+
+
+def _is_reference(table: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    if "reference" not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return np.asarray(table["reference"].fillna(False).to_numpy(dtype=bool))
 
 
 def plot_forest(
@@ -63,6 +70,9 @@ def plot_forest(
         optionally ``p``), such as the ``summary`` of `cox_regression` or
         `fine_gray`; a result object with that ``summary``; or a dict of them
         (e.g. one model per subgroup), whose keys prefix the row labels.
+        Optional columns: ``reference`` (True for a reference level, drawn
+        as an open marker at 1 without an interval, its limits may be NaN)
+        and ``n`` and ``events`` (shown per row as "n / events").
     ax : matplotlib Axes, optional
         Where to draw; by default a new column-width figure.
     labels : list of str, optional
@@ -91,13 +101,28 @@ def plot_forest(
     names = [str(i) for i in table.index] if labels is None else list(labels)
     if len(names) != n:
         raise ValueError(f"`labels` has {len(names)} entries but the table has {n} rows")
+    ref = _is_reference(table)
+    counts = {"n", "events"} <= set(table.columns)
     with style():
         if ax is None:
             fig = new_figure(height=max(1.2, 0.3 * n + 0.7))
             ax = fig.add_subplot()
         y = np.arange(n)[::-1]
         hr, lo, hi = (table[c].to_numpy(float) for c in _NEEDED)
-        ax.errorbar(hr, y, xerr=[hr - lo, hi - hr], fmt="s", color=color, ms=4, capsize=2, lw=1)
+        hr, lo, hi = (np.where(ref, 1.0, v) for v in (hr, lo, hi))
+        est = ~ref
+        ax.errorbar(
+            hr[est],
+            y[est],
+            xerr=[hr[est] - lo[est], hi[est] - hr[est]],
+            fmt="s",
+            color=color,
+            ms=4,
+            capsize=2,
+            lw=1,
+        )
+        if ref.any():
+            ax.plot(hr[ref], y[ref], "o", mfc="white", mec=color, ms=4, ls="none")
         ax.axvline(1.0, color="0.5", lw=0.8, ls="--", zorder=0)
         ax.set_xscale("log")
         _hazard_ratio_ticks(ax, float(np.min(lo)), float(np.max(hi)))
@@ -107,20 +132,54 @@ def plot_forest(
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         if annotate:
-            has_p = "p" in table.columns
-            for yi, (h, a, b) in zip(y, zip(hr, lo, hi, strict=True), strict=True):
-                text = f"{h:.2f} ({a:.2f}-{b:.2f})"
-                if has_p:
-                    p = float(table["p"].iloc[n - 1 - yi])
-                    text += f"  p={p:.3f}" if p >= 0.001 else "  p<0.001"
-                ax.annotate(
-                    text,
-                    xy=(1.02, yi),
-                    xycoords=("axes fraction", "data"),
-                    va="center",
-                    fontsize=7,
-                )
+            _annotate(ax, table, y, (hr, lo, hi), ref, counts)
     return ax
+
+
+def _annotate(
+    ax: Axes,
+    table: pd.DataFrame,
+    y: npt.NDArray[np.int_],
+    limits: tuple[npt.NDArray[np.float64], ...],
+    ref: npt.NDArray[np.bool_],
+    counts: bool,
+) -> None:
+    """ "n / events" and "HR (lower-upper)  p" to the right of each row, under a header."""
+    has_p = "p" in table.columns
+    hr, lo, hi = limits
+    for i, yi in enumerate(y):
+        if ref[i]:
+            text = "1 (reference)"
+        else:
+            text = f"{hr[i]:.2f} ({lo[i]:.2f}-{hi[i]:.2f})"
+            if has_p:
+                p = float(table["p"].iloc[i])
+                text += f"  p={p:.3f}" if p >= 0.001 else "  p<0.001"
+        if counts:
+            ax.annotate(
+                f"{int(table['n'].iloc[i])} / {int(table['events'].iloc[i])}",
+                xy=(1.02, yi),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                fontsize=7,
+            )
+        ax.annotate(
+            text,
+            xy=(1.30 if counts else 1.02, yi),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=7,
+        )
+    if counts:
+        for x, head in ((1.02, "n / events"), (1.30, "HR (95% CI)")):
+            ax.annotate(
+                head,
+                xy=(x, 1.0),
+                xycoords="axes fraction",
+                va="bottom",
+                fontsize=7,
+                fontweight="bold",
+            )
 
 
 def _hazard_ratio_ticks(ax: Axes, low: float, high: float) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ...compare.endpoint import compare_groups, comparison_options
+from ...compare.groups import reference_level
 from ...errors import InputError
 from ...models import cox_regression
 from ..part import Part
@@ -68,40 +70,83 @@ def subgroup_tests(
 
 
 def pfs_forest(
-    cohort: Cohort, data: EndpointData, caught: list[str]
+    cohort: Cohort,
+    data: EndpointData,
+    caught: list[str],
+    reference: Mapping[str, object] | None = None,
 ) -> tuple[pd.DataFrame, Figure | None]:
     """Univariable Cox hazard ratios for PFS `data` (from transplant, delayed entry at
-    enrollment) and their forest plot."""
+    enrollment) by level of each grouping covariate, and their forest plot.
+
+    Each covariate's reference is the level named in `reference`, else its largest
+    group among the endpoint's patients, a tie going to the first in sorted order
+    (:func:`~blina_stats.compare.groups.reference_level`); the table has a row per
+    level (the reference's hazard ratio 1), with its patients and events, and the
+    reason for the reference in ``reference_reason``.
+    """
     from ...plots.forest import plot_forest
     from ...plots.style import new_figure, style
 
+    named = dict(reference or {})
     frame = cohort.frame.set_index("patient_id").loc[list(data.patient_id)]
-    results = {}
+    event = np.asarray(data.status) == 1
+    parts = {}
     for col in grouping_columns(cohort):
+        values = frame[col].astype(str).reset_index(drop=True)
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
             try:
-                results[col] = cox_regression(
-                    data.time, data.status, frame[[col]].reset_index(drop=True), entry=data.entry
-                )
+                ref, why = reference_level(values.rename(col), named.get(col))
+                levels = [ref, *sorted(set(values) - {ref})]
+                cat = pd.DataFrame({col: pd.Categorical(values, categories=levels)})
+                fit = cox_regression(data.time, data.status, cat, entry=data.entry)
+                parts[col] = _level_rows(col, levels, values, event, fit.summary, why)
             except (InputError, ValueError) as exc:
                 caught.append(f"PFS Cox on {col}: {exc}")
         caught += [f"PFS Cox on {col}: {w.message}" for w in seen]
-    if not results:
+    if not parts:
         return pd.DataFrame(), None
-    table = pd.concat({k: v.summary for k, v in results.items()}, names=["covariate", "term"])
-    table = table.round(4)
-    finite = np.isfinite(table[["hazard_ratio", "ci_lower", "ci_upper"]].to_numpy(float)).all(1)
-    if not finite.any():
+    table = pd.concat(parts, names=["covariate", "level"]).round(4)
+    limits = table[["hazard_ratio", "ci_lower", "ci_upper"]].to_numpy(float)
+    shown = table[np.isfinite(limits).all(axis=1) | table["reference"].to_numpy(bool)].copy()
+    if not (~shown["reference"].to_numpy(bool)).any():
         return table, None
-    shown = table[finite].copy()
-    # "donor_type[MUD]" -> "donor_type: MUD" (against the first level, sorted)
-    shown.index = [t.replace("[", ": ").rstrip("]") for _, t in shown.index]
-    fig = new_figure(width=5.0, height=0.25 * len(shown) + 0.9)
+    shown.index = [
+        f"{c}: {lev}" + (" (reference)" if r else "")
+        for (c, lev), r in zip(shown.index, shown["reference"], strict=True)
+    ]
+    fig = new_figure(width=6.0, height=0.25 * len(shown) + 1.0)
     with style():
         ax = fig.add_subplot()
     plot_forest(shown, ax, xlabel="Hazard ratio for PFS (95% CI)")
     return table, fig
+
+
+def _level_rows(
+    col: str,
+    levels: list[str],
+    values: pd.Series,
+    event: npt.NDArray[np.bool_],
+    summary: pd.DataFrame,
+    why: str,
+) -> pd.DataFrame:
+    """One row per level: reference flag, n, events, hazard ratio, limits and p."""
+    rows = []
+    for i, lev in enumerate(levels):
+        mask = (values == lev).to_numpy()
+        row: dict[str, object] = {
+            "reference": i == 0,
+            "n": int(mask.sum()),
+            "events": int(event[mask].sum()),
+        }
+        if i == 0:
+            row |= {"hazard_ratio": 1.0, "ci_lower": np.nan, "ci_upper": np.nan, "p": np.nan}
+        else:
+            term = summary.loc[f"{col}[{lev}]"]
+            row |= {k: float(term[k]) for k in ("hazard_ratio", "ci_lower", "ci_upper", "p")}
+        row["reference_reason"] = why if i == 0 else ""
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(levels, name="level"))
 
 
 def build(ctx: Context) -> Part:
@@ -113,10 +158,24 @@ def build(ctx: Context) -> Part:
     tables = [("Subgroup comparisons (p-values; exploratory, unadjusted)", tests, "subgroup_tests")]
     figures = []
     cox, fig = pfs_forest(ctx.cohort, ctx.endpoint("pfs", origin="transplant"), caught)
+    references: dict[str, dict[str, str]] = {}
     if not cox.empty:
-        tables.append(("Univariable Cox models for PFS", cox, "subgroup_cox_pfs"))
+        caption = "Univariable Cox models for PFS by subgroup (exploratory, unadjusted)"
+        tables.append((caption, cox, "subgroup_cox_pfs"))
+        refs = cox[cox["reference"].to_numpy(bool)]
+        references = {
+            str(c): {"level": str(lev), "reason": str(why)}
+            for (c, lev), why in zip(refs.index, refs["reference_reason"], strict=True)
+        }
     if fig is not None:
-        figures.append(("Hazard ratios for PFS by subgroup", fig, "forest_pfs"))
+        caption = "Hazard ratios for PFS by subgroup, each level against its reference"
+        figures.append((caption, fig, "forest_pfs"))
+    ref_note = (
+        "Forest plot and Cox table: each level against its covariate's reference, the largest "
+        "group unless named (a tie goes to the first level in sorted order): "
+        + "; ".join(f"{c} {r['level']} ({r['reason']})" for c, r in references.items())
+        + "."
+    )
     return Part(
         KEY,
         TITLE,
@@ -126,12 +185,14 @@ def build(ctx: Context) -> Part:
             "Exploratory, unadjusted subgroup analyses: log-rank test for survival endpoints "
             "(delayed entry at enrollment), Gray's test for cumulative incidences (time from the "
             "first dose); p-values not adjusted for multiplicity or for other covariates.",
+            *((ref_note,) if references else ()),
             *(f"warning: {w}" for w in caught),
         ),
         json={
             "subgroups": {
                 "tests": tests.to_dict(orient="index"),
                 "warnings": caught,
+                "references": references,
                 "exploratory": True,
                 "adjusted": False,
             }
