@@ -46,7 +46,8 @@ def test_valid_table_gives_days_since_transplant() -> None:
     assert f.loc[1, "death_day"] == 212
     assert np.isnan(f.loc[0, "relapse_day"])
     assert list(f["cgvhd_severity"]) == ["none", "none", "mild"]
-    assert cohort.warnings == ()
+    # issue 13: a grade III patient without agvhd_3_4_date is timed at the first onset, warned
+    assert [w.column for w in cohort.warnings] == ["agvhd_3_4_date"]
     assert cohort.covariates == ("donor",)
 
 

@@ -52,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--date-format", help="strptime format of dates, e.g. %%d/%%m/%%Y")
     parser.add_argument("--sheet", default=0, help="Excel sheet name or index")
+    parser.add_argument("--gvhd", help="GVHD episodes, one row per episode or grade change")
 
 
 def format_table(doc: dict[str, Any]) -> str:
@@ -98,7 +99,11 @@ def format_table(doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     cohort = load_events(
-        args.file, columns=dict(args.column), date_format=args.date_format, sheet_name=sheet
+        args.file,
+        columns=dict(args.column),
+        date_format=args.date_format,
+        sheet_name=sheet,
+        gvhd=args.gvhd,
     )
     if args.origin == "enrollment" and not cohort.has_enrollment:
         raise InputError(

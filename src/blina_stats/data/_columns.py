@@ -4,6 +4,10 @@ from __future__ import annotations
 
 #: events timed by ``<event>_date`` or ``<event>_day``, in the order they are checked
 EVENTS = ("enrollment", "last_contact", "relapse", "death", "agvhd", "cgvhd")
+#: grade-specific GVHD onsets: first day of grade III-IV aGVHD, of moderate/severe cGVHD
+GVHD_GRADE_EVENTS = ("agvhd_3_4", "cgvhd_mod_severe")
+#: every event timed by a date or a day, GVHD grade-specific onsets last
+TIMED = (*EVENTS, *GVHD_GRADE_EVENTS)
 GRADE = "agvhd_grade"
 SEVERITY = "cgvhd_severity"
 SEVERITIES = ("none", "mild", "moderate", "severe")
@@ -13,6 +17,7 @@ SCHEMA_COLUMNS = (
     "hsct_date",
     *(f"{e}_date" for e in EVENTS),
     *(f"{e}_day" for e in EVENTS),
+    *(f"{e}_{unit}" for e in GVHD_GRADE_EVENTS for unit in ("date", "day")),
     GRADE,
     SEVERITY,
 )

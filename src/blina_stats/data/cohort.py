@@ -30,8 +30,10 @@ class Cohort:
         A copy of the per-patient table, in input order: ``patient_id`` (text),
         ``hsct_date`` (when the table had dates), ``enrollment_day``,
         ``last_contact_day``, ``relapse_day``, ``death_day``, ``agvhd_day``,
-        ``cgvhd_day`` (days since transplant, NaN: not happened or not
-        recorded), ``agvhd_grade`` (0-4, NaN missing), ``cgvhd_severity``
+        ``cgvhd_day``, ``agvhd_3_4_day``, ``cgvhd_mod_severe_day`` (days since
+        transplant, NaN: not happened or not recorded; the grade-specific
+        onsets are the first onsets, with a warning, where not given),
+        ``agvhd_grade`` (0-4, NaN missing), ``cgvhd_severity``
         (none/mild/moderate/severe or None), then every covariate as read.
     source : str
         File name, or ``"<DataFrame>"``.
@@ -40,7 +42,9 @@ class Cohort:
     present : frozenset of str
         Events and fields the table holds: ``"enrollment"``, ``"relapse"``,
         ``"death"``, ``"agvhd"``, ``"cgvhd"``, ``"agvhd_grade"``,
-        ``"cgvhd_severity"``, ``"last_contact"``.
+        ``"cgvhd_severity"``, ``"last_contact"``, and ``"agvhd_3_4"``,
+        ``"cgvhd_mod_severe"`` when the grade-specific onsets were given
+        (columns or the GVHD episodes table).
     covariates : tuple of str
         The covariate columns, in table order.
     """
@@ -137,6 +141,7 @@ def load_events(
     encoding: str = "utf-8",
     sas_dates: bool | None = None,
     column_types: Mapping[str, str] | None = None,
+    gvhd: str | Path | pd.DataFrame | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -159,6 +164,11 @@ def load_events(
         by default True for SAS files only.
     column_types : mapping, optional
         Covariate -> ``"text"`` or ``"number"``, overriding the rule below.
+    gvhd : str, Path or DataFrame, optional
+        The GVHD episodes table (one row per episode or grade change,
+        :mod:`blina_stats.data.gvhd`): every GVHD onset, grade-specific onset,
+        grade and severity is derived from it, and must agree with the event
+        table's own columns where both give one.
 
     Returns
     -------
@@ -198,12 +208,14 @@ def load_events(
         encoding=encoding,
         column_types=column_types,
     )
+    episodes = None if gvhd is None else read_table(gvhd, encoding=encoding)
     table = validate(
         raw.frame,
         raw.source,
         names=raw.names,
         date_format=date_format,
         sas_dates=raw.sas if sas_dates is None else sas_dates,
+        gvhd=episodes,
     )
     return Cohort(
         _frame=table.frame,

@@ -35,6 +35,7 @@ from .definitions import (
     lookup,
     outcome,
 )
+from .gvhd import gvhd_days, timing_notes
 from .horizon import horizon_problem
 
 if TYPE_CHECKING:
@@ -111,6 +112,9 @@ class EndpointData:
     note : str
         Why the horizon says nothing (before any patient entered, no patient
         at risk), or ``""``; :func:`~blina_stats.endpoints.estimate` warns with it.
+    notes : tuple of str
+        How the endpoint was timed where the table could not do better (grade
+        III-IV aGVHD at the onset of grade II-IV, ...); in the table's ``reason``.
     """
 
     endpoint: Endpoint
@@ -126,6 +130,7 @@ class EndpointData:
     exclusions: tuple[tuple[str, str], ...]
     result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
     note: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def definition(self) -> Endpoint:
@@ -194,13 +199,14 @@ def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competi
     ep = lookup(name)
     needs = list(ep.needs)
     needs += [o.day.removesuffix("_day") for o in ep.competing_events(gvhd_competing)]
-    if origin == "enrollment":
+    if (ep.fixed_origin or origin) == "enrollment":
         needs.append("enrollment")
     absent = [f for f in dict.fromkeys(needs) if f not in present]
     if not absent:
         return ""
     cols = [f if f in ("agvhd_grade", "cgvhd_severity") else f"{f}_date/{f}_day" for f in absent]
-    return "no " + ", ".join(cols) + " column"
+    episodes = " (nor a GVHD episodes table)" if any("3_4" in c for c in cols) else ""
+    return "no " + ", ".join(cols) + " column" + episodes
 
 
 def derive(
@@ -260,6 +266,7 @@ def derive(
     if gvhd_competing not in GVHD_COMPETING:
         raise InputError(f"gvhd_competing must be one of {GVHD_COMPETING}, got {gvhd_competing!r}")
     hz = ep.horizon if horizon is None else float(horizon)
+    origin = ep.fixed_origin or origin
     if not np.isfinite(hz) or hz <= 0:
         raise InputError(
             f"the horizon of {name!r} must be a positive number of days, got {horizon!r}"
@@ -269,6 +276,7 @@ def derive(
         raise NotEstimable(cohort.source, name, "missing_column", why, hz, cohort.n_patients)
     frame = cohort.frame
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
+    days.update(gvhd_days(frame))
     time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
     use_enrollment = origin == "enrollment" or (delayed_entry and "enrollment" in cohort.present)
     entry: FloatArray | None = None
@@ -316,6 +324,7 @@ def derive(
         exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True)),
         result=result,
         note=horizon_problem(name, hz, t, ent),
+        notes=timing_notes(name, cohort.present),
     )
 
 

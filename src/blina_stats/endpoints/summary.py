@@ -170,7 +170,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             n_excluded=len(data.exclusions),
             excluded=data.excluded,
             estimable=True,
-            reason=data.note,
+            reason="; ".join(n for n in (data.note, *data.notes) if n),
         )
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(ESTIMATE_COLUMNS))

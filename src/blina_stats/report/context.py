@@ -37,6 +37,7 @@ COMPANIONS = {
     "dosing": ("--dosing", "dosing"),
     "screening": ("--screening", "screening"),
     "labs": ("--labs", "labs"),
+    "gvhd": ("--gvhd", "gvhd_episodes"),
 }
 
 
@@ -53,6 +54,7 @@ class Inputs:
     dosing: Path | None = None
     screening: Path | None = None
     labs: Path | None = None
+    gvhd: Path | None = None
 
     @classmethod
     def resolve(cls, events: str | Path | None = None, **companions: str | Path | None) -> Inputs:
@@ -127,7 +129,7 @@ class Context:
         a part fails alone only when valid data cannot support it.  Time from
         enrollment needs a table that gives it.
         """
-        cohort = load_events(inputs.events)
+        cohort = load_events(inputs.events, gvhd=inputs.gvhd)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
@@ -145,6 +147,7 @@ class Context:
             "dosing": lambda: self.dosing,
             "screening": lambda: self.screening,
             "labs": lambda: self.labs,
+            "gvhd": lambda: None,  # read with the event table, by load_events
         }
         for key in COMPANIONS:
             if key in given:
