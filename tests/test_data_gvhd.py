@@ -124,6 +124,10 @@ def test_disagreement_with_the_wide_columns_names_the_patient() -> None:
             "<DataFrame>: data row 1, patient 'p1': grade 5 is not an acute GVHD grade 1-4",
         ),
         (
+            {"patient_id": ["p1"], "kind": ["acute"], "onset_day": [10], "grade": [None]},
+            "<DataFrame>: data row 1, patient 'p1': grade is empty on an acute row",
+        ),
+        (
             {"patient_id": ["p1"], "kind": ["acute"], "onset_day": [500], "grade": [2]},
             "<DataFrame>: data row 1, patient 'p1': onset (day 500) is after last contact "
             "(day 400)",
@@ -168,6 +172,14 @@ def test_bad_episodes_are_one_line_errors(episodes: dict[str, list[object]], msg
     events = grade_ii_then_iv().drop(columns=["agvhd_day", "agvhd_grade"])
     with pytest.raises(bs.SchemaError, match=re.escape(msg)):
         bs.load_events(events, gvhd=pd.DataFrame(episodes))
+
+
+def test_an_empty_episodes_table_means_no_gvhd() -> None:
+    events = table(last_contact_day=[100])
+    episodes = pd.DataFrame({"patient_id": [], "kind": [], "onset_day": []})
+    f = bs.load_events(events, gvhd=episodes).frame
+    assert f["agvhd_grade"].tolist() == [0] and f["cgvhd_severity"].tolist() == ["none"]
+    assert f["agvhd_day"].isna().all() and f["cgvhd_mod_severe_day"].isna().all()
 
 
 def test_episode_dates_are_read_against_the_transplant_date(tmp_path: Path) -> None:

@@ -206,8 +206,9 @@ def _grades(frame: pd.DataFrame, p: Problems, acute: np.ndarray, chronic: np.nda
     num, _ = numbers(cells)
     g = num.to_numpy(dtype=np.float64)
     given = ~blank(cells).to_numpy(dtype=bool)
+    p.error(acute & ~given, lambda i: f"{p.col(GRADE_COL)} is empty on an acute row")
     p.error(
-        acute & ~np.isin(g, [1.0, 2.0, 3.0, 4.0]),
+        acute & given & ~np.isin(g, [1.0, 2.0, 3.0, 4.0]),
         lambda i: f"{p.col(GRADE_COL)} {show(cells.iloc[i])} is not an acute GVHD grade 1-4",
     )
     p.error(
