@@ -35,9 +35,12 @@ def grade_ii_then_iv(**extra: list[object]) -> pd.DataFrame:
 def test_grade_iv_reached_on_treatment_counts_at_its_onset() -> None:
     # before: one onset date, so grade IV was timed at the grade II onset (day 40) and the
     # patient was excluded as "event on or before enrollment"
-    old = bs.load_events(grade_ii_then_iv()).endpoint("agvhd_3_4")
+    # with entry at the first dose (gvhd_entry="enrollment": the conditional analysis)
+    old = bs.load_events(grade_ii_then_iv()).endpoint("agvhd_3_4", gvhd_entry="enrollment")
     assert old.exclusions == (("p1", "event on or before enrollment"),)
-    new = bs.load_events(grade_ii_then_iv(agvhd_3_4_day=[90, None, 100])).endpoint("agvhd_3_4")
+    new = bs.load_events(grade_ii_then_iv(agvhd_3_4_day=[90, None, 100])).endpoint(
+        "agvhd_3_4", gvhd_entry="enrollment"
+    )
     assert new.exclusions == ()
     assert new.patient_id.tolist() == ["p1", "p2", "p3"]
     np.testing.assert_array_equal(new.time, [90, 400, 100])

@@ -7,6 +7,7 @@ from the episodes table, then cmprsk::cuminc / survfit.  Estimates agree to
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 import blina_stats as bs
+from blina_stats.cli import main
 from blina_stats.endpoints import ENDPOINTS, NotEstimable, derive, outcome, to_json
 from blina_stats.endpoints.gvhd import emergent_day
 
@@ -51,7 +53,7 @@ def test_episode_derived_endpoints_match_r_from_transplant(cohort: bs.Cohort, na
 
 @pytest.mark.parametrize("name", GRADED)
 def test_episode_derived_endpoints_match_r_with_delayed_entry(cohort: bs.Cohort, name: str) -> None:
-    data = derive(cohort, name)
+    data = derive(cohort, name, gvhd_entry="enrollment")  # the GVHD endpoints' sensitivity
     ref = r_rows(name, "enrollment")
     assert data.n_used == int(ref["n_used"].iloc[0])
     ours = data.at(ref["time"].to_numpy())
@@ -177,3 +179,38 @@ def test_outcome_falls_back_to_the_first_onset_only_when_the_field_is_absent() -
     }
     assert outcome(days, "agvhd_3_4").time.tolist() == [30.0]
     assert outcome({**days, "agvhd_3_4_day": [90.0]}, "agvhd_3_4").time.tolist() == [90.0]
+
+
+@pytest.mark.parametrize("name", ["agvhd", "agvhd_3_4", "cgvhd", "cgvhd_mod_severe"])
+def test_gvhd_headline_counts_from_transplant_and_the_conditional_is_an_option(
+    cohort: bs.Cohort, name: str
+) -> None:
+    headline = derive(cohort, name)
+    assert headline.entry is None and headline.n_used == 300 and headline.exclusions == ()
+    ref = r_rows(name, "none")
+    ours = headline.at(ref["time"].to_numpy())
+    np.testing.assert_allclose(ours["estimate"], ref["estimate"], rtol=0, atol=EST_TOL)
+    np.testing.assert_allclose(ours["se"], ref["se"], rtol=0, atol=VAR_TOL)
+    conditional = derive(cohort, name, gvhd_entry="enrollment")
+    assert conditional.entry is not None
+    assert conditional.n_used == int(r_rows(name, "enrollment")["n_used"].iloc[0]) < 300
+    # other endpoints keep their delayed entry whatever gvhd_entry says
+    assert derive(cohort, "grfs").entry is not None and derive(cohort, "nrm").entry is not None
+
+
+def test_gvhd_entry_is_checked_and_written_in_the_json(cohort: bs.Cohort) -> None:
+    msg = "gvhd_entry must be one of ('transplant', 'enrollment'), got 'first_dose'"
+    with pytest.raises(bs.InputError, match=re.escape(msg)):
+        derive(cohort, "agvhd", gvhd_entry="first_dose")
+
+
+def test_cli_gvhd_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["estimate", str(EVENTS), "--gvhd", str(EPISODES), "--json"]
+    assert main(base) == 0
+    headline = json.loads(capsys.readouterr().out)
+    assert main([*base, "--gvhd-entry", "enrollment"]) == 0
+    conditional = json.loads(capsys.readouterr().out)
+    assert (headline["gvhd_entry"], conditional["gvhd_entry"]) == ("transplant", "enrollment")
+    assert headline["endpoints"]["agvhd"]["n_used"] == 300
+    assert conditional["endpoints"]["agvhd"]["n_used"] < 300
+    assert headline["endpoints"]["nrm"] == conditional["endpoints"]["nrm"]

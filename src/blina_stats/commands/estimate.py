@@ -37,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="competing events of the GVHD endpoints",
     )
     parser.add_argument(
+        "--gvhd-entry",
+        choices=("transplant", "enrollment"),
+        default="transplant",
+        help="GVHD endpoints from transplant without delayed entry (default), or entry at "
+        "the first dose (conditional on being GVHD-free then: sensitivity)",
+    )
+    parser.add_argument(
         "--no-delayed-entry",
         action="store_true",
         help="start everyone at transplant even when enrollment is known (sensitivity only)",
@@ -59,6 +66,8 @@ def format_table(doc: dict[str, Any]) -> str:
     """The readable output: one line per endpoint, then exclusions and warnings."""
     level = f"{doc['conf_level']:.0%}"
     entry = "delayed entry at enrollment" if doc["delayed_entry"] else "no delayed entry"
+    if doc["delayed_entry"] and doc.get("gvhd_entry") == "transplant":
+        entry += "; GVHD from transplant without delayed entry"
     lines = [
         f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
@@ -113,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "origin": args.origin,
         "delayed_entry": not args.no_delayed_entry,
+        "gvhd_entry": args.gvhd_entry,
         "gvhd_competing": args.gvhd_competing,
     }
     table = estimate(
@@ -123,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         delayed_entry=not args.no_delayed_entry,
         conf_type=CONF_TYPE,
         conf_level=CONF_LEVEL,
+        gvhd_entry=args.gvhd_entry,
     )
     doc = to_json(cohort, table, options)
     print(dumps(doc) if args.json else format_table(doc))

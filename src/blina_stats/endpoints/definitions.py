@@ -33,11 +33,11 @@ Conventions, applied to every endpoint:
   own event (relapse and death on one day is a relapse, not NRM: for NRM the
   competing relapse wins the tie, ``ties="competing"``).
 * When the table has enrollment (first blinatumomab dose), a patient enters the
-  risk set at enrollment (delayed entry): no immortal time before the first
-  dose counts.  Estimates are then conditional on being free of the endpoint's
-  event and its competing events at enrollment; a patient whose event,
-  competing event or censoring falls on or before enrollment is excluded, with
-  the reason.  ``origin="enrollment"`` measures time from the first dose instead.
+  risk set at it (delayed entry: conditional on being free of the endpoint's
+  events then; an event or censoring on or before it excludes the patient, with
+  the reason), except the four GVHD endpoints, counted from the transplant for
+  every patient (``gvhd_entry="enrollment"``: delayed entry, the sensitivity).
+  ``origin="enrollment"`` measures time from the first dose instead.
 * For GVHD the competing events are relapse or death (CIBMTR); ``gvhd_competing=
   "death"`` keeps death only, as some centres report.
 * Grade III-IV aGVHD and moderate or severe cGVHD are timed at the first day

@@ -35,7 +35,7 @@ from .definitions import (
     lookup,
     outcome,
 )
-from .gvhd import gvhd_days, timing_notes
+from .gvhd import episodes_hint, from_transplant, gvhd_days, timing_notes
 from .horizon import horizon_problem
 
 if TYPE_CHECKING:
@@ -113,8 +113,7 @@ class EndpointData:
         Why the horizon says nothing (before any patient entered, no patient
         at risk), or ``""``; :func:`~blina_stats.endpoints.estimate` warns with it.
     notes : tuple of str
-        How the endpoint was timed where the table could not do better (grade
-        III-IV aGVHD at the onset of grade II-IV, ...); in the table's ``reason``.
+        How the endpoint is timed where the table says less (III-IV at the II onset...).
     """
 
     endpoint: Endpoint
@@ -205,8 +204,7 @@ def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competi
     if not absent:
         return ""
     cols = [f if f in ("agvhd_grade", "cgvhd_severity") else f"{f}_date/{f}_day" for f in absent]
-    episodes = " (nor a GVHD episodes table)" if any("3_4" in c for c in cols) else ""
-    return "no " + ", ".join(cols) + " column" + episodes
+    return "no " + ", ".join(cols) + " column" + episodes_hint(cols)
 
 
 def derive(
@@ -219,6 +217,7 @@ def derive(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    gvhd_entry: str = "transplant",
 ) -> EndpointData:
     """Derive an endpoint's time, status and entry from a cohort and estimate it.
 
@@ -240,6 +239,10 @@ def derive(
         time before the first dose then counts, for sensitivity analyses only.
     conf_type, conf_level
         Passed to the estimator.
+    gvhd_entry : {"transplant", "enrollment"}
+        With ``origin="transplant"``, the four GVHD endpoints count from the transplant
+        without delayed entry (default, as registries report) or enter at the first dose
+        (conditional on being GVHD-free then: the sensitivity analysis).
 
     Returns
     -------
@@ -267,6 +270,7 @@ def derive(
         raise InputError(f"gvhd_competing must be one of {GVHD_COMPETING}, got {gvhd_competing!r}")
     hz = ep.horizon if horizon is None else float(horizon)
     origin = ep.fixed_origin or origin
+    delayed_entry &= not from_transplant(ep.competing_rule == "gvhd", gvhd_entry)
     if not np.isfinite(hz) or hz <= 0:
         raise InputError(
             f"the horizon of {name!r} must be a positive number of days, got {horizon!r}"
@@ -338,6 +342,7 @@ def derive_all(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    gvhd_entry: str = "transplant",
 ) -> dict[str, EndpointData | NotEstimable]:
     """Derive each endpoint once: its data, or why it is not estimable.
 
@@ -349,7 +354,7 @@ def derive_all(
         The endpoints, in the order wanted; all of `ENDPOINTS` by default.
     horizons : mapping, optional
         Endpoint name -> horizon in days from the origin, overriding the defaults.
-    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level, gvhd_entry
         As in :func:`derive`.
 
     Returns
@@ -387,6 +392,7 @@ def derive_all(
                 delayed_entry=delayed_entry,
                 conf_type=conf_type,
                 conf_level=conf_level,
+                gvhd_entry=gvhd_entry,
             )
         except NotEstimable as exc:
             out[name] = exc

@@ -43,6 +43,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..errors import InputError
+
 FloatArray = npt.NDArray[np.float64]
 
 #: endpoint -> (the grade-specific onset it reads, the note when that onset is not given)
@@ -94,6 +96,22 @@ def gvhd_days(frame: Mapping[str, Any] | pd.DataFrame) -> dict[str, FloatArray]:
             frame["agvhd_day"], frame["agvhd_3_4_day"], frame["enrollment_day"]
         )
     }
+
+
+#: the ``gvhd_entry`` option: GVHD from the transplant (headline) or entry at the first dose
+GVHD_ENTRIES = ("transplant", "enrollment")
+
+
+def from_transplant(is_gvhd: bool, gvhd_entry: str) -> bool:
+    """A GVHD endpoint counted from the transplant without delayed entry (``gvhd_entry``)."""
+    if gvhd_entry not in GVHD_ENTRIES:
+        raise InputError(f"gvhd_entry must be one of {GVHD_ENTRIES}, got {gvhd_entry!r}")
+    return is_gvhd and gvhd_entry == "transplant"
+
+
+def episodes_hint(columns: list[str]) -> str:
+    """What a missing grade-specific onset column can also come from."""
+    return " (nor a GVHD episodes table)" if any("3_4" in c for c in columns) else ""
 
 
 def timing_notes(name: str, present: frozenset[str]) -> tuple[str, ...]:

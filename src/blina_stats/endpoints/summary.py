@@ -14,8 +14,8 @@ with, in addition, per endpoint ``label``, ``n_used``, ``n_excluded``,
 ``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
-``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level`` and ``warnings`` (every validation warning, one string each).
+``source``, ``origin``, ``delayed_entry``, ``gvhd_entry``, ``gvhd_competing``,
+``conf_type``, ``conf_level`` and ``warnings`` (every validation warning, one string each).
 Missing figures are ``null``.
 """
 
@@ -69,6 +69,7 @@ def estimate(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    gvhd_entry: str = "transplant",
 ) -> pd.DataFrame:
     """Every endpoint of the protocol at its horizon, one row each.
 
@@ -80,7 +81,7 @@ def estimate(
         Endpoint name -> horizon in days from the origin, overriding the defaults.
     endpoints : tuple of str, optional
         The endpoints to report; all of `ENDPOINTS` by default.
-    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level, gvhd_entry
         As in :func:`~blina_stats.endpoints.derive`.
 
     Warns
@@ -118,6 +119,7 @@ def estimate(
         delayed_entry=delayed_entry,
         conf_type=conf_type,
         conf_level=conf_level,
+        gvhd_entry=gvhd_entry,
     )
     return summary_table(derived)
 

@@ -115,6 +115,7 @@ class Context:
         self.options: dict[str, Any] = {
             "origin": origin,
             "delayed_entry": True,
+            "gvhd_entry": "transplant",
             "gvhd_competing": "relapse_or_death",
         }
         self._cache: dict[Any, Any] = {}

@@ -390,6 +390,8 @@ def true_values(
         # the endpoint's own rules; exclusion reasons do not apply to complete histories
         time, status, _ = outcome(days, ep, gvhd_competing=gvhd_competing)
         free = ~(time <= start)  # free of the event and its competing event at the start
+        if origin == "transplant" and ep.competing_rule == "gvhd":  # from day 0, no entry
+            free = h["eligible"]  # every enrolled patient (gvhd_entry="transplant")
         end = horizon if origin == "transplant" else start + horizon
         own = (status == 1) & (time <= end)
         p = float(own[free].mean())

@@ -1,4 +1,4 @@
-"""Outcomes: every endpoint at its horizon, and GVHD counted from transplant as a sensitivity table.
+"""Outcomes: every endpoint at its horizon; GVHD with entry at the first dose as a sensitivity.
 
 Which question each row answers (event, competing events, origin, horizon) is
 the endpoint's definition in :mod:`blina_stats.endpoints`; the table states
@@ -21,7 +21,7 @@ GVHD_ENDPOINTS = ("agvhd", "agvhd_3_4", "cgvhd", "cgvhd_mod_severe")
 
 
 def build(ctx: Context) -> Part:
-    """The outcome table; with entry at the first dose, GVHD again without delayed entry."""
+    """The outcome table (GVHD from transplant); GVHD again with entry at the first dose."""
     table = ctx.estimates()
     tables = [("Endpoints at their horizons", endpoint_summary(table), "endpoints")]
     notes: list[str] = []
@@ -29,27 +29,27 @@ def build(ctx: Context) -> Part:
     absent = table.index[~table["estimable"]].tolist()
     message = "not estimable: " + "; ".join(f"{n} ({table.loc[n, 'reason']})" for n in absent)
     if ctx.cohort.has_enrollment and ctx.origin == "transplant":
-        # GVHD mostly starts before the first dose (days 60-90): with entry at
-        # enrollment the estimate is conditional on being GVHD-free then
+        # GVHD mostly starts before the first dose (days 60-90): the headline counts
+        # it from the transplant; entry at enrollment is conditional on being GVHD-free then
         gvhd = tuple(n for n in GVHD_ENDPOINTS if bool(table.loc[n, "estimable"]))
         if gvhd:
-            options = {**ctx.options, "delayed_entry": False}
-            plain = ctx.estimates(gvhd, delayed_entry=False)
+            options = {**ctx.options, "gvhd_entry": "enrollment"}
+            conditional = ctx.estimates(gvhd, gvhd_entry="enrollment")
             notes.append(
-                "GVHD endpoints with entry at the first dose are conditional on being free "
-                "of GVHD then; the sensitivity table counts GVHD from the transplant for "
-                "every enrolled patient (no delayed entry), as transplant registries report it."
+                "GVHD endpoints count from the transplant for every enrolled patient, without "
+                "delayed entry, as transplant registries report them; the sensitivity table "
+                "enters patients at the first dose (conditional on being free of GVHD then)."
             )
             tables.append(
                 (
-                    "Sensitivity: GVHD from transplant without delayed entry",
-                    endpoint_summary(plain),
-                    "endpoints_gvhd_from_transplant",
+                    "Sensitivity: GVHD with entry at the first dose (conditional)",
+                    endpoint_summary(conditional),
+                    "endpoints_gvhd_entry_at_first_dose",
                 )
             )
-            json["sensitivity_gvhd_no_delayed_entry"] = to_json(ctx.cohort, plain, options)[
-                "endpoints"
-            ]
+            json["sensitivity_gvhd_entry_at_first_dose"] = to_json(
+                ctx.cohort, conditional, options
+            )["endpoints"]
     return Part(
         KEY,
         TITLE,
