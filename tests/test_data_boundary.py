@@ -34,7 +34,7 @@ def test_short_row_is_an_error_naming_file_line_and_patient(tmp_path: Path) -> N
     cut = ",".join(LINES[5].split(",")[:5]) + "\n"
     patient = LINES[5].split(",")[0]
     path = write(tmp_path, edited(5, cut))
-    msg = f"trial.csv: line 6, patient {patient!r}: 5 cells where the header has 17 columns"
+    msg = f"trial.csv: line 6, patient {patient!r}: 5 cells where the header has 19 columns"
     with pytest.raises(InputError, match=re.escape(msg)):
         bs.load_events(path)
 
@@ -43,7 +43,7 @@ def test_long_rows_are_an_error_even_on_the_first_line(tmp_path: Path) -> None:
     # every row one cell longer: pandas would shift the ids into the index
     lines = [LINES[0]] + [line.rstrip("\n") + ",x\n" for line in LINES[1:]]
     patient = LINES[1].split(",")[0]
-    msg = f"trial.csv: line 2, patient {patient!r}: 18 cells where the header has 17 columns"
+    msg = f"trial.csv: line 2, patient {patient!r}: 20 cells where the header has 19 columns"
     with pytest.raises(InputError, match=re.escape(msg) + r" \(and 67 more problems\)"):
         bs.load_events(write(tmp_path, lines))
 
@@ -138,7 +138,7 @@ def test_column_types_say_otherwise(tmp_path: Path) -> None:
     path = codes_table(tmp_path)
     cohort = bs.load_events(path, column_types={"dose": "number", "age": "text"})
     assert list(cohort.frame["dose"][:2]) == [3.0, 100000.0]
-    assert cohort.frame["age"].iloc[0] == LINES[1].split(",")[10]
+    assert cohort.frame["age"].iloc[0] == LINES[1].split(",")[12]
     with pytest.raises(InputError, match=re.escape("column 'sex': 'M', 'F' is not a number")):
         bs.load_events(path, column_types={"sex": "number"})
     with pytest.raises(InputError, match=re.escape("column_types: {'site': 'str'}")):

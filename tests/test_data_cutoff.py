@@ -73,6 +73,8 @@ def test_each_change_is_applied_and_counted() -> None:
         "relapse after the data cut-off ignored": 1,
         "death after the data cut-off ignored": 1,
         "agvhd after the data cut-off ignored": 1,
+        # its grade III-IV onset (the first onset: the table gives no agvhd_3_4 column)
+        "agvhd_3_4 after the data cut-off ignored": 1,
         "follow-up truncated at the data cut-off": 2,
         "agvhd_grade not used (onset after the data cut-off)": 1,
     }
@@ -230,3 +232,25 @@ def test_estimand_dates_after_the_cutoff_are_ignored_and_counted() -> None:
     assert (
         "<DataFrame>: data cut-off 2022-07-01: 1 patient: DLIs after it ignored (dli_date)" in said
     )
+
+
+def test_a_grade_iii_iv_onset_after_the_cut_off_lowers_the_grade_known_at_it() -> None:
+    # grade II before the cut-off, grade IV reached after it: at the cut-off, grade II
+    days = pd.DataFrame(
+        {
+            "patient_id": ["a", "b"],
+            "hsct_date": ["2023-01-01", "2023-01-01"],
+            "last_contact_date": ["2023-12-01", "2023-12-01"],
+            "agvhd_date": ["2023-01-20", "2023-01-20"],
+            "agvhd_3_4_date": ["2023-03-01", "2023-01-25"],
+            "agvhd_grade": [4, 3],
+            "relapse_date": [None, None],
+            "death_date": [None, None],
+        }
+    )
+    cohort = bs.load_events(days, cutoff="2023-02-01")
+    f = cohort.frame.set_index("patient_id")
+    assert f.loc["a", "agvhd_grade"] == 2 and np.isnan(f.loc["a", "agvhd_3_4_day"])
+    assert f.loc["b", "agvhd_grade"] == 3 and f.loc["b", "agvhd_3_4_day"] == 24
+    assert cohort.cutoff_changes["agvhd_grade lowered to its value at the data cut-off"] == 1
+    assert (cohort.endpoint("agvhd_3_4", delayed_entry=False).status == 1).sum() == 1

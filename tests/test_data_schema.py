@@ -46,7 +46,8 @@ def test_valid_table_gives_days_since_transplant() -> None:
     assert f.loc[1, "death_day"] == 212
     assert np.isnan(f.loc[0, "relapse_day"])
     assert list(f["cgvhd_severity"]) == ["none", "none", "mild"]
-    assert cohort.warnings == ()
+    # issue 13: a grade III patient without agvhd_3_4_date is timed at the first onset, warned
+    assert [w.column for w in cohort.warnings] == ["agvhd_3_4_date"]
     assert cohort.covariates == ("donor",)
 
 
@@ -235,7 +236,8 @@ def test_warnings_keep_the_row_and_say_why() -> None:
     assert dict(cohort.endpoint("agvhd_3_4").exclusions)["P01"] == "aGVHD without onset date"
     assert dict(cohort.endpoint("cgvhd").exclusions)["P03"] == "cGVHD without onset date"
     # mild cGVHD without a date is no moderate/severe event: only enrollment is missing
-    assert dict(cohort.endpoint("cgvhd_mod_severe").exclusions)["P03"] == "enrollment missing"
+    conditional = cohort.endpoint("cgvhd_mod_severe", gvhd_entry="enrollment")
+    assert dict(conditional.exclusions)["P03"] == "enrollment missing"
 
 
 def test_relapse_before_enrollment_is_a_warning() -> None:

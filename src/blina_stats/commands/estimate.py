@@ -38,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="competing events of the GVHD endpoints",
     )
     parser.add_argument(
+        "--gvhd-entry",
+        choices=("transplant", "enrollment"),
+        default="transplant",
+        help="GVHD endpoints from transplant without delayed entry (default), or entry at "
+        "the first dose (conditional on being GVHD-free then: sensitivity)",
+    )
+    parser.add_argument(
         "--no-delayed-entry",
         action="store_true",
         help="start everyone at transplant even when enrollment is known (sensitivity only)",
@@ -58,6 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
     )
+    parser.add_argument("--gvhd", help="GVHD episodes, one row per episode or grade change")
     add_estimand_arguments(parser)
 
 
@@ -98,6 +106,8 @@ def format_table(doc: dict[str, Any]) -> str:
     """The readable output: one line per endpoint, then exclusions and warnings."""
     level = f"{doc['conf_level']:.0%}"
     entry = "delayed entry at enrollment" if doc["delayed_entry"] else "no delayed entry"
+    if doc["delayed_entry"] and doc.get("gvhd_entry") == "transplant":
+        entry += "; GVHD from transplant without delayed entry"
     lines = [
         f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
@@ -147,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         date_format=args.date_format,
         sheet_name=sheet,
         cutoff=args.cutoff,
+        gvhd=args.gvhd,
     )
     if args.origin == "enrollment" and not cohort.has_enrollment:
         raise InputError(
@@ -156,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "origin": args.origin,
         "delayed_entry": not args.no_delayed_entry,
+        "gvhd_entry": args.gvhd_entry,
         "gvhd_competing": args.gvhd_competing,
         "intercurrent": dict(args.intercurrent),
         "relapse_definition": args.relapse_definition,
@@ -170,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
         conf_level=CONF_LEVEL,
         intercurrent=dict(args.intercurrent),
         relapse_definition=args.relapse_definition,
+        gvhd_entry=args.gvhd_entry,
     )
     doc = to_json(cohort, table, options)
     print(dumps(doc) if args.json else format_table(doc))

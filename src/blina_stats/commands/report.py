@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dosing", help="blinatumomab dosing records")
     parser.add_argument("--screening", help="screening log (CONSORT flow)")
     parser.add_argument("--labs", help="daily labs (engraftment)")
+    parser.add_argument("--gvhd", help="GVHD episodes, one row per episode or grade change")
     parser.add_argument(
         "--out",
         default="report",
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         dosing=args.dosing,
         screening=args.screening,
         labs=args.labs,
+        gvhd=args.gvhd,
         out=args.out,
         origin=args.origin,
         quiet=args.quiet,

@@ -170,3 +170,104 @@ def check_gvhd(out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[st
                 "no cgvhd_severity column: moderate/severe cGVHD and GRFS are not estimable",
             )
         )
+
+
+def check_gvhd_grades(
+    out: pd.DataFrame, ctx: Problems, present: set[str], lab: dict[str, str]
+) -> None:
+    """Grade-specific onsets (III-IV aGVHD, moderate/severe cGVHD) against onset and grade.
+
+    The first day of grade III-IV (of moderate or severe cGVHD) is an error
+    before the transplant, after death or last contact, before the onset of
+    grade II-IV aGVHD (of any cGVHD), without that onset, or when the table's
+    maximum grade is below III (the severity mild or none) or missing.  Where it is
+    not known (no column, or an empty cell of a patient with grade III-IV) it
+    is set to the first onset, with a warning: the endpoint is then timed at
+    the first onset, as CIBMTR forms report it.
+    """
+    sev = out[SEVERITY]
+    for event, onset, field, high, what, where_empty in (
+        ("agvhd_3_4", "agvhd", GRADE, out[GRADE].to_numpy(dtype=np.float64) >= 3,
+         "grade III-IV aGVHD", "grade II-IV"),
+        ("cgvhd_mod_severe", "cgvhd", SEVERITY,
+         sev.isin(SEVERITIES[2:]).to_numpy(dtype=bool), "moderate/severe cGVHD", "any cGVHD"),
+    ):  # fmt: skip
+        first, own = out[f"{onset}_day"].to_numpy(), out[f"{event}_day"].to_numpy()
+        if event in present:
+            graded = field in present  # without the grade column the date says III-IV itself
+            _check_grade_onset(
+                out, ctx, lab, (event, onset, field, what, where_empty), high | ~graded
+            )
+            fill = np.isnan(own) & ~np.isnan(first) & high
+            ctx.warn(
+                fill,
+                event,
+                lambda i, e=event, f=field, w=where_empty, d=first: (
+                    f"{ctx.col(f)} is {_shown(out[f].iloc[i])} but {lab[e]} is empty: timed at "
+                    f"the onset of {w} (day {d[i]:g})"
+                ),
+            )
+        else:
+            fill = ~np.isnan(first) & high
+            if fill.any():
+                ctx.warnings.append(
+                    ValidationWarning(
+                        ctx.source,
+                        None,
+                        f"{event}_date",
+                        f"no {event}_date/{event}_day column: {what} is timed at the onset of "
+                        f"{where_empty} ({lab[onset]}), not at the first day it was reached",
+                    )
+                )
+        out[f"{event}_day"] = np.where(fill, first, own)
+
+
+def _check_grade_onset(
+    out: pd.DataFrame,
+    ctx: Problems,
+    lab: dict[str, str],
+    names: tuple[str, str, str, str, str],
+    high: np.ndarray,
+) -> None:
+    """Errors of one grade-specific onset column (see :func:`check_gvhd_grades`)."""
+    event, onset, field, what, where_empty = names
+    own, first = out[f"{event}_day"].to_numpy(), out[f"{onset}_day"].to_numpy()
+    lc, death = out["last_contact_day"].to_numpy(), out["death_day"].to_numpy()
+    given = ~np.isnan(own)
+    ctx.error(own < 0, lambda i: f"{lab[event]} is day {own[i]:g}, before the transplant (day 0)")
+    ctx.error(
+        (own > death) | ((own > lc) & ~(own > death)),
+        lambda i: (
+            f"{lab[event]} (day {own[i]:g}) is after "
+            f"{lab['death'] if own[i] > death[i] else lab['last_contact']} "
+            f"(day {death[i] if own[i] > death[i] else lc[i]:g})"
+        ),
+    )
+    ctx.error(
+        given & np.isnan(first),
+        lambda i: (
+            f"{lab[event]} is given (day {own[i]:g}) but {lab[onset]} is empty: {what} "
+            f"needs the onset of {where_empty}"
+        ),
+    )
+    ctx.error(
+        own < first,
+        lambda i: (
+            f"{lab[event]} (day {own[i]:g}) is before {lab[onset]} (day {first[i]:g}): "
+            f"{what} cannot start before {where_empty}"
+        ),
+    )
+    values = out[field]
+    ctx.error(
+        given & ~high,
+        lambda i: (
+            f"{lab[event]} is given (day {own[i]:g}) but {ctx.col(field)} is "
+            f"{'empty' if pd.isna(values.iloc[i]) else _shown(values.iloc[i])}: "
+            f"the date is the first day of {what}"
+        ),
+    )
+
+
+def _shown(value: object) -> str:
+    """A grade as the user wrote it (4, not 4.0); a severity quoted."""
+    return f"{value:g}" if isinstance(value, float) else repr(value)

@@ -32,8 +32,10 @@ class Cohort:
         A copy of the per-patient table, in input order: ``patient_id`` (text),
         ``hsct_date`` (when the table had dates), ``enrollment_day``,
         ``last_contact_day``, ``relapse_day``, ``death_day``, ``agvhd_day``,
-        ``cgvhd_day`` (days since transplant, NaN: not happened or not
-        recorded), ``agvhd_grade`` (0-4, NaN missing), ``cgvhd_severity``
+        ``cgvhd_day``, ``agvhd_3_4_day``, ``cgvhd_mod_severe_day`` (days since
+        transplant, NaN: not happened or not recorded; the grade-specific
+        onsets are the first onsets, with a warning, where not given),
+        ``agvhd_grade`` (0-4, NaN missing), ``cgvhd_severity``
         (none/mild/moderate/severe or None), then every covariate as read.
     source : str
         File name, or ``"<DataFrame>"``.
@@ -42,7 +44,9 @@ class Cohort:
     present : frozenset of str
         Events and fields the table holds: ``"enrollment"``, ``"relapse"``,
         ``"death"``, ``"agvhd"``, ``"cgvhd"``, ``"agvhd_grade"``,
-        ``"cgvhd_severity"``, ``"last_contact"``.
+        ``"cgvhd_severity"``, ``"last_contact"``, and ``"agvhd_3_4"``,
+        ``"cgvhd_mod_severe"`` when the grade-specific onsets were given
+        (columns or the GVHD episodes table).
     covariates : tuple of str
         The covariate columns, in table order.
     cutoff : str or None
@@ -154,6 +158,7 @@ def load_events(
     sas_dates: bool | None = None,
     column_types: Mapping[str, str] | None = None,
     cutoff: str | dt.date | None = None,
+    gvhd: str | Path | pd.DataFrame | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -181,6 +186,11 @@ def load_events(
         Events after it are ignored, follow-up after it ends at it, patients
         enrolled after it are left out (:attr:`Cohort.excluded`); every change
         is counted in the warnings (:mod:`blina_stats.data.cutoff`).  Needs dates.
+    gvhd : str, Path or DataFrame, optional
+        The GVHD episodes table (one row per episode or grade change,
+        :mod:`blina_stats.data.gvhd`): every GVHD onset, grade-specific onset,
+        grade and severity is derived from it, and must agree with the event
+        table's own columns where both give one.
 
     Returns
     -------
@@ -220,12 +230,14 @@ def load_events(
         encoding=encoding,
         column_types=column_types,
     )
+    episodes = None if gvhd is None else read_table(gvhd, encoding=encoding)
     table = validate(
         raw.frame,
         raw.source,
         names=raw.names,
         date_format=date_format,
         sas_dates=raw.sas if sas_dates is None else sas_dates,
+        gvhd=episodes,
     )
     if cutoff is None:
         return Cohort(

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._cells import ValidationWarning
-from ._columns import EVENTS, GRADE, SEVERITY
+from ._columns import GRADE, SEVERITY, TIMED
 
 __all__ = ["CutoffResult", "apply_cutoff", "parse_cutoff"]
 
@@ -52,6 +52,8 @@ _WHAT = {
     "second_hsct": "second transplants",
     "new_therapy": "new anti-leukaemic therapies",
     "mrd_relapse": "MRD recurrences",
+    "agvhd_3_4": "grade III-IV aGVHD onsets",
+    "cgvhd_mod_severe": "moderate/severe cGVHD onsets",
 }
 
 
@@ -165,8 +167,8 @@ def apply_cutoff(
     death = out["death_day"].to_numpy(dtype=np.float64)
     # alive at the cut-off when followed, or dead, after it: follow-up ends there
     truncate = (reason == "") & ((lc > cut) | (death > cut))
-    for event in EVENTS:
-        if event in ("enrollment", "last_contact"):
+    for event in TIMED:
+        if event in ("enrollment", "last_contact") or f"{event}_day" not in out.columns:
             continue
         day = out[f"{event}_day"].to_numpy(dtype=np.float64)
         late = (reason == "") & (day > cut)
@@ -216,6 +218,14 @@ def _grades_at_cutoff(
             blank: Any = np.nan if field == GRADE else None
             out[field] = out[field].where(~dropped, blank)
             changes[f"{field} not used (onset after the data cut-off)"] = int(dropped.sum())
+        worse = f"{'agvhd_3_4' if field == GRADE else 'cgvhd_mod_severe'}_day"
+        if worse in frame.columns:
+            # grade III-IV (moderate/severe) reached after the cut-off: not known at it
+            later = kept & (day <= cut) & (frame[worse].to_numpy(dtype=np.float64) > cut)
+            if later.any():
+                known: Any = np.minimum(out[field], 2.0) if field == GRADE else "mild"
+                out[field] = out[field].where(~later, known)
+                changes[f"{field} lowered to its value at the data cut-off"] = int(later.sum())
         maybe_later = kept & (day <= cut) & truncate
         if maybe_later.any():
             changes[f"{field} recorded may have been reached after the data cut-off"] = int(

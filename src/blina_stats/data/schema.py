@@ -6,38 +6,44 @@ One row per patient.  Column names are fixed (a site that names them
 differently passes ``columns={"their name": "our name"}`` to
 :func:`blina_stats.load_events`).
 
-=====================  ========  ==================================================
-column                 required  meaning
-=====================  ========  ==================================================
-``patient_id``         yes       unique identifier (read as text: ``007`` stays ``007``)
-``hsct_date``          with      date of the allogeneic transplant, day 0; needed
-                       dates     whenever any ``*_date`` column is used
-``enrollment_date``    no        first blinatumomab dose (entry into the risk set)
-``last_contact_date``  yes [1]   last date the patient was known alive, or death
-``relapse_date``       no        haematological/extramedullary relapse
-``death_date``         no        death, any cause
-``agvhd_date``         no        onset of grade II-IV acute GVHD (MAGIC criteria)
-``cgvhd_date``         no        onset of chronic GVHD (NIH 2014 criteria)
-``agvhd_grade``        no        maximum acute GVHD grade, integer 0-4
-``cgvhd_severity``     no        maximum chronic GVHD severity: none, mild,
-                                 moderate, severe (NIH 2014 global score)
-``last_assessment_     no        last disease assessment (marrow, MRD): patients
-date``                           alive without relapse are censored at it for PFS
-                                 and relapse (FDA 2018; see ``endpoints.intercurrent``)
-``dli_date``           no        first donor lymphocyte infusion  (intercurrent
-``second_hsct_date``   no        second transplant                 events, ICH
-``new_therapy_date``   no        other anti-leukaemic therapy      E9(R1): see
-                                 (TKI, chemotherapy, cellular)     ``intercurrent=``)
-``mrd_relapse_date``   no        MRD recurrence (``relapse_definition=``)
-=====================  ========  ==================================================
+=========================  ========  ==================================================
+column                     required  meaning
+=========================  ========  ==================================================
+``patient_id``             yes       unique identifier (read as text: ``007`` stays ``007``)
+``hsct_date``              with      date of the allogeneic transplant, day 0; needed
+                           dates     whenever any ``*_date`` column is used
+``enrollment_date``        no        first blinatumomab dose (entry into the risk set)
+``last_contact_date``      yes [1]   last date the patient was known alive, or death
+``relapse_date``           no        haematological/extramedullary relapse
+``death_date``             no        death, any cause
+``agvhd_date``             no        onset of grade II-IV acute GVHD (MAGIC criteria)
+``cgvhd_date``             no        onset of chronic GVHD (NIH 2014 criteria)
+``agvhd_grade``            no        maximum acute GVHD grade, integer 0-4
+``cgvhd_severity``         no        maximum chronic GVHD severity: none, mild,
+                                     moderate, severe (NIH 2014 global score)
+``agvhd_3_4_date``         no        first day grade III-IV acute GVHD was reached
+``cgvhd_mod_severe_date``  no        first day chronic GVHD was moderate or severe
+``last_assessment_date``   no        last disease assessment (marrow, MRD): patients
+                                     alive without relapse are censored at it for PFS
+                                     and relapse (FDA 2018; see ``endpoints.intercurrent``)
+``dli_date``               no        first donor lymphocyte infusion  (intercurrent
+``second_hsct_date``       no        second transplant                 events, ICH
+``new_therapy_date``       no        other anti-leukaemic therapy      E9(R1): see
+                                     (TKI, chemotherapy, cellular)     ``intercurrent=``)
+``mrd_relapse_date``       no        MRD recurrence (``relapse_definition=``)
+=========================  ========  ==================================================
 
 Each ``<event>_date`` may instead be given as ``<event>_day``, days after the
 transplant (``enrollment_day``, ``last_contact_day``, ``relapse_day``,
-``death_day``, ``agvhd_day``, ``cgvhd_day``, ``last_assessment_day``, ...); a
-table may mix the two, and when both are given for one patient they must
-agree.  An empty cell means the event had not happened by last contact.
-[1] ``last_contact`` may be empty when a death is recorded
-(a warning; follow-up then ends at death).
+``death_day``, ``agvhd_day``, ``cgvhd_day``, ``agvhd_3_4_day``,
+``cgvhd_mod_severe_day``, ``last_assessment_day``, ...); a table may mix the
+two, and when both are given for one patient they must agree.  Without the
+grade-specific onsets (the column, or a patient's empty cell) grade III-IV aGVHD and moderate/severe
+cGVHD are timed at the first onset, with a warning.  The GVHD episodes table
+(:mod:`blina_stats.data.gvhd`, ``load_events(..., gvhd=)``) gives every GVHD
+column instead, and must agree with those the table also gives.  An empty cell means the
+event had not happened by last contact.  [1] ``last_contact`` may be empty
+when a death is recorded (a warning; follow-up then ends at death).
 
 Every other column is a covariate, kept exactly as read (disease status, MRD
 before transplant, donor type, conditioning, age, sex, ...).
@@ -60,7 +66,9 @@ durations are not numbers of days: ``False`` is not day 0, and a
 transplant or after last contact; last contact after a recorded death; a
 relapse after death; GVHD onset after death; enrollment before transplant or
 after last contact; grade or severity out of range; a date and a day for one
-event that disagree; a GVHD onset date with grade 0-1 or severity ``none``; an
+event that disagree; a GVHD onset date with grade 0-1 or severity ``none``; a
+grade-specific onset before the first onset, without it, after death or last
+contact, or with a maximum grade below III (severity mild or none); an
 empty table.
 
 Warnings (:class:`ValidationWarning`, kept on the cohort and printed by every
@@ -80,6 +88,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -93,9 +102,21 @@ from ._cells import (
     patient_ids,
     show,
 )
-from ._checks import check_gvhd, check_order
-from ._columns import ESTIMAND_EVENTS, EVENTS, GRADE, SCHEMA_COLUMNS, SEVERITIES, SEVERITY
+from ._checks import check_gvhd, check_gvhd_grades, check_order
+from ._columns import (
+    ESTIMAND_EVENTS,
+    EVENTS,
+    GRADE,
+    SCHEMA_COLUMNS,
+    SEVERITIES,
+    SEVERITY,
+    TIMED,
+)
 from ._dates import Dates, days_to_timedelta, distinct_cells
+from .gvhd import gvhd_fields, merge_gvhd
+
+if TYPE_CHECKING:
+    from .readers import RawTable
 
 __all__ = [
     "EVENTS",
@@ -141,6 +162,7 @@ def validate(
     names: dict[str, str] | None = None,
     date_format: str | None = None,
     sas_dates: bool = False,
+    gvhd: RawTable | None = None,
 ) -> ValidatedTable:
     """Check an event table against the schema and convert it to days since transplant.
 
@@ -156,6 +178,9 @@ def validate(
         ``strptime`` format of written dates, e.g. ``"%d/%m/%Y"``.
     sas_dates : bool
         Numbers in ``*_date`` columns are SAS dates (days since 1960-01-01).
+    gvhd : RawTable, optional
+        The GVHD episodes table as read (:mod:`blina_stats.data.gvhd`): every
+        GVHD field comes from it, and must agree with the event table's own.
 
     Returns
     -------
@@ -174,7 +199,7 @@ def validate(
     missing = [c for c in ("patient_id",) if c not in raw.columns]
     if not {"last_contact_date", "last_contact_day"} & set(raw.columns):
         missing.append("last_contact_date or last_contact_day")
-    date_cols = [f"{e}_date" for e in EVENTS if f"{e}_date" in raw.columns]
+    date_cols = [f"{e}_date" for e in TIMED if f"{e}_date" in raw.columns]
     if date_cols and "hsct_date" not in raw.columns:
         missing.append(f"hsct_date (needed by {', '.join(date_cols)})")
     if missing:
@@ -189,15 +214,23 @@ def validate(
     hsct, days = _event_days(raw, ctx, dates, labels)
     if hsct is not None:
         out["hsct_date"] = hsct
-    for event in EVENTS:
+    for event in TIMED:
         out[f"{event}_day"] = days[event]
-    present = {e for e in EVENTS if f"{e}_date" in raw.columns or f"{e}_day" in raw.columns}
+    present = {e for e in TIMED if f"{e}_date" in raw.columns or f"{e}_day" in raw.columns}
     out[GRADE] = _grades(raw, ctx) if GRADE in raw.columns else np.nan
     out[SEVERITY] = _severities(raw, ctx) if SEVERITY in raw.columns else None
     present |= {c for c in (GRADE, SEVERITY) if c in raw.columns}
+    if gvhd is not None:
+        ctx.raise_if_any()  # the event table's own cells first: the episodes are read against it
+        follow_up = (out["last_contact_day"].to_numpy(), out["death_day"].to_numpy())
+        episodes = gvhd_fields(
+            gvhd, ids, hsct, follow_up, date_format=date_format, sas_dates=sas_dates
+        )
+        merge_gvhd(out, episodes, gvhd.source, ctx, present, labels)
     check_order(out, ctx, present, labels)
     check_gvhd(out, ctx, present, labels)
     _check_estimand_events(out, ctx, present, labels)
+    check_gvhd_grades(out, ctx, present, labels)
     ctx.raise_if_any()
     covariates = tuple(c for c in raw.columns if c not in SCHEMA_COLUMNS)
     _near_misses(covariates, set(raw.columns), ctx)
@@ -256,7 +289,7 @@ def _event_days(
     if "hsct_date" in raw.columns:
         hsct = dates.parse(raw["hsct_date"], "hsct_date")
     days: dict[str, pd.Series] = {}
-    for event in EVENTS:
+    for event in TIMED:
         value = pd.Series(np.full(n, np.nan))
         day_col, date_col = f"{event}_day", f"{event}_date"
         from_day = from_date = None

@@ -13,11 +13,13 @@ cgvhd              Aalen-Johansen chronic GVHD, any                    [2]      
 cgvhd_mod_severe   Aalen-Johansen moderate or severe chronic GVHD      [2]          730.5
 grfs               Kaplan-Meier   grade III-IV aGVHD, moderate/severe  -            730.5
                                   cGVHD, relapse or death
+agvhd_emergent     Aalen-Johansen grade II-IV aGVHD after the first dose relapse,     365.25 [3]
+                                  (onset or rise; see ``gvhd``)        death
 ================== ============== ==================================== ============ =======
 
 [1] death without prior relapse.  [2] relapse or death before it
 (``gvhd_competing="death"``: death only).  Horizons are days (730.5 = 2 years,
-182.625 = 6 months, 100 = day +100) and configurable per endpoint.
+182.625 = 6 months, 100 = day +100) and configurable per endpoint.  [3] from the first dose.
 
 Each :class:`Endpoint` carries its rules as data (``event_rule``,
 ``competing_rule``, ``ties``, ``exclusions``); :func:`outcome` applies them to
@@ -31,16 +33,18 @@ Conventions, applied to every endpoint:
   own event (relapse and death on one day is a relapse, not NRM: for NRM the
   competing relapse wins the tie, ``ties="competing"``).
 * When the table has enrollment (first blinatumomab dose), a patient enters the
-  risk set at enrollment (delayed entry): no immortal time before the first
-  dose counts.  Estimates are then conditional on being free of the endpoint's
-  event and its competing events at enrollment; a patient whose event,
-  competing event or censoring falls on or before enrollment is excluded, with
-  the reason.  ``origin="enrollment"`` measures time from the first dose instead.
+  risk set at it (delayed entry: conditional on being free of the endpoint's
+  events then; an event or censoring on or before it excludes the patient, with
+  the reason), except the four GVHD endpoints, counted from the transplant for
+  every patient (``gvhd_entry="enrollment"``: delayed entry, the sensitivity).
+  ``origin="enrollment"`` measures time from the first dose instead.
 * For GVHD the competing events are relapse or death (CIBMTR); ``gvhd_competing=
   "death"`` keeps death only, as some centres report.
-* The table holds one onset date per GVHD: grade III-IV aGVHD and moderate or
-  severe cGVHD are timed at the onset of grade II-IV aGVHD and of any cGVHD,
-  with the maximum grade or severity recorded (as CIBMTR forms report them).
+* Grade III-IV aGVHD and moderate or severe cGVHD are timed at the first day
+  that grade (that severity) was reached: ``agvhd_3_4_day`` and
+  ``cgvhd_mod_severe_day``, given as columns or derived from the GVHD episodes
+  table; without, at the onset of grade II-IV aGVHD and of any cGVHD (as CIBMTR
+  forms report them), and the cohort warns and the endpoint's notes say so.
 * GRFS uses moderate/severe cGVHD (NIH 2014) as the proxy of Holtan's
   "chronic GVHD requiring systemic immunosuppression".
 
@@ -76,7 +80,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._constants import DAY_100, SIX_MONTHS, TWO_YEARS
+from .._constants import DAY_100, ONE_YEAR, SIX_MONTHS, TWO_YEARS
 from ..errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
@@ -94,6 +98,8 @@ RULE_FIELDS = (
     "cgvhd_day",
     "cgvhd_severity",
     "last_contact_day",
+    "agvhd_3_4_day",  # grade-specific GVHD onsets (the first onsets where not given)
+    "cgvhd_mod_severe_day",
 )
 
 
@@ -117,10 +123,11 @@ class Condition:
 
 @dataclass(frozen=True)
 class Onset:
-    """An event's day: field `day`, counted only where `when` holds (always when None)."""
+    """Field `day` where `when` holds (always when None); `fallback` when `day` is not given."""
 
     day: str
     when: Condition | None = None
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,11 @@ class Exclusion:
 
 RELAPSE, DEATH = Onset("relapse_day"), Onset("death_day")
 AGVHD, CGVHD = Onset("agvhd_day"), Onset("cgvhd_day")
-# the table holds one onset per GVHD: III-IV and moderate/severe are timed at it
-AGVHD_3_4 = Onset("agvhd_day", Condition("agvhd_grade", "at_least", 3.0))
-CGVHD_MOD_SEVERE = Onset("cgvhd_day", Condition("cgvhd_severity", "one_of", ("moderate", "severe")))
+# III-IV and moderate/severe at the first day reached (the first onset in a table without it)
+AGVHD_3_4 = Onset("agvhd_3_4_day", Condition("agvhd_grade", "at_least", 3.0), "agvhd_day")
+_MOD_SEVERE = Condition("cgvhd_severity", "one_of", ("moderate", "severe"))
+CGVHD_MOD_SEVERE = Onset("cgvhd_mod_severe_day", _MOD_SEVERE, "cgvhd_day")
+AGVHD_EMERGENT = Onset("agvhd_emergent_day")
 #: the competing events of the GVHD endpoints, by the ``gvhd_competing`` option
 GVHD_COMPETING_EVENTS: Mapping[str, tuple[Onset, ...]] = MappingProxyType(
     {"relapse_or_death": (RELAPSE, DEATH), "death": (DEATH,)}
@@ -167,9 +176,7 @@ _AGVHD_GRADE_MISSING = Exclusion(
 _CGVHD_NO_ONSET = _no_onset(
     "cGVHD", "cgvhd_day", Condition("cgvhd_severity", "one_of", ("mild", "moderate", "severe"))
 )
-_CGVHD_MS_NO_ONSET = _no_onset(
-    "cGVHD", "cgvhd_day", Condition("cgvhd_severity", "one_of", ("moderate", "severe"))
-)
+_CGVHD_MS_NO_ONSET = _no_onset("cGVHD", "cgvhd_day", _MOD_SEVERE)
 _CGVHD_SEVERITY_MISSING = Exclusion(
     "cGVHD severity missing",
     "cgvhd_day",
@@ -206,6 +213,8 @@ class Endpoint:
         Which wins when the event and the competing event fall on one day.
     exclusions : tuple of Exclusion
         Patients left out, the first rule that applies giving the reason.
+    fixed_origin : str or None
+        The endpoint's own origin whatever the ``origin`` option (None: the option's).
     """
 
     name: str
@@ -220,6 +229,7 @@ class Endpoint:
     competing_rule: tuple[Onset, ...] | Literal["gvhd"] = ()
     ties: Literal["event", "competing"] = "event"
     exclusions: tuple[Exclusion, ...] = ()
+    fixed_origin: str | None = None
 
     def competing_events(self, gvhd_competing: str = "relapse_or_death") -> tuple[Onset, ...]:
         """The onsets whose first is the competing event, under option `gvhd_competing`."""
@@ -273,6 +283,13 @@ ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType(
                                  "relapse", "death"), "Holtan et al. 2015",
                      event_rule=(AGVHD_3_4, CGVHD_MOD_SEVERE, RELAPSE, DEATH),
                      exclusions=_AGVHD_3_4_EXCL + _CGVHD_MS_EXCL),
+            Endpoint("agvhd_emergent", "Treatment-emergent acute GVHD grade II-IV",
+                     AALEN_JOHANSEN, "grade II-IV acute GVHD emerging after the first dose",
+                     "relapse or death before it", ONE_YEAR,
+                     ("agvhd", "agvhd_grade", "agvhd_3_4", "relapse", "death"),
+                     "ICH E9(R1) treatment-emergent; Harris et al. 2016 (MAGIC)",
+                     event_rule=(AGVHD_EMERGENT,), competing_rule=(RELAPSE, DEATH),
+                     exclusions=(_AGVHD_2_NO_ONSET,), fixed_origin="enrollment"),
         )
     }
 )  # fmt: skip
@@ -374,7 +391,7 @@ def _first(days: Mapping[str, npt.ArrayLike], onsets: tuple[Onset, ...], n: int)
     """Per patient, the first of `onsets` (NaN when none happened)."""
     first = np.full(n, np.nan)
     for o in onsets:
-        day = _floats(days, o.day)
+        day = _floats(days, o.day if o.day in days or o.fallback is None else o.fallback)
         first = np.fmin(
             first, day if o.when is None else np.where(_holds(days, o.when), day, np.nan)
         )

@@ -35,6 +35,7 @@ from .definitions import (
     lookup,
     outcome,
 )
+from .gvhd import episodes_hint, from_transplant, gvhd_days, timing_notes
 from .horizon import horizon_problem
 from .intercurrent import check_options, recode, relapse_days
 from .labels import horizon_label
@@ -81,6 +82,8 @@ class EndpointData:
     recoded, intercurrent, relapse_definition
         Patients recoded by the estimand controls, by kind; the strategy of
         each intercurrent event; the relapse definition (:mod:`.intercurrent`).
+    notes : tuple of str
+        How the endpoint is timed where the table says less (III-IV at the II onset...).
     """
 
     endpoint: Endpoint
@@ -99,6 +102,7 @@ class EndpointData:
     recoded: Mapping[str, int] = field(default_factory=dict)
     intercurrent: Mapping[str, str] = field(default_factory=dict)
     relapse_definition: str = "hematologic"
+    notes: tuple[str, ...] = ()
 
     @property
     def definition(self) -> Endpoint:
@@ -168,13 +172,13 @@ def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competi
     ep = lookup(name)
     needs = list(ep.needs)
     needs += [o.day.removesuffix("_day") for o in ep.competing_events(gvhd_competing)]
-    if origin == "enrollment":
+    if (ep.fixed_origin or origin) == "enrollment":
         needs.append("enrollment")
     absent = [f for f in dict.fromkeys(needs) if f not in present]
     if not absent:
         return ""
     cols = [f if f in ("agvhd_grade", "cgvhd_severity") else f"{f}_date/{f}_day" for f in absent]
-    return "no " + ", ".join(cols) + " column"
+    return "no " + ", ".join(cols) + " column" + episodes_hint(cols)
 
 
 def derive(
@@ -190,6 +194,7 @@ def derive(
     intercurrent: Mapping[str, str] | None = None,
     relapse_definition: str = "hematologic",
     assessment_gap: float | None = None,
+    gvhd_entry: str = "transplant",
 ) -> EndpointData:
     """Derive an endpoint's time, status and entry from a cohort and estimate it.
 
@@ -216,6 +221,10 @@ def derive(
         -> ``"treatment_policy"``/``"censor"``/``"composite"``; ``"hematologic"``
         or ``"hematologic_or_mrd"``; days after the last assessment beyond
         which a death is censored at it.
+    gvhd_entry : {"transplant", "enrollment"}
+        With ``origin="transplant"``, the four GVHD endpoints count from the transplant
+        without delayed entry (default, as registries report) or enter at the first dose
+        (conditional on being GVHD-free then: the sensitivity analysis).
 
     Returns
     -------
@@ -242,6 +251,8 @@ def derive(
     if gvhd_competing not in GVHD_COMPETING:
         raise InputError(f"gvhd_competing must be one of {GVHD_COMPETING}, got {gvhd_competing!r}")
     hz = ep.horizon if horizon is None else float(horizon)
+    origin = ep.fixed_origin or origin
+    delayed_entry &= not from_transplant(ep.competing_rule == "gvhd", gvhd_entry)
     if not np.isfinite(hz) or hz <= 0:
         raise InputError(
             f"the horizon of {name!r} must be a positive number of days, got {horizon!r}"
@@ -255,6 +266,7 @@ def derive(
     frame = cohort.frame
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     days["relapse_day"] = relapse_days(frame, relapse_definition)
+    days.update(gvhd_days(frame))
     time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
     time, status, recoded = recode(
         ep, time, status, frame, cohort.present, days["relapse_day"], strategies, assessment_gap
@@ -311,6 +323,7 @@ def derive(
         recoded=recoded,
         intercurrent=strategies,
         relapse_definition=relapse_definition,
+        notes=timing_notes(name, cohort.present),
     )
 
 
@@ -324,6 +337,7 @@ def derive_all(
     delayed_entry: bool = True,
     conf_type: str = "log-log",
     conf_level: float = 0.95,
+    gvhd_entry: str = "transplant",
     **estimand: Any,
 ) -> dict[str, EndpointData | NotEstimable]:
     """Derive each endpoint once: its data, or why it is not estimable.
@@ -336,7 +350,7 @@ def derive_all(
         The endpoints, in the order wanted; all of `ENDPOINTS` by default.
     horizons : mapping, optional
         Endpoint name -> horizon in days from the origin, overriding the defaults.
-    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level, gvhd_entry
         As in :func:`derive`.
     **estimand
         ``intercurrent``, ``relapse_definition``, ``assessment_gap``, as in :func:`derive`.
@@ -377,6 +391,7 @@ def derive_all(
                 conf_type=conf_type,
                 conf_level=conf_level,
                 **estimand,
+                gvhd_entry=gvhd_entry,
             )
         except NotEstimable as exc:
             out[name] = exc

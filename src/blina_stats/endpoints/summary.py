@@ -18,8 +18,8 @@ being alive and event-free then)"``, ``"from the first dose"``), ``n_used``, ``n
 ``excluded`` (reason -> patients), ``estimable`` and ``reason`` (why an
 endpoint is not estimable, why its figure is missing, or why its horizon says
 nothing: before any patient entered, no patient at risk), and at the top
-``source``, ``origin``, ``delayed_entry``, ``gvhd_competing``, ``conf_type``,
-``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``, or null),
+``source``, ``origin``, ``delayed_entry``, ``gvhd_entry``, ``gvhd_competing``,
+``conf_type``, ``conf_level``, ``cutoff`` (the data cut-off, ``YYYY-MM-DD``, or null),
 ``cutoff_changes`` (kind of change -> patients), ``relapse_definition``,
 ``intercurrent`` (event -> strategy, every event), ``assessment_gap``,
 ``pfs_censoring`` (the rule, in words), per endpoint ``recoded`` (change ->
@@ -86,6 +86,7 @@ def estimate(
     intercurrent: Mapping[str, str] | None = None,
     relapse_definition: str = "hematologic",
     assessment_gap: float | None = None,
+    gvhd_entry: str = "transplant",
 ) -> pd.DataFrame:
     """Every endpoint of the protocol at its horizon, one row each.
 
@@ -97,7 +98,7 @@ def estimate(
         Endpoint name -> horizon in days from the origin, overriding the defaults.
     endpoints : tuple of str, optional
         The endpoints to report; all of `ENDPOINTS` by default.
-    origin, gvhd_competing, delayed_entry, conf_type, conf_level
+    origin, gvhd_competing, delayed_entry, conf_type, conf_level, gvhd_entry
         As in :func:`~blina_stats.endpoints.derive`.
     intercurrent, relapse_definition, assessment_gap
         The estimand controls of :func:`~blina_stats.endpoints.derive`
@@ -141,6 +142,7 @@ def estimate(
         intercurrent=intercurrent,
         relapse_definition=relapse_definition,
         assessment_gap=assessment_gap,
+        gvhd_entry=gvhd_entry,
     )
     return summary_table(derived)
 
@@ -203,7 +205,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             n_excluded=len(data.exclusions),
             excluded=data.excluded,
             estimable=True,
-            reason=data.note,
+            reason="; ".join(n for n in (data.note, *data.notes) if n),
             recoded=dict(data.recoded),
         )
         rows[name] = row

@@ -60,6 +60,7 @@ def build_report(
     dosing: str | Path | None = None,
     screening: str | Path | None = None,
     labs: str | Path | None = None,
+    gvhd: str | Path | None = None,
     out: str | Path = "report",
     origin: str = "transplant",
     quiet: bool = False,
@@ -79,6 +80,9 @@ def build_report(
         Adverse events, dosing records, screening log and daily labs; with the
         bundled trial, its bundled files by default.  A part whose file is
         missing is reported as missing, not skipped silently.
+    gvhd : path, optional
+        The GVHD episodes table (:mod:`blina_stats.data.gvhd`), read with the
+        event table; with the bundled trial, its bundled file by default.
     out : path
         Folder of the report: new, empty, or a previous report, which is
         replaced only when the new one is complete (see
@@ -118,7 +122,7 @@ def build_report(
         if not quiet:
             print(f"[{time.perf_counter() - started:5.1f}s] {text}", flush=True)
 
-    inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs)
+    inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs, gvhd=gvhd)
     check_inputs(out, inputs.paths())
     say(f"reading {inputs.events}")
     ctx = Context.load(

@@ -37,6 +37,7 @@ COMPANIONS = {
     "dosing": ("--dosing", "dosing"),
     "screening": ("--screening", "screening"),
     "labs": ("--labs", "labs"),
+    "gvhd": ("--gvhd", "gvhd_episodes"),
 }
 
 
@@ -53,6 +54,7 @@ class Inputs:
     dosing: Path | None = None
     screening: Path | None = None
     labs: Path | None = None
+    gvhd: Path | None = None
 
     @classmethod
     def resolve(cls, events: str | Path | None = None, **companions: str | Path | None) -> Inputs:
@@ -113,6 +115,7 @@ class Context:
         self.options: dict[str, Any] = {
             "origin": origin,
             "delayed_entry": True,
+            "gvhd_entry": "transplant",
             "gvhd_competing": "relapse_or_death",
         }
         self._cache: dict[Any, Any] = {}
@@ -135,7 +138,7 @@ class Context:
                 f"--cutoff is applied to the event table only, and companion files were given "
                 f"({', '.join(given)}): report without them, or cut them to {cutoff} first"
             )
-        cohort = load_events(inputs.events, cutoff=cutoff)
+        cohort = load_events(inputs.events, cutoff=cutoff, gvhd=inputs.gvhd)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
@@ -153,6 +156,7 @@ class Context:
             "dosing": lambda: self.dosing,
             "screening": lambda: self.screening,
             "labs": lambda: self.labs,
+            "gvhd": lambda: None,  # read with the event table, by load_events
         }
         for key in COMPANIONS:
             if key in given:

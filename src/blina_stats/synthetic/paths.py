@@ -12,6 +12,7 @@ BUNDLED: dict[str, str] = {
     "dosing": "dosing.csv",
     "screening": "screening.csv",
     "labs": "labs.csv",
+    "gvhd_episodes": "gvhd_episodes.csv",
 }
 
 
@@ -20,9 +21,10 @@ def bundled(name: str = "trial") -> Path:
 
     Parameters
     ----------
-    name : {"trial", "adverse_events", "dosing", "screening", "labs"}
+    name : {"trial", "adverse_events", "dosing", "screening", "labs", "gvhd_episodes"}
         The event table (68 patients), the adverse events, the blinatumomab
-        dosing records, the screening log and the daily labs.
+        dosing records, the screening log, the daily labs and the GVHD
+        episodes (one row per episode or grade change).
 
     Returns
     -------

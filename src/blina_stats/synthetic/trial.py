@@ -44,6 +44,8 @@ rate                       default  meaning, and source
 ``followup_years``         1.0      data cut-off after the last enrollment
 =========================  =======  ==================================================
 
+The GVHD course and its four rates: :mod:`blina_stats.synthetic.gvhd`.
+
 References
 ----------
 Giebel, S. et al. (2017). Improving results of allogeneic hematopoietic cell
@@ -67,7 +69,6 @@ leukemia. Blood 139:1908-1919.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,6 +78,7 @@ import pandas as pd
 from .._constants import DAYS_PER_YEAR as YEAR
 from .._constants import TWO_YEARS
 from ..data.schema import days_to_timedelta
+from . import gvhd
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -100,6 +102,7 @@ DEFAULT_RATES: Mapping[str, float] = {
     "loss_per_year": 0.03,
     "accrual_years": 2.5,
     "followup_years": 1.0,
+    **gvhd.GVHD_RATES,  # the GVHD course: rates in blina_stats.synthetic.gvhd
 }
 #: enrollment (first blinatumomab dose) window, days after transplant
 ENROLLMENT_WINDOW = (60, 90)
@@ -119,8 +122,10 @@ def _weibull_scale(p_two_years: float, shape: float) -> float:
     return TWO_YEARS / (-np.log1p(-p_two_years)) ** (1.0 / shape)
 
 
-def _histories(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict[str, Any]:
-    """Complete (uncensored) histories of `n` transplanted patients, in whole days."""
+def _histories(
+    n: int, rng: np.random.Generator, r: Mapping[str, float], course_rng: np.random.Generator
+) -> dict[str, Any]:
+    """Complete (uncensored) histories of `n` patients, whole days; GVHD course: `course_rng`."""
     mrd = rng.random(n) < r["mrd_positive"]
     cr2 = rng.random(n) < r["cr2"]
     enrollment = rng.integers(ENROLLMENT_WINDOW[0], ENROLLMENT_WINDOW[1] + 1, n).astype(float)
@@ -158,7 +163,8 @@ def _histories(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict
     death_day = np.where(relapsed, np.ceil(relapse + after), np.ceil(nrm))
     a_day = np.ceil(onset_a)
     c_day = np.ceil(onset_c)
-    return {
+    rises = gvhd.course(n, course_rng, r)
+    h = {
         "enrollment": enrollment,
         "relapse": relapse_day,
         "death": death_day,
@@ -172,15 +178,20 @@ def _histories(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict
         # protocol I1: a history of relapse (transplanted in CR2+) or MRD-positive
         # before transplant; and alive and relapse-free on the enrollment day
         "eligible": (mrd | cr2) & (np.fmin(relapse_day, death_day) > enrollment),
+        "grade1": np.where(a_day <= death_day, a_day, np.nan),  # grade I only: its onset
+        **rises,
     }
+    return {**h, **gvhd.grade_onsets(h)}
 
 
-def _enrolled(n: int, rng: np.random.Generator, r: Mapping[str, float]) -> dict[str, Any]:
+def _enrolled(
+    n: int, rng: np.random.Generator, r: Mapping[str, float], course_rng: np.random.Generator
+) -> dict[str, Any]:
     """Histories of the first `n` transplanted patients eligible at their enrollment day."""
     parts: list[dict[str, Any]] = []
     have = 0
     while have < n:  # batches, not patients: about one batch in practice
-        h = _histories(int(1.5 * (n - have)) + 20, rng, r)
+        h = _histories(int(1.5 * (n - have)) + 20, rng, r, course_rng)
         keep = h["eligible"]
         parts.append({k: v[keep] for k, v in h.items()})
         have += int(keep.sum())
@@ -208,7 +219,8 @@ def simulate_trial(
         The event table of :mod:`blina_stats.data.schema`: ``patient_id``,
         ``hsct_date``, ``enrollment_date``, ``last_contact_date``,
         ``relapse_date``, ``death_date``, ``agvhd_date``, ``agvhd_grade``,
-        ``cgvhd_date``, ``cgvhd_severity`` (dates as ``datetime64``, NaT: not
+        ``agvhd_3_4_date``, ``cgvhd_date``, ``cgvhd_severity``,
+        ``cgvhd_mod_severe_date`` (dates as ``datetime64``, NaT: not
         happened by last contact) and covariates ``age``, ``sex``,
         ``disease_status`` (CR1 / CR2+), ``mrd_pre_hsct``, ``ph_status``,
         ``donor_type``, ``conditioning``.
@@ -230,11 +242,47 @@ def simulate_trial(
     >>> simulate_trial(68, seed=1).shape[0]
     68
     """
+    return _simulate(n, seed, rates)[0]
+
+
+def simulate_gvhd_episodes(
+    n: int = 68, seed: int | np.random.Generator = 0, **rates: float
+) -> pd.DataFrame:
+    """The GVHD episodes of the trial :func:`simulate_trial` makes with these arguments.
+
+    Returns
+    -------
+    DataFrame
+        One row per episode or grade change seen by last contact
+        (:mod:`blina_stats.data.gvhd`): ``patient_id``, ``kind``, ``onset_date``,
+        ``grade``, ``severity``; the trial's GVHD columns are derived from it.
+
+    Examples
+    --------
+    >>> from blina_stats.synthetic import simulate_gvhd_episodes
+    >>> sorted(simulate_gvhd_episodes(68, seed=1)["kind"].unique())
+    ['acute', 'chronic']
+    """
+    return _simulate(n, seed, rates)[1]
+
+
+def simulate_both(
+    n: int = 68, seed: int | np.random.Generator = 0, **rates: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The event table and the GVHD episodes of one simulated trial (as the two above)."""
+    return _simulate(n, seed, rates)
+
+
+def _simulate(
+    n: int, seed: int | np.random.Generator, rates: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The event table and the GVHD episodes of one simulated trial."""
     if int(n) < 1:
         raise ValueError(f"`n` must be a positive number of patients, got {n!r}")
     r = _rates(rates)
     rng = np.random.default_rng(seed)
-    h = _enrolled(int(n), rng, r)
+    course_rng = rng.spawn(1)[0]  # its own stream: the other columns do not move
+    h = _enrolled(int(n), rng, r, course_rng)
     n = int(n)
     start = pd.Timestamp("2022-01-03")
     accrual = np.sort(np.floor(rng.uniform(0, r["accrual_years"] * YEAR, n)))
@@ -246,12 +294,11 @@ def simulate_trial(
     censor = np.fmin(admin, lost)
     death = np.where(h["death"] <= censor, h["death"], np.nan)
     last = np.fmin(h["death"], censor)
-    seen = h["agvhd"] <= last
-    grade = np.where(seen, h["agvhd_latent_grade"], h["low_grade"])
-    cg_seen = h["cgvhd"] <= last
+    ids = [f"BLN-{i + 1:03d}" for i in range(n)]
+    episodes, g = gvhd.observed(h, last, ids)
     age = np.clip(np.round(rng.normal(42, 14, n)), 18, 65).astype(int)  # inclusion I2: 16-65
     rows = {
-        "patient_id": [f"BLN-{i + 1:03d}" for i in range(n)],
+        "patient_id": ids,
         "hsct_date": _dates(start, hsct),
         "enrollment_date": _dates(start, hsct + enrollment),
         "last_contact_date": _dates(start, hsct + last),
@@ -259,10 +306,12 @@ def simulate_trial(
             start, hsct + np.where(h["relapse"] <= censor, h["relapse"], np.nan)
         ),
         "death_date": _dates(start, hsct + death),
-        "agvhd_date": _dates(start, hsct + np.where(seen, h["agvhd"], np.nan)),
-        "agvhd_grade": grade.astype(int),
-        "cgvhd_date": _dates(start, hsct + np.where(cg_seen, h["cgvhd"], np.nan)),
-        "cgvhd_severity": np.where(cg_seen, h["severity"], "none"),
+        "agvhd_date": _dates(start, hsct + g["agvhd_day"]),
+        "agvhd_grade": g["agvhd_grade"],
+        "agvhd_3_4_date": _dates(start, hsct + g["agvhd_3_4_day"]),
+        "cgvhd_date": _dates(start, hsct + g["cgvhd_day"]),
+        "cgvhd_severity": g["cgvhd_severity"],
+        "cgvhd_mod_severe_date": _dates(start, hsct + g["cgvhd_mod_severe_day"]),
         "age": age,
         "sex": np.where(rng.random(n) < 0.55, "M", "F"),
         "disease_status": np.where(h["cr2"], "CR2+", "CR1"),
@@ -271,7 +320,10 @@ def simulate_trial(
         "donor_type": rng.choice(["MSD", "MUD", "haplo", "MMUD"], n, p=[0.3, 0.4, 0.25, 0.05]),
         "conditioning": np.where(rng.random(n) < 0.7, "MAC", "RIC"),
     }
-    return pd.DataFrame(rows)
+    day0 = pd.Series(hsct, index=ids).reindex(episodes["patient_id"]).to_numpy()
+    onset = _dates(start, day0 + episodes.pop("onset_day").to_numpy())
+    episodes.insert(2, "onset_date", onset.to_numpy())
+    return pd.DataFrame(rows), episodes
 
 
 def _dates(start: pd.Timestamp, days: FloatArray) -> pd.Series:
@@ -305,16 +357,18 @@ def true_values(
         cumulative incidence (Aalen-Johansen endpoints) at its horizon.
     """
     from ..endpoints import ENDPOINTS, KAPLAN_MEIER, outcome
+    from ..endpoints.gvhd import gvhd_days
 
     r = _rates(rates)
     rng = np.random.default_rng(seed)
+    course_rng = rng.spawn(1)[0]
     if origin == "transplant":
-        h = _histories(n, rng, r)
+        h = _histories(n, rng, r, course_rng)
         i1 = h["mrd"] | h["cr2"]  # only patients meeting inclusion I1 are ever enrolled
         h = {k: v[i1] for k, v in h.items()}
         n = int(i1.sum())
     else:
-        h = _enrolled(n, rng, r)
+        h = _enrolled(n, rng, r, course_rng)
     days = {  # complete histories: no one is censored
         "relapse_day": h["relapse"],
         "death_day": h["death"],
@@ -323,33 +377,23 @@ def true_values(
         "cgvhd_day": h["cgvhd"],
         "cgvhd_severity": h["severity"],
         "last_contact_day": np.full(n, np.inf),
+        "agvhd_3_4_day": h["agvhd_3_4"],
+        "cgvhd_mod_severe_day": h["cgvhd_mod_severe"],
     }
+    days.update(gvhd_days({**days, "enrollment_day": h["enrollment"]}))
     start = np.full(n, float(ENROLLMENT_WINDOW[0])) if origin == "transplant" else h["enrollment"]
     out = {}
     for name, ep in ENDPOINTS.items():
-        if origin == "transplant" and name == "os":
-            continue
+        if (origin == "transplant" and name == "os") or ep.fixed_origin not in (None, origin):
+            continue  # agvhd_emergent: from the first dose only
         horizon = (horizons or {}).get(name, ep.horizon)
         # the endpoint's own rules; exclusion reasons do not apply to complete histories
         time, status, _ = outcome(days, ep, gvhd_competing=gvhd_competing)
         free = ~(time <= start)  # free of the event and its competing event at the start
+        if origin == "transplant" and ep.competing_rule == "gvhd":  # from day 0, no entry
+            free = h["eligible"]  # every enrolled patient (gvhd_entry="transplant")
         end = horizon if origin == "transplant" else start + horizon
         own = (status == 1) & (time <= end)
         p = float(own[free].mean())
         out[name] = 1.0 - p if ep.kind == KAPLAN_MEIER else p
     return pd.Series(out, name="true_value")
-
-
-def main() -> None:
-    """Write the bundled trial: ``python -m blina_stats.synthetic [OUT.csv]``."""
-    import sys
-
-    from .paths import bundled
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled("trial")
-    simulate_trial(68, seed=BUNDLED_SEED).to_csv(out, index=False, date_format="%Y-%m-%d")
-    print(f"wrote {out}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

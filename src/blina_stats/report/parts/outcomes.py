@@ -1,5 +1,5 @@
 """Outcomes: every endpoint at its horizon, OS/PFS/relapse/NRM from both time origins, and GVHD
-counted from transplant as a sensitivity table.
+with entry at the first dose as a sensitivity table (the headline counts from transplant).
 
 Which question each row answers (event, competing events, origin, horizon) is
 the endpoint's definition in :mod:`blina_stats.endpoints`; the table states
@@ -30,7 +30,8 @@ OTHER_ORIGIN_KEY = "endpoints_other_origin"
 
 
 def build(ctx: Context) -> Part:
-    """The outcome table; both origins for OS, PFS, relapse and NRM; GVHD without delayed entry."""
+    """The outcome table (GVHD from transplant); both origins for OS, PFS, relapse and NRM;
+    GVHD again with entry at the first dose."""
     table = ctx.estimates()
     tables = [("Endpoints at their horizons", endpoint_summary(table), "endpoints")]
     notes: list[str] = []
@@ -42,33 +43,34 @@ def build(ctx: Context) -> Part:
         tables.append((caption, frame, "endpoints_both_origins"))
         json[OTHER_ORIGIN_KEY] = doc
         notes.append(
-            "From transplant, each patient enters the risk set at the first dose: every "
-            "estimate is conditional on being alive and free of the endpoint's event and its "
-            "competing events at the first dose (no immortal time before it counts). From the "
-            "first dose, time starts at the first dose for every patient."
+            "From transplant, each patient enters the risk set at the first dose (every "
+            "endpoint but the GVHD headline, below): each estimate is conditional on being alive "
+            "and free of the endpoint's event and its competing events at the first dose (no "
+            "immortal time before it counts). From the first dose, time starts at the first "
+            "dose for every patient."
         )
     if ctx.cohort.has_enrollment and ctx.origin == "transplant":
-        # GVHD mostly starts before the first dose (days 60-90): with entry at
-        # enrollment the estimate is conditional on being GVHD-free then
+        # GVHD mostly starts before the first dose (days 60-90): the headline counts
+        # it from the transplant; entry at enrollment is conditional on being GVHD-free then
         gvhd = tuple(n for n in GVHD_ENDPOINTS if bool(table.loc[n, "estimable"]))
         if gvhd:
-            options = {**ctx.options, "delayed_entry": False}
-            plain = ctx.estimates(gvhd, delayed_entry=False)
+            options = {**ctx.options, "gvhd_entry": "enrollment"}
+            conditional = ctx.estimates(gvhd, gvhd_entry="enrollment")
             notes.append(
-                "GVHD endpoints with entry at the first dose are conditional on being free "
-                "of GVHD then; the sensitivity table counts GVHD from the transplant for "
-                "every enrolled patient (no delayed entry), as transplant registries report it."
+                "GVHD endpoints count from the transplant for every enrolled patient, without "
+                "delayed entry, as transplant registries report them; the sensitivity table "
+                "enters patients at the first dose (conditional on being free of GVHD then)."
             )
             tables.append(
                 (
-                    "Sensitivity: GVHD from transplant without delayed entry",
-                    endpoint_summary(plain),
-                    "endpoints_gvhd_from_transplant",
+                    "Sensitivity: GVHD with entry at the first dose (conditional)",
+                    endpoint_summary(conditional),
+                    "endpoints_gvhd_entry_at_first_dose",
                 )
             )
-            json["sensitivity_gvhd_no_delayed_entry"] = to_json(ctx.cohort, plain, options)[
-                "endpoints"
-            ]
+            json["sensitivity_gvhd_entry_at_first_dose"] = to_json(
+                ctx.cohort, conditional, options
+            )["endpoints"]
     return Part(
         KEY,
         TITLE,
