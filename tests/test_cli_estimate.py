@@ -159,3 +159,19 @@ def test_bad_horizon_is_a_one_line_argument_error(capsys: pytest.CaptureFixture[
         "blina-stats estimate: error: argument --horizon: 'os=-3': DAYS must be a finite "
         "number > 0\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "header"),
+    [
+        ([], "time from transplant (entry at the first dose; GVHD from transplant"),
+        (["--origin", "enrollment"], "time from the first dose; log-log 95% intervals"),
+    ],
+)
+def test_the_header_words_the_origin_as_the_labels_do(
+    capsys: pytest.CaptureFixture[str], options: list[str], header: str
+) -> None:
+    # the issue on estimands: no "time from enrollment" beside "after the first dose"
+    assert main(["estimate", str(bs.synthetic.bundled("trial")), *options]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert header in first and "enrollment" not in first

@@ -14,6 +14,7 @@ from .._json import dumps
 from ..data import load_events
 from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS
 from ..endpoints.intercurrent import RELAPSE_DEFINITIONS, STRATEGIES
+from ..endpoints.labels import origin_words
 from ..endpoints.summary import CONF_LEVEL, CONF_TYPE, estimate, to_json
 from ..errors import InputError
 from ._options import UniquePairs, column, horizon, pair
@@ -105,11 +106,11 @@ def estimand_lines(doc: dict[str, Any]) -> list[str]:
 def format_table(doc: dict[str, Any]) -> str:
     """The readable output: one line per endpoint, then exclusions and warnings."""
     level = f"{doc['conf_level']:.0%}"
-    entry = "delayed entry at enrollment" if doc["delayed_entry"] else "no delayed entry"
+    entry = "entry at the first dose" if doc["delayed_entry"] else "no delayed entry"
     if doc["delayed_entry"] and doc.get("gvhd_entry") == "transplant":
         entry += "; GVHD from transplant without delayed entry"
     lines = [
-        f"{doc['source']}: {doc['n_patients']} patients; time from {doc['origin']}"
+        f"{doc['source']}: {doc['n_patients']} patients; time from {origin_words(doc['origin'])}"
         + (f" ({entry})" if doc["origin"] == "transplant" else "")
         + f"; {doc['conf_type']} {level} intervals"
         + (f"; data cut-off {doc['cutoff']}" if doc["cutoff"] else ""),
