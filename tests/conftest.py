@@ -12,6 +12,15 @@ import pytest
 REFERENCE = Path(__file__).parent / "reference"
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test drew: plots are pyplot figures, and pyplot keeps them open."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def rscript() -> str:
     """Path to Rscript; skip the test when R is missing (CI installs it and requires it)."""
     path = shutil.which("Rscript")

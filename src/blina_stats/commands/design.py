@@ -75,12 +75,15 @@ def run(args: argparse.Namespace) -> int:
     payload = review.to_dict()
     print(dumps(payload) if args.json else review.to_text())
     if args.out is not None:
-        from ..plots.style import new_figure, save
+        from ..plots.style import close, new_figure, save
 
         args.out.mkdir(parents=True, exist_ok=True)
         fig = new_figure(width=7.0, height=3.6)
-        review.plot(ax=fig.add_subplot())
-        written = save(fig, args.out / "power_curve")
+        try:
+            review.plot(ax=fig.add_subplot())
+            written = save(fig, args.out / "power_curve")
+        finally:
+            close(fig)
         (args.out / "design_review.json").write_text(dumps(payload) + "\n")
         if not args.json:
             print(

@@ -45,26 +45,81 @@ RC: dict[str, Any] = {
 
 @contextmanager
 def style() -> Iterator[None]:
-    """Temporarily apply the publication style (matplotlib's rc_context)."""
+    """Temporarily apply the publication style (matplotlib's rc_context).
+
+    Interactive mode is the one exception: the first figure of a session loads
+    the backend, and Jupyter's inline backend then switches interactive mode
+    on. Restoring it on exit, as rc_context does, would stop the inline
+    backend from showing every later figure, so it is kept as the block left it.
+    """
     import matplotlib as mpl
 
-    with mpl.rc_context(cast(Any, RC)):  # matplotlib types keys as Literal names
-        yield
+    interactive: bool | None = None
+    try:
+        with mpl.rc_context(cast(Any, RC)):  # matplotlib types keys as Literal names
+            try:
+                yield
+            finally:
+                interactive = mpl.is_interactive()
+    finally:
+        if interactive is not None:
+            mpl.interactive(interactive)
 
 
 def new_figure(width: float = COLUMN_WIDTH, height: float = 3.0) -> Figure:
-    """A figure outside pyplot's state machine (no display needed, nothing to close)."""
-    from matplotlib.figure import Figure
+    """A new figure in the publication style, made through pyplot.
+
+    pyplot's figure manager is what Jupyter's inline backend shows at the end
+    of a cell, so a plot made without an ``ax`` appears in a notebook; in a
+    script it is an ordinary Agg figure. Code that only saves the figure (the
+    report) closes it afterwards with :func:`close`.
+    """
+    import matplotlib.pyplot as plt
 
     with style():
-        return Figure(figsize=(width, height), layout="constrained")
+        return plt.figure(figsize=(width, height), layout="constrained")
 
 
 def new_axes(width: float = COLUMN_WIDTH, height: float = 3.0) -> Axes:
-    """One axes on a new figure, both in the publication style."""
+    """One axes on a new figure (see :func:`new_figure`), both in the publication style."""
     fig = new_figure(width, height)
     with style():
         return fig.add_subplot()
+
+
+def close(fig: Figure) -> None:
+    """Release `fig` from pyplot (after saving it): pyplot keeps every figure until closed."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+@contextmanager
+def closing_new_figures(on_error_only: bool = False) -> Iterator[None]:
+    """Close every pyplot figure opened inside the block.
+
+    For headless callers that draw figures only to save them. With
+    `on_error_only`, the figures are closed only when the block raises (a
+    report part that failed before its figures could be saved) and kept
+    otherwise.
+    """
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    try:
+        yield
+    except BaseException:
+        _close_all_but(before)
+        raise
+    if not on_error_only:
+        _close_all_but(before)
+
+
+def _close_all_but(keep: set[int]) -> None:
+    import matplotlib.pyplot as plt
+
+    for num in set(plt.get_fignums()) - keep:
+        plt.close(num)
 
 
 def figure_of(ax: Axes) -> Figure:

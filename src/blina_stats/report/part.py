@@ -74,8 +74,11 @@ def build_part(key: str, title: str, build: Builder, ctx: Context) -> Part:
     the data cannot support) fails that part alone: the report is still
     written, and says why the part is not there.
     """
+    from ..plots.style import closing_new_figures
+
     try:
-        return build(ctx)
+        with closing_new_figures(on_error_only=True):  # a failed part leaves no open figure
+            return build(ctx)
     except Exception as exc:  # one part's failure never aborts the report
         return failed((key, title), failure(exc, str(ctx.cohort.source)))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .._json import dumps
-from ..plots.style import save
+from ..plots.style import close, save
 from .html import Section, render
 from .part import Part
 from .tables import write_table
@@ -48,7 +48,15 @@ def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
             for _, _, stem in part.figures:
                 (out / "figures" / f"{stem}.{name}").unlink(missing_ok=True)
         raise
+    finally:
+        close_figures(part)  # the report only saves its figures: none is left open in pyplot
     return section, files
+
+
+def close_figures(part: Part) -> None:
+    """Release the figures of `part` from pyplot: the report only saves them."""
+    for _, fig, _ in part.figures:
+        close(fig)
 
 
 def write_json(doc: dict[str, Any], path: Path) -> Path:
