@@ -73,7 +73,8 @@ def render(
         parts += [f"<p>{html.escape(n)}</p>" for n in s.notes]
         for caption, frame in s.tables:
             parts.append(f"<h3>{html.escape(caption)}</h3>")
-            parts.append(frame.to_html(na_rep="", border=0, escape=True))
+            numbered = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+            parts.append(frame.to_html(na_rep="", border=0, escape=True, index=not numbered))
         for caption, png in s.figures:
             parts.append(
                 f"<figure>{_img(png)}<figcaption>{html.escape(caption)} "

@@ -10,11 +10,12 @@ import pandas as pd
 
 from .._constants import DAYS_PER_MONTH
 from .._formulas import safe_frame
-from .._markdown import markdown_table
+from .._markdown import escape_cell, markdown_table
 from ..data import Cohort
 from ..endpoints import EndpointData
 from ..endpoints.labels import origin_words
 from ..estimators import kaplan_meier
+from .format import format_table, interval
 
 
 def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
@@ -22,17 +23,27 @@ def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
     return markdown_table(frame.reset_index() if index else frame)
 
 
-def write_table(frame: pd.DataFrame, path: Path, index: bool = True) -> list[Path]:
-    """Write `frame` as ``path.csv`` and ``path.md``; return both paths.
+def write_table(frame: pd.DataFrame, path: Path, caption: str | None = None) -> list[Path]:
+    """Write `frame` as ``path.csv`` and ``path.md``, formatted for a paper; return both paths.
 
-    Text cells a spreadsheet would run as a formula are quoted in the CSV
-    (:mod:`blina_stats._formulas`) and every Markdown cell is escaped
-    (:mod:`blina_stats._markdown`); numbers are written as they are.
+    The cells are those of :func:`blina_stats.report.format.format_table`
+    (percent with one decimal, intervals in the estimate's unit, ``NR``, no
+    pandas row numbers); `caption` (else ``frame.attrs["caption"]``) is the
+    CSV's first line, ``# caption`` (read it back with ``skiprows=1``), and
+    the Markdown's first paragraph, in italics.  Text cells a spreadsheet
+    would run as a formula are quoted in the CSV (:mod:`blina_stats._formulas`)
+    and every Markdown cell is escaped (:mod:`blina_stats._markdown`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     csv, md = path.with_suffix(".csv"), path.with_suffix(".md")
-    safe_frame(frame).to_csv(csv, index=index)
-    md.write_text(to_markdown(frame, index=index), encoding="utf-8")
+    shown = format_table(frame)
+    text = caption if caption is not None else frame.attrs.get("caption")
+    with csv.open("w", encoding="utf-8", newline="") as fh:
+        if text:
+            fh.write("# " + " ".join(str(text).split()) + "\n")
+        safe_frame(shown).to_csv(fh, index=False, lineterminator="\n")
+    body = to_markdown(shown, index=False)
+    md.write_text(f"*{escape_cell(str(text))}*\n\n{body}" if text else body, encoding="utf-8")
     return [csv, md]
 
 
@@ -55,7 +66,7 @@ def endpoint_summary(estimates: pd.DataFrame) -> pd.DataFrame:
             cell, ci = "-", str(r["reason"])
         else:
             cell = _pct(r["estimate"])
-            ci = f"{_pct(r['ci_lower'])}-{_pct(r['ci_upper'])}"
+            ci = interval(r["ci_lower"], r["ci_upper"], 1, scale=100.0)
         horizon = float(r["horizon_days"])
         rows.append(
             {
@@ -166,8 +177,12 @@ def follow_up(os_: EndpointData, from_first_dose: EndpointData | None = None) ->
     return pd.DataFrame(rows).set_index("measure")
 
 
+def _days(days: float) -> str:
+    return f"{days:.0f}" if np.isfinite(days) else "NR"
+
+
 def _months(days: float) -> str:
-    return f"{days / DAYS_PER_MONTH:.1f}"
+    return f"{days / DAYS_PER_MONTH:.1f}" if np.isfinite(days) else "NR"
 
 
 def _follow_up_rows(os_: EndpointData, origin: str) -> list[dict[str, str]]:
@@ -178,8 +193,9 @@ def _follow_up_rows(os_: EndpointData, origin: str) -> list[dict[str, str]]:
         {
             "measure": f"median follow-up{origin}, reverse Kaplan-Meier (95% CI)",
             "from": since,
-            "days": f"{rev.estimate:g} ({rev.ci_lower:g}-{rev.ci_upper:g})",
-            "months": f"{_months(rev.estimate)} ({_months(rev.ci_lower)}-{_months(rev.ci_upper)})",
+            "days": f"{_days(rev.estimate)} ({interval(rev.ci_lower, rev.ci_upper, 0)})",
+            "months": f"{_months(rev.estimate)} "
+            f"({interval(rev.ci_lower / DAYS_PER_MONTH, rev.ci_upper / DAYS_PER_MONTH, 1)})",
         }
     ]
     if alive.size:

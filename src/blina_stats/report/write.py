@@ -8,6 +8,7 @@ from typing import Any
 
 from .._json import dumps
 from ..plots.style import close, save
+from .format import format_table
 from .html import Section, render
 from .part import Part
 from .tables import write_table
@@ -35,8 +36,8 @@ def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
     files: list[Path] = []
     try:
         for caption, frame, name in part.tables:
-            files += write_table(frame, out / "tables" / name)
-            section.tables.append((caption, frame))
+            files += write_table(frame, out / "tables" / name, caption)
+            section.tables.append((caption, format_table(frame)))
         for caption, fig, name in part.figures:
             paths = save(fig, out / "figures" / name)
             files += paths
