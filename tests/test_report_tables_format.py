@@ -125,3 +125,13 @@ def test_a_follow_up_limit_not_reached_prints_nr() -> None:
     row = follow_up(os_).iloc[0]
     assert row["days"] == "600 (100-NR)"
     assert row["months"] == "19.7 (3.3-NR)"
+
+
+def test_markdown_right_aligns_the_formatted_numbers_and_left_aligns_text(tmp_path: Path) -> None:
+    from blina_stats.report.tables import write_table
+
+    frame = pd.DataFrame(
+        {"term": ["Pyrexia", "Nausea"], "n": [15, 13], "ci": ["12.9-33.8", "399-NR"]}
+    )
+    _, md = write_table(frame, tmp_path / "t")
+    assert md.read_text().splitlines()[1] == "|:---|---:|---:|"

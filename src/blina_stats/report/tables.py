@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -42,9 +43,21 @@ def write_table(frame: pd.DataFrame, path: Path, caption: str | None = None) -> 
         if text:
             fh.write("# " + " ".join(str(text).split()) + "\n")
         safe_frame(shown).to_csv(fh, index=False, lineterminator="\n")
-    body = to_markdown(shown, index=False)
+    body = markdown_table(shown, [_numeric(shown[c]) for c in shown.columns])
     md.write_text(f"*{escape_cell(str(text))}*\n\n{body}" if text else body, encoding="utf-8")
     return [csv, md]
+
+
+#: a formatted number: ``12``, ``-0.5``, ``22.1``, ``<0.001``, ``12.9-33.8``, ``399-NR``,
+#: ``896 (709-1051)``, ``NR``
+_NUMBER_CELL = re.compile(r"[<>]?-?\d[\d.,]*(?:-(?:\d[\d.]*|NR))?(?: \(.*\))?|NR|-")
+
+
+def _numeric(cells: pd.Series) -> bool:
+    """A column of formatted numbers (right-aligned in Markdown, as a paper's tables are)."""
+    text = cells.dropna().astype(str)
+    text = text[text != ""]
+    return bool(len(text)) and bool(text.map(lambda v: _NUMBER_CELL.fullmatch(v) is not None).all())
 
 
 def _pct(p: float) -> str:
