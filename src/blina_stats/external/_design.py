@@ -77,7 +77,7 @@ def design(frame: pd.DataFrame, y: FloatArray, covariates: Sequence[str], source
             )
         if is_categorical(v):
             text = v.astype(str).to_numpy(dtype=str)
-            levels = sorted(set(text))
+            levels = sorted({str(level) for level in text})
             _check_levels(name, text, treated, levels, source)
             for k, level in enumerate(levels):
                 ind = (text == level).astype(np.float64)

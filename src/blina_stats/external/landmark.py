@@ -147,28 +147,25 @@ def align(
         )
     t_ids = tf["patient_id"].astype(str).to_numpy(dtype=object)
     use_t = np.ones(len(tf), dtype=bool)
-    per_t, per_c = {}, {}
+    derived = {}
     for name in endpoints:
         et = derive(trial, name, origin="enrollment")
         ec = derive(controls, name, origin="transplant", delayed_entry=False)
-        use_t &= np.isin(t_ids, et.patient_id)
-        per_t[name] = dict(zip(et.patient_id, zip(et.time, et.status, strict=True), strict=True))
-        per_c[name] = dict(zip(ec.patient_id, zip(ec.time, ec.status, strict=True), strict=True))
-        for pid, why in et.exclusions:
-            excluded.append(("trial", str(pid), why))
-        gone = use_c & ~np.isin(ids, ec.patient_id)
-        for pid, why in ec.exclusions:
-            if pid in set(ids[gone]):
-                excluded.append(("controls", str(pid), why))
+        derived[name] = (et, ec)
+        use_t &= pd.Index(t_ids).isin(et.patient_id)
+        excluded += [("trial", str(pid), why) for pid, why in et.exclusions]
+        gone = use_c & ~pd.Index(ids).isin(ec.patient_id)  # hashed: np.isin on text is slow
+        left_out = dict(ec.exclusions)
+        excluded += [("controls", str(pid), left_out[pid]) for pid in ids[gone]]
         use_c &= ~gone
     excluded = list(dict.fromkeys(excluded))  # a trial patient left out of several endpoints once
     time, status = {}, {}
-    for name in endpoints:
-        tt = np.array([per_t[name][p][0] for p in t_ids[use_t]], dtype=np.float64)
-        ts = np.array([per_t[name][p][1] for p in t_ids[use_t]], dtype=np.int64)
-        ct = np.array([per_c[name][p][0] for p in ids[use_c]], dtype=np.float64) - lm[use_c]
-        cs = np.array([per_c[name][p][1] for p in ids[use_c]], dtype=np.int64)
-        time[name], status[name] = (tt, ct), (ts, cs)
+    for name, (et, ec) in derived.items():
+        # each endpoint's patients, in the order of the patients used by every endpoint
+        t_pos = pd.Index(et.patient_id.astype(str)).get_indexer(pd.Index(t_ids[use_t]))
+        c_pos = pd.Index(ec.patient_id.astype(str)).get_indexer(pd.Index(ids[use_c]))
+        time[name] = (et.time[t_pos], ec.time[c_pos] - lm[use_c])
+        status[name] = (et.status[t_pos], ec.status[c_pos])
     return Aligned(
         trial_ids=t_ids[use_t],
         control_ids=ids[use_c],
