@@ -71,6 +71,16 @@ def test_comparison_estimates(cohorts) -> None:
     assert not np.allclose(other.ci_lower, f.ci_lower)
 
 
+def test_covariates_as_text_and_a_progress_bar(cohorts, capsys) -> None:
+    trial, controls = cohorts
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BalanceWarning)
+        a = external_control(trial, controls, ",".join(COVARIATES), n_boot=300, progress=True)
+    assert "bootstrap" in capsys.readouterr().err
+    b = _compare(trial, controls, n_boot=300)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+
+
 def test_landmark_exclusions_are_counted(cohorts) -> None:
     trial, controls = cohorts
     r = _compare(trial, controls, n_boot=0, landmark_day=80)

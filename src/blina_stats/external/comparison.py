@@ -179,6 +179,8 @@ def external_control(
     treatment weighting (IPTW) with survival analysis. Statistics in Medicine
     35:5642-5655.
     """
+    if isinstance(covariates, str):  # "age,mrd_pre_hsct" as the command line writes it
+        covariates = [c.strip() for c in covariates.split(",") if c.strip()]
     names = tuple(endpoints)
     for name in names:
         lookup(name)
