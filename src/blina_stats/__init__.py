@@ -5,7 +5,7 @@ Public names only; see the README for the tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import design, eligibility, safety, synthetic
+from . import design, eligibility, external, safety, synthetic
 from .compare import GrayResult, LogrankResult, compare_endpoint, gray_test, logrank_test
 from .data import Cohort, SchemaError, ValidationWarning, load_events
 from .eligibility import (
@@ -76,6 +76,7 @@ __all__ = [
     "engraftment_incidence",
     "estimate",
     "exposure",
+    "external",
     "fine_gray",
     "gray_test",
     "kaplan_meier",

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "demo": "estimate Kaplan-Meier and cumulative incidence on a small bundled example",
     "design": "review the single-arm design: power, detectable 2-year PFS, simulated trials",
     "estimate": "every endpoint of an event table (CSV, Parquet, Excel, SAS) at its horizon",
+    "external": "the trial against landmark-aligned, propensity-weighted external controls",
     "report": "the trial report: figures, tables, estimates.json and report.html",
 }
 

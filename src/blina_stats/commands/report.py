@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screening", help="screening log (CONSORT flow)")
     parser.add_argument("--labs", help="daily labs (engraftment)")
     parser.add_argument("--gvhd", help="GVHD episodes, one row per episode or grade change")
+    parser.add_argument("--controls", help="external control table: adds the External control part")
     parser.add_argument(
         "--out",
         default="report",
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         intercurrent=dict(args.intercurrent),
         relapse_definition=args.relapse_definition,
+        controls=args.controls,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

@@ -23,9 +23,10 @@ from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
 from .context import Context, Inputs
-from .folder import check_inputs, check_out, publish, staging, write_manifest
+from .folder import check_inputs, check_out, publish, sha256, staging, write_manifest
 from .part import build_part, failed, failure
 from .parts import PARTS
+from .parts import external as external_part
 from .write import merge_json, write_html, write_json, write_part
 
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
@@ -69,6 +70,7 @@ def build_report(
     cutoff: str | None = None,
     intercurrent: Mapping[str, str] | None = None,
     relapse_definition: str = "hematologic",
+    controls: str | Path | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -100,6 +102,9 @@ def build_report(
     intercurrent, relapse_definition
         Estimand controls of every endpoint (see
         :mod:`blina_stats.endpoints.intercurrent`), stated in the header.
+    controls : path, optional
+        External control table: adds the "External control" part
+        (:mod:`blina_stats.report.parts.external`).
 
     Returns
     -------
@@ -123,7 +128,8 @@ def build_report(
             print(f"[{time.perf_counter() - started:5.1f}s] {text}", flush=True)
 
     inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs, gvhd=gvhd)
-    check_inputs(out, inputs.paths())
+    extra = () if controls is None else (external_part.for_controls(controls),)
+    check_inputs(out, inputs.paths() + [p.controls for p in extra])
     say(f"reading {inputs.events}")
     ctx = Context.load(
         inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet, cutoff=cutoff
@@ -131,10 +137,10 @@ def build_report(
     ctx.options.update(intercurrent=dict(intercurrent or {}), relapse_definition=relapse_definition)
     # a bad estimand option is an error before anything is written
     check_options(ctx.cohort.present, intercurrent, relapse_definition, None)
-    digests = inputs.sha256()
+    digests = inputs.sha256() | {str(p.controls): sha256(p.controls) for p in extra}
     with staging(out) as tmp:
         parts, sections, files = [], [], []
-        for module in PARTS:
+        for module in (*PARTS, *extra):
             say(module.TITLE)
             part = build_part(module.KEY, module.TITLE, module.build, ctx)
             try:

@@ -13,6 +13,7 @@ BUNDLED: dict[str, str] = {
     "screening": "screening.csv",
     "labs": "labs.csv",
     "gvhd_episodes": "gvhd_episodes.csv",
+    "controls": "controls.csv",
 }
 
 
@@ -21,10 +22,12 @@ def bundled(name: str = "trial") -> Path:
 
     Parameters
     ----------
-    name : {"trial", "adverse_events", "dosing", "screening", "labs", "gvhd_episodes"}
+    name : {"trial", "adverse_events", "dosing", "screening", "labs", "gvhd_episodes", "controls"}
         The event table (68 patients), the adverse events, the blinatumomab
         dosing records, the screening log, the daily labs and the GVHD
-        episodes (one row per episode or grade change).
+        episodes (one row per episode or grade change); ``"controls"``: 400
+        simulated registry patients without maintenance
+        (:mod:`blina_stats.synthetic.controls`).
 
     Returns
     -------
