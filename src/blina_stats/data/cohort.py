@@ -16,6 +16,8 @@ from .readers import read_table
 from .schema import ValidationWarning, validate
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from ..compare import GrayResult, LogrankResult
     from ..endpoints import EndpointData
 
@@ -127,6 +129,35 @@ class Cohort:
         from ..compare import compare_endpoint
 
         return compare_endpoint(self, endpoint, by, strata, **options)
+
+    def plot(
+        self, endpoint: str, by: str | None = None, ax: Axes | None = None, **options: Any
+    ) -> Axes:
+        """Draw an endpoint's curve, or one curve per group of covariate `by`.
+
+        A thin delegate: :func:`blina_stats.compare.by_group.group_endpoint`
+        derives the endpoint once, splits it by `by` (``bins=`` groups a numeric
+        covariate, ``reference=`` puts a level first) and estimates each group;
+        :func:`blina_stats.plots.by_group.plot_grouped` draws them with
+        :func:`~blina_stats.plots.plot_survival` or
+        :func:`~blina_stats.plots.plot_incidence`: one legend (n and events a
+        group) and one numbers-at-risk table.  ``pvalue=True`` adds the
+        log-rank or Gray p-value of :meth:`compare` (for an incidence with
+        delayed entry, curves and test are then both from the first dose);
+        ``horizon=True`` marks the endpoint's horizon.  Other options go to
+        :func:`~blina_stats.endpoints.derive` (``origin``, ``delayed_entry``...)
+        or to the plot function (``cause``, ``color``, ``unit``...).
+
+        Examples
+        --------
+        >>> import blina_stats as bs
+        >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+        >>> ax = cohort.plot("pfs", by="mrd_pre_hsct", pvalue=True)
+        """
+        from ..compare.by_group import group_endpoint
+        from ..plots.by_group import plot_grouped
+
+        return plot_grouped(group_endpoint(self, endpoint, by, **options), ax)
 
     def __repr__(self) -> str:
         return (

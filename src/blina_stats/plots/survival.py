@@ -1,226 +1,99 @@
-"""Survival and cumulative-incidence curves for a paper.
+"""Survival and cumulative-incidence curves for a paper, of one result or of several groups.
 
 Each curve gets its pointwise confidence band, censoring ticks, an optional
 mark at the horizon (for example 2 years) labelled with the estimate and its
-interval, and a numbers-at-risk table under the axis aligned with the ticks.
+interval, and a row of the numbers-at-risk table under the axis aligned with
+the ticks.  Several groups (a mapping ``{label: result}``) share one legend
+giving n and events per group, one table with a labelled row per group in the
+group's colour, and optionally the log-rank or Gray p-value in a corner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._constants import DAYS_PER_MONTH
-from .at_risk import add_at_risk_table
-from .style import PALETTE, new_figure, style
+from .at_risk import AT_RISK_ROW, add_at_risk_table
+from .axes import (
+    axes_or_new,
+    draw_curve,
+    finish_axes,
+    first_entry,
+    line_style,
+    steps,
+    time_ticks,
+)
+from .groups import PValue, as_groups, is_incidence, is_survival, legend_label, pvalue_text
+from .marks import (
+    MARK_GID,
+    PVALUE_GID,
+    Candidate,
+    PlacedLabel,
+    corner_candidates,
+    mark_horizon,
+)
+from .style import COLUMN_WIDTH, PAGE_WIDTH, PALETTE, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.text import Annotation
 
     from ..estimators import CumulativeIncidenceResult, KaplanMeierResult
 
+__all__ = [
+    "MARK_GID",
+    "add_at_risk_table",
+    "mark_horizon",
+    "plot_incidence",
+    "plot_survival",
+    "time_ticks",
+]
 
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    fig = new_figure()
-    with style():
-        return fig.add_subplot()
-
-
-def time_ticks(t_max: float, unit: str = "months") -> tuple[np.ndarray, list[str]]:
-    """Tick positions (days) and labels: the smallest round step giving at most 8 ticks.
-
-    ``unit="months"`` steps by 1, 2, 3, 6, 12, 24 or 48 months; ``"days"`` by
-    7, 10, 20, 25, 50, 100, 200 or 500 days; beyond those (a sentinel follow-up
-    of 10^300 days, say) by 1, 2 or 5 times a power of ten.
-    """
-    scale = DAYS_PER_MONTH if unit == "months" else 1.0
-    steps = (1, 2, 3, 6, 12, 24, 48) if unit == "months" else (7, 10, 20, 25, 50, 100, 200, 500)
-    span = t_max / scale
-    step = next((s for s in steps if span / s <= 7), None)
-    if step is None:
-        power = 10.0 ** np.floor(np.log10(span / 7))
-        step = next(m * power for m in (1, 2, 5, 10) if span / (m * power) <= 7)
-    units = np.arange(0.0, span + step * 0.999, step)
-    return units * scale, [f"{u:g}" for u in units]
+#: the line style of each cause when several causes are drawn for several groups
+CAUSE_STYLES = ("-", "--", ":", "-.")
 
 
-def _steps(
-    time: np.ndarray, values: np.ndarray, start: float, x0: float = 0.0
-) -> tuple[np.ndarray, np.ndarray]:
-    return np.concatenate(([x0], time)), np.concatenate(([start], values))
+def _height(n_rows: int) -> float:
+    """A column figure tall enough for `n_rows` rows of the numbers-at-risk table."""
+    return 3.1 + (max(n_rows, 1) - 1) * AT_RISK_ROW / 72.0 + 0.1
 
 
-def _first_entry(result: KaplanMeierResult | CumulativeIncidenceResult) -> float:
-    """Where the curve starts: 0, or the first entry time under delayed entry."""
-    entry = result._table.sorted_entry
-    return 0.0 if entry is None else float(min(entry[0], result.time[0]))
+def _colors(color: str | Sequence[str] | None, n: int) -> list[str]:
+    given = [color] if isinstance(color, str) else list(color) if color else list(PALETTE)
+    return [given[i % len(given)] for i in range(n)]
 
 
-def _draw(
-    ax: Axes,
-    time: np.ndarray,
-    est: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    censored: np.ndarray,
-    start: float,
-    x0: float,
-    *,
-    label: str | None,
-    color: str,
-    band: bool,
-    censor_ticks: bool,
-    line: dict[str, Any],
-) -> None:
-    x, y = _steps(time, est, start, x0)
-    ax.step(x, y, where="post", color=color, label=label, **line)
-    if band:
-        _, ylo = _steps(time, np.where(np.isnan(lo), est, lo), start, x0)
-        _, yhi = _steps(time, np.where(np.isnan(hi), est, hi), start, x0)
-        ax.fill_between(x, ylo, yhi, step="post", color=color, alpha=0.15, linewidth=0)
-    if censor_ticks:
-        cens = censored > 0
-        ax.plot(time[cens], est[cens], "|", color=color, markersize=4, markeredgewidth=0.8)
-
-
-#: the gid of a horizon mark's label: its ``xy`` is (horizon, estimate) in data coordinates
-MARK_GID = "horizon-mark"
-
-
-def mark_horizon(
-    ax: Axes,
-    horizon: float,
-    estimate: float,
-    lower: float,
-    upper: float,
-    *,
-    color: str,
-    name: str | None = None,
-    conf_level: float = 0.95,
-    text_offset: tuple[float, float] = (6.0, 6.0),
-) -> None:
-    """Mark `horizon` with the estimate and its interval, labelled in percent.
-
-    The label reads ``"{name}: 12.3%"`` over the interval; `name` should come
-    from :func:`blina_stats.endpoints.labels.horizon_label` (``"6 months"``,
-    ``"100 days"``), ``"day N"`` when not given.  The label is an annotation
-    with gid `MARK_GID` whose ``xy`` is ``(horizon, estimate)``, so a test or
-    a reader of the figure finds the marked value; a label that would overlap
-    an earlier mark's label is moved clear of it.
-    """
-    if not np.isfinite(estimate):
-        return
-    when = name or f"day {horizon:g}"
-    ax.axvline(horizon, color="0.6", linestyle=":", linewidth=0.8, zorder=0)
-    yerr = np.array([[estimate - lower], [upper - estimate]])
-    ax.errorbar(
-        [horizon],
-        [estimate],
-        yerr=np.nan_to_num(yerr),
-        fmt="o",
-        color=color,
-        markersize=3,
-        capsize=2,
-        linewidth=0.9,
-        zorder=5,
-    )
-    text = (
-        f"{when}: {100 * estimate:.1f}%\n({conf_level:.0%} CI {100 * lower:.1f}-{100 * upper:.1f})"
-    )
-    lo, hi = ax.get_xlim()
-    # near the right edge the label goes to the left of the mark, inside the axes;
-    # near the top it goes below the mark
-    left = horizon > lo + 0.7 * (hi - lo)
-    dx, dy = text_offset
-    below = estimate > 0.8 * ax.get_ylim()[1]
-    if below:
-        dy = -dy
-    label = ax.annotate(
-        text,
-        xy=(horizon, estimate),
-        xytext=(-dx if left else dx, dy),
-        textcoords="offset points",
-        fontsize=7,
-        color=color,
-        ha="right" if left else "left",
-        va="top" if below else "bottom",
-        # readable where it crosses a curve or a band
-        bbox={
-            "boxstyle": "square,pad=0.1",
-            "facecolor": "white",
-            "edgecolor": "none",
-            "alpha": 0.8,
-        },
-        gid=MARK_GID,
-    )
-    _clear_of_other_marks(ax, label)
-
-
-def _clear_of_other_marks(ax: Axes, label: Annotation) -> None:
-    """Move `label` up or down, away from each earlier mark label it overlaps (two marks at
-    one horizon: grade II-IV and III-IV aGVHD at day +100)."""
-    fig = ax.get_figure(root=True)
-    if fig is None:  # pragma: no cover - an axes made by matplotlib always has one
-        return
-    from matplotlib.text import Annotation
-
-    others = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == MARK_GID]
-    others = [t for t in others if t is not label]
-    points_per_pixel = 72.0 / fig.dpi
-    for other in others:
-        box, theirs = label.get_window_extent(), other.get_window_extent()
-        if not box.overlaps(theirs):
-            continue
-        dx, dy = label.xyann
-        if label.xy[1] <= other.xy[1]:  # the lower estimate's label goes below the other
-            shift = (box.y1 - theirs.y0) * points_per_pixel + 2.0
-            label.xyann = (dx, dy - shift)
-        else:
-            shift = (theirs.y1 - box.y0) * points_per_pixel + 2.0
-            label.xyann = (dx, dy + shift)
-
-
-def _line_style(
-    linestyle: str | None, linewidth: float | None, alpha: float | None
-) -> dict[str, Any]:
-    """The matplotlib keywords given for the line; none given: the house style."""
-    given = {"linestyle": linestyle, "linewidth": linewidth, "alpha": alpha}
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def _finish(
-    ax: Axes, t_max: float, percent: bool, xlabel: str | None, ylabel: str, unit: str
-) -> None:
-    from matplotlib.ticker import PercentFormatter
-
-    ticks, labels = time_ticks(t_max, unit)
-    ax.set_xticks(ticks, labels)
-    ax.set_xlim(0, ticks[-1])
-    if xlabel is None:
-        xlabel = f"{'Months' if unit == 'months' else 'Days'} after transplant"
-    ax.set_ylim(0, 1.02)
-    if percent:
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+def _add_pvalue(ax: Axes, text: str | None, corner: str) -> None:
+    """The p-value in the clear corner, or beside the axes under a legend put there."""
+    if text is not None:
+        beside: list[Candidate] = [((1.0, 0.0), (8.0, 0.0), "left", "bottom")]
+        ax.add_artist(
+            PlacedLabel(
+                text,
+                beside if corner == "beside" else corner_candidates(corner),
+                xycoords="axes fraction",
+                fontsize=7.5,
+                gid=PVALUE_GID,
+                zorder=6,
+            )
+        )
 
 
 def plot_survival(
-    result: KaplanMeierResult,
+    result: KaplanMeierResult | Mapping[str, KaplanMeierResult] | Sequence[KaplanMeierResult],
     ax: Axes | None = None,
     *,
+    labels: Sequence[str] | None = None,
     label: str | None = None,
-    color: str | None = None,
+    color: str | Sequence[str] | None = None,
     band: bool = True,
     censor_ticks: bool = True,
     at_risk: bool = True,
     horizon: float | None = None,
     horizon_name: str | None = None,
+    pvalue: PValue = None,
+    legend_title: str | None = None,
     percent: bool = True,
     xmax: float | None = None,
     unit: str = "months",
@@ -230,79 +103,116 @@ def plot_survival(
     linewidth: float | None = None,
     alpha: float | None = None,
 ) -> Axes:
-    """Kaplan-Meier curve with band, censoring ticks, horizon mark and numbers at risk.
+    """Kaplan-Meier curves with bands, censoring ticks, horizon marks and numbers at risk.
 
     Parameters
     ----------
-    result : KaplanMeierResult
+    result : KaplanMeierResult, or a mapping label -> KaplanMeierResult, or a list
+        One curve, or one curve per group (a list needs `labels`).  Groups
+        share one legend (``"MRD-negative (n=40, 12 events)"``) and one
+        numbers-at-risk table with a row per group, labelled in its colour.
     ax : matplotlib Axes, optional
         Drawn onto; a new single-column figure otherwise.
+    labels : sequence of str, optional
+        The group labels of a list of results.
+    label : str, optional
+        The legend label of a single result.
+    color : str or sequence of str, optional
+        The colour of the curve, or one colour a group (default: the palette).
     horizon : float, optional
-        Time to mark with the estimate and interval (for example 730.5).
+        Time to mark with the estimate and interval (for example 730.5), on
+        every curve.
     at_risk : bool
-        Add the numbers-at-risk row under the axis, aligned with the x ticks.
+        Add the numbers-at-risk table under the axis, aligned with the x ticks.
+    pvalue : float or LogrankResult, optional
+        The log-rank p-value in a corner, from the result of
+        :func:`~blina_stats.compare.logrank_test` (or a number).  A figure
+        computes no test: :meth:`Cohort.plot` with ``pvalue=True`` runs it on
+        the data it draws.
+    legend_title : str, optional
+        Title of the legend (the covariate, say).
     xmax : float, optional
         Last day shown (default: the last observed time).
     unit : {"months", "days"}
         Unit of the x-axis labels (the data are always in days).
-    label, color, linestyle, linewidth, alpha
-        Matplotlib style of the line (the band takes `color`); others: TypeError.
+    linestyle, linewidth, alpha
+        Matplotlib style of the lines (the bands take the colours); others: TypeError.
 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import blina_stats as bs
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> ax = cohort.plot("pfs", by="mrd_pre_hsct", pvalue=True)
     """
-    color = color or PALETTE[0]
+    groups = as_groups(result, labels, "KaplanMeierResult", is_survival)
+    single = groups[0][0] is None
+    if not single and label is not None:
+        raise ValueError("label= names a single result; the groups are labelled by their keys")
+    colors = _colors(color, len(groups))
     with style():
-        ax = _axes(ax)
-        _draw(
-            ax,
-            result.time,
-            result.estimate,
-            result.ci_lower,
-            result.ci_upper,
-            result.n_censored,
-            1.0,
-            _first_entry(result),
-            label=label,
-            color=color,
-            band=band,
-            censor_ticks=censor_ticks,
-            line=_line_style(linestyle, linewidth, alpha),
-        )
-        _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
-        if horizon is not None:
-            row = result.at([horizon]).iloc[0]
-            mark_horizon(
+        ax = axes_or_new(ax, _height(len(groups)))
+        for (name, r), c in zip(groups, colors, strict=True):
+            draw_curve(
                 ax,
-                horizon,
-                row["estimate"],
-                row["ci_lower"],
-                row["ci_upper"],
-                color=color,
-                name=horizon_name,
-                conf_level=result.conf_level,
+                r.time,
+                r.estimate,
+                r.ci_lower,
+                r.ci_upper,
+                r.n_censored,
+                1.0,
+                first_entry(r),
+                label=label if name is None else legend_label(name, r.n_patients, r.n_events.sum()),
+                color=c,
+                band=band,
+                censor_ticks=censor_ticks,
+                line=line_style(linestyle, linewidth, alpha),
             )
+        last = max(float(r.time[-1]) for _, r in groups)
+        finish_axes(ax, xmax or last, percent, xlabel, ylabel, unit)
+        if horizon is not None:
+            for (_, r), c in zip(groups, colors, strict=True):
+                row = r.at([horizon]).iloc[0]
+                mark_horizon(
+                    ax,
+                    horizon,
+                    row["estimate"],
+                    row["ci_lower"],
+                    row["ci_upper"],
+                    color=c,
+                    name=horizon_name,
+                    conf_level=r.conf_level,
+                )
         if at_risk:
-            add_at_risk_table(ax, [("", result)], colors=[color])
-        if label:
-            ax.legend(loc="lower left")
+            add_at_risk_table(ax, [(name or "", r) for name, r in groups], colors=colors)
+        if label or not single:
+            ax.legend(loc="best", title=None if legend_title is None else plain_text(legend_title))
+        # survival falls from the top left: the upper right is usually free
+        _add_pvalue(ax, pvalue_text(pvalue), "upper right")
     return ax
 
 
 def plot_incidence(
-    result: CumulativeIncidenceResult,
+    result: CumulativeIncidenceResult
+    | Mapping[str, CumulativeIncidenceResult]
+    | Sequence[CumulativeIncidenceResult],
     ax: Axes | None = None,
     cause: int | Sequence[int] = 1,
     *,
+    labels: Sequence[str] | None = None,
     label: str | Sequence[str] | None = None,
     color: str | Sequence[str] | None = None,
-    band: bool = True,
+    band: bool | None = None,
     censor_ticks: bool = False,
     at_risk: bool = True,
     horizon: float | Sequence[float] | None = None,
     horizon_name: str | Sequence[str | None] | None = None,
     stacked_total: str | None = None,
+    pvalue: PValue = None,
+    legend_title: str | None = None,
     percent: bool = True,
     ylim: float | None = None,
     xmax: float | None = None,
@@ -313,86 +223,144 @@ def plot_incidence(
     linewidth: float | None = None,
     alpha: float | None = None,
 ) -> Axes:
-    """Cumulative incidence of one or several causes, with bands, horizon mark and numbers at risk.
+    """Cumulative incidence of one or several causes, of one result or of several groups.
 
     Parameters
     ----------
-    result : CumulativeIncidenceResult
+    result : CumulativeIncidenceResult, or a mapping label -> result, or a list
+        As in :func:`plot_survival`: several groups share one legend (n and
+        the events of each cause drawn) and one numbers-at-risk table.
     cause : int or sequence of int
-        Cause(s) to draw, each with its own colour and label.
+        Cause(s) to draw.  For one result each cause has its own colour; for
+        groups each group has its colour and each cause its line style
+        (solid, dashed, dotted).
+    label : str or sequence of str, optional
+        The name of each cause (in the legend).
+    band : bool, optional
+        Draw the pointwise bands; by default yes, except for several causes of
+        several groups (their bands would cover each other), whose legend is
+        also put beside the axes, on a wider figure.
     horizon, horizon_name : float or str, or a sequence of them, optional
         Where to mark each cause and the words of its mark: one for all, or
         one per cause (relapse at 2 years, NRM at 6 months).
     stacked_total : str, optional
         Also draw the sum of the drawn causes (for relapse and NRM: the PFS
         failure, ``1 - PFS``) as a dashed line with this label.
+    pvalue : float, GrayResult or a sequence of GrayResult, optional
+        Gray's test in a corner: the result of
+        :func:`~blina_stats.compare.gray_test` (one a cause, each on its own
+        line), or a number; :meth:`Cohort.plot` with ``pvalue=True`` runs it.
     ylim : float, optional
         Upper limit of the y axis (default: fitted to the curves' bands).
-    xmax, unit
+    labels, color, legend_title, at_risk, xmax, unit, linestyle, linewidth, alpha
         As in :func:`plot_survival`.
-    label, color, linestyle, linewidth, alpha
-        As in :func:`plot_survival` (a label and colour per cause).
 
     Returns
     -------
     matplotlib Axes
     """
+    groups = as_groups(result, labels, "CumulativeIncidenceResult", is_incidence)
+    single = groups[0][0] is None
     causes = [cause] if isinstance(cause, int) else list(cause)
-    labels = [label] * len(causes) if label is None or isinstance(label, str) else list(label)
-    colors = [color] if isinstance(color, str) else list(color) if color else list(PALETTE)
+    names = [label] * len(causes) if label is None or isinstance(label, str) else list(label)
+    cause_names = {c: n or f"Cause {c}" for c, n in zip(causes, names, strict=True)}
+    colors = _colors(color, len(causes) if single else len(groups))
+    line = line_style(linestyle, linewidth, alpha)
+    crowded = not single and len(causes) > 1
+    if band is None:
+        band = not crowded
     with style():
-        ax = _axes(ax)
+        ax = axes_or_new(ax, _height(len(groups)), PAGE_WIDTH if crowded else COLUMN_WIDTH)
         # a curve added to a drawn axes keeps the room the earlier curves needed
         top = ax.get_ylim()[1] if ax.has_data() else 0.0
-        for i, c in enumerate(causes):
-            k = result._column(c)
-            _draw(
-                ax,
-                result.time,
-                result.estimate[:, k],
-                result.ci_lower[:, k],
-                result.ci_upper[:, k],
-                result.n_censored,
-                0.0,
-                _first_entry(result),
-                label=labels[i],
-                color=colors[i % len(colors)],
-                band=band,
-                censor_ticks=censor_ticks,
-                line=_line_style(linestyle, linewidth, alpha),
-            )
-            top = max(top, float(np.nanmax(result.ci_upper[:, k], initial=0.0)))
-        if stacked_total:
-            idx = [result._column(c) for c in causes]
-            total = result.estimate[:, idx].sum(axis=1)
-            x, y = _steps(result.time, total, 0.0, _first_entry(result))
-            ax.step(
-                x, y, where="post", color="0.3", linestyle="--", linewidth=1.0, label=stacked_total
-            )
-            top = max(top, float(total.max(initial=0.0)))
-        _finish(ax, xmax or float(result.time[-1]), percent, xlabel, ylabel, unit)
+        shown = []  # (result, cause, colour) of every curve, for the marks
+        for g, (name, r) in enumerate(groups):
+            for i, c in enumerate(causes):
+                k = r._column(c)
+                if name is None:
+                    what, hue, style_ = names[i], colors[i], line
+                else:
+                    events = int(r.n_events[:, k].sum())
+                    what = legend_label(
+                        name, r.n_patients, events, cause_names[c] if len(causes) > 1 else None
+                    )
+                    hue = colors[g]
+                    style_ = {"linestyle": CAUSE_STYLES[i % len(CAUSE_STYLES)], **line}
+                draw_curve(
+                    ax,
+                    r.time,
+                    r.estimate[:, k],
+                    r.ci_lower[:, k],
+                    r.ci_upper[:, k],
+                    r.n_censored,
+                    0.0,
+                    first_entry(r),
+                    label=what,
+                    color=hue,
+                    band=band,
+                    censor_ticks=censor_ticks,
+                    line=style_,
+                )
+                shown.append((r, c, hue))
+                highest = r.ci_upper[:, k] if band else r.estimate[:, k]
+                top = max(top, float(np.nanmax(highest, initial=0.0)))
+            if stacked_total:
+                total = r.estimate[:, [r._column(c) for c in causes]].sum(axis=1)
+                x, y = steps(r.time, total, 0.0, first_entry(r))
+                ax.step(
+                    x,
+                    y,
+                    where="post",
+                    color="0.3" if name is None else colors[g],
+                    linestyle="--" if name is None else "-.",
+                    linewidth=1.0,
+                    label=stacked_total if name is None else f"{stacked_total}, {name}",
+                )
+                top = max(top, float(total.max(initial=0.0)))
+        last = max(float(r.time[-1]) for _, r in groups)
+        finish_axes(ax, xmax or last, percent, xlabel, ylabel, unit)
         room = np.ceil(round(top * 10, 9)) / 10  # the next tenth above the highest band
         ax.set_ylim(0, ylim if ylim is not None else min(1.02, max(0.1, room)))
         if horizon is not None:
-            at = [float(h) for h in np.broadcast_to(np.asarray(horizon, float), len(causes))]
-            one = horizon_name is None or isinstance(horizon_name, str)
-            says: list[str | None] = (
-                [horizon_name] * len(causes) if one else list(horizon_name)  # type: ignore[list-item,arg-type]
-            )
-            for i, c in enumerate(causes):
-                row = result.at([at[i]], cause=c).iloc[0]
-                mark_horizon(
-                    ax,
-                    at[i],
-                    row["estimate"],
-                    row["ci_lower"],
-                    row["ci_upper"],
-                    color=colors[i % len(colors)],
-                    name=says[i],
-                    conf_level=result.conf_level,
-                )
+            _mark_causes(ax, shown, causes, horizon, horizon_name)
         if at_risk:
-            add_at_risk_table(ax, [("", result)], colors=["0.2"])
-        if any(labels) or stacked_total:
-            ax.legend(loc="best")
+            rows = [(name or "", r) for name, r in groups]
+            add_at_risk_table(ax, rows, colors=["0.2"] if single else colors)
+        if any(names) or stacked_total or not single:
+            title = None if legend_title is None else plain_text(legend_title)
+            if crowded:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), title=title)
+            else:
+                ax.legend(loc="best", title=title)
+        text = pvalue_text(pvalue, cause_names=cause_names)
+        # incidence rises from the bottom left: the upper left is usually free
+        _add_pvalue(ax, text, "beside" if crowded else "upper left")
     return ax
+
+
+def _mark_causes(
+    ax: Axes,
+    shown: Sequence[tuple[CumulativeIncidenceResult, int, str]],
+    causes: Sequence[int],
+    horizon: float | Sequence[float],
+    horizon_name: str | Sequence[str | None] | None,
+) -> None:
+    """Mark every curve at its cause's horizon, in the words given for that cause."""
+    at = [float(h) for h in np.broadcast_to(np.asarray(horizon, float), len(causes))]
+    one = horizon_name is None or isinstance(horizon_name, str)
+    says: list[str | None] = (
+        [horizon_name] * len(causes) if one else list(horizon_name)  # type: ignore[list-item,arg-type]
+    )
+    for r, c, hue in shown:
+        i = causes.index(c)
+        row = r.at([at[i]], cause=c).iloc[0]
+        mark_horizon(
+            ax,
+            at[i],
+            row["estimate"],
+            row["ci_lower"],
+            row["ci_upper"],
+            color=hue,
+            name=says[i],
+            conf_level=r.conf_level,
+        )
