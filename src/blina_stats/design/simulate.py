@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .._constants import DEFAULT_SEED, TWO_YEARS
-from ..estimators.batched import kaplan_meier_at, loglog_statistic
+from ._fast import analyse_chunk
 from .binomial import _cutoff, exact_binomial
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
@@ -208,7 +208,7 @@ def simulate(
             done = 0
             while done < n_trials:
                 m = min(chunk_size, n_trials - done)
-                rej, ev = _one_chunk(rng, m, n, model, sc, an, null_model, cut, z_crit)
+                rej, ev = analyse_chunk(rng, m, n, model, sc, an, null_model, cut, z_crit)
                 counts[h] += rej
                 if h == 1:
                     evaluable_sum += ev
@@ -309,40 +309,6 @@ def sample_trials(
     return SimulatedTrials(
         time=np.where(event, t, censor), event=event, entry=v, censor=censor, admin_end=admin_end
     )
-
-
-def _one_chunk(
-    rng: np.random.Generator,
-    m: int,
-    n: int,
-    model: Model,
-    sc: Scenario,
-    an: Analysis,
-    null_model: Model,
-    cut: npt.NDArray[np.int64],
-    z_crit: float,
-) -> tuple[npt.NDArray[np.int64], float]:
-    """Generate `m` trials and return the rejections of each test and the evaluable total."""
-    d = sample_trials(m, n, model, sc, an.landmark, seed=rng)
-    x, event, v = d.time, d.event, d.entry
-    L = an.landmark
-    # Kaplan-Meier, log-log Wald test at the landmark
-    km = kaplan_meier_at(x, event, v, at=L)
-    z_km = loglog_statistic(km.estimate, km.se, an.s0)
-    rej_km = np.count_nonzero(z_km > z_crit)
-    # exact binomial on the patients followed to the landmark (status at L known)
-    failed = event & (x <= L)
-    evaluable = (d.admin_end >= L) & (failed | (x >= L))
-    n_eval = evaluable.sum(axis=1)
-    successes = (evaluable & ~failed).sum(axis=1)
-    rej_bin = np.count_nonzero(successes >= cut[n_eval])
-    # one-sample log-rank against the null cumulative hazard, from entry to exit
-    expected = (null_model.cumhaz(x) - null_model.cumhaz(v)).sum(axis=1)
-    observed = event.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z_lr = (expected - observed) / np.sqrt(expected)
-    rej_lr = np.count_nonzero(z_lr > z_crit)
-    return np.array([rej_km, rej_bin, rej_lr], dtype=np.int64), float(n_eval.sum())
 
 
 def _analytic(n: int, s1: float, sc: Scenario, an: Analysis) -> FloatArray:
