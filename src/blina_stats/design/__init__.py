@@ -6,8 +6,10 @@ Every significance level in this subpackage is **one-sided**.
 from ._result import DesignResult
 from .binomial import exact_binomial, normal_approximation
 from .dropout import evaluable, inflate_for_dropout
+from .historical import conditional_null, fit_historical, historical_null
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
+from .precision import ae_precision
 from .review import ProtocolReview, review_protocol
 from .scenario import (
     Analysis,
@@ -33,9 +35,13 @@ __all__ = [
     "SimulatedTrials",
     "SimulationResult",
     "Weibull",
+    "ae_precision",
+    "conditional_null",
     "default_scenario",
     "evaluable",
     "exact_binomial",
+    "fit_historical",
+    "historical_null",
     "inflate_for_dropout",
     "km_fixed_time",
     "normal_approximation",

@@ -128,11 +128,11 @@ def analyse_chunk(
     model: Model,
     sc: Scenario,
     an: Analysis,
-    null_model: Model,
+    nulls: tuple[Model, ...],
     cut: IntArray,
     z_crit: float,
 ) -> tuple[IntArray, float]:
-    """Rejections of each test (KM log-log, exact binomial, log-rank) and the evaluable total."""
+    """Rejections of KM log-log, exact binomial, log-rank (per null); the evaluable total."""
     x, event, v, admin_end = draw(rng, m, n, model, sc, an.landmark)
     L = an.landmark
     # status at L known: an event by L, or followed to L (potential follow-up reaching L)
@@ -142,12 +142,14 @@ def analyse_chunk(
     successes = np.count_nonzero(reach & (x >= L) & ~failed, axis=1)
     n_eval = np.count_nonzero(reach & failed, axis=1) + successes
     rej_bin = np.count_nonzero(successes >= cut[n_eval])
-    if isinstance(null_model, Exponential):  # the rate times the person-time from entry
-        expected = null_model.rate * (x.sum(axis=1) - v.sum(axis=1))
-    else:
-        expected = (null_model.cumhaz(x) - null_model.cumhaz(v)).sum(axis=1)
     observed = np.count_nonzero(event, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z_lr = (expected - observed) / np.sqrt(expected)
-    rej_lr = np.count_nonzero(z_lr > z_crit)
-    return np.array([rej_km, rej_bin, rej_lr], dtype=np.int64), float(n_eval.sum())
+    rej_lr = []
+    for null_model in nulls:
+        if isinstance(null_model, Exponential):  # the rate times the person-time from entry
+            expected = null_model.rate * (x.sum(axis=1) - v.sum(axis=1))
+        else:
+            expected = (null_model.cumhaz(x) - null_model.cumhaz(v)).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z_lr = (expected - observed) / np.sqrt(expected)
+        rej_lr.append(np.count_nonzero(z_lr > z_crit))
+    return np.array([rej_km, rej_bin, *rej_lr], dtype=np.int64), float(n_eval.sum())

@@ -30,6 +30,7 @@ LABELS = {
     "km_loglog": "Kaplan-Meier at landmark, log-log",
     "exact_binomial": "exact binomial on patients followed to landmark",
     "one_sample_logrank": "one-sample log-rank",
+    "one_sample_logrank_historical": "one-sample log-rank, historical curve",
 }
 
 
@@ -126,6 +127,7 @@ def simulate(
     *,
     chunk_size: int = 10_000,
     progress: bool | None = None,
+    historical: Model | None = None,
 ) -> SimulationResult:
     """Simulate `n_trials` trials under H0 and under H1 and analyse each as the real trial.
 
@@ -147,6 +149,9 @@ def simulate(
         Trials generated at once: memory is about ``chunk_size * n * 80`` bytes.
     progress : bool or None
         Progress bar (tqdm); None shows it on a terminal for long runs only.
+    historical : survival model, optional
+        A second null curve for the one-sample log-rank test, applied to the
+        same trials: adds the test ``one_sample_logrank_historical``.
 
     Returns
     -------
@@ -197,7 +202,9 @@ def simulate(
     cut[0] = 1  # no evaluable patient: never reject
     z_crit = float(norm.ppf(1 - an.alpha))
     root = np.random.SeedSequence(seed)
-    counts = np.zeros((2, len(TESTS)), dtype=np.int64)
+    nulls = (null_model,) if historical is None else (null_model, historical)
+    tests = TESTS if historical is None else (*TESTS, "one_sample_logrank_historical")
+    counts = np.zeros((2, len(tests)), dtype=np.int64)
     evaluable_sum = 0.0
     show = progress if progress is not None else (None if n_trials >= 100_000 else False)
     with tqdm(total=2 * n_trials, disable=None if show is None else not show, unit="trial") as bar:
@@ -208,7 +215,7 @@ def simulate(
             done = 0
             while done < n_trials:
                 m = min(chunk_size, n_trials - done)
-                rej, ev = analyse_chunk(rng, m, n, model, sc, an, null_model, cut, z_crit)
+                rej, ev = analyse_chunk(rng, m, n, model, sc, an, nulls, cut, z_crit)
                 counts[h] += rej
                 if h == 1:
                     evaluable_sum += ev
@@ -216,10 +223,10 @@ def simulate(
                 bar.update(m)
     s1 = _conditional(sc.alternative, an.landmark, sc.entry[0])
     return SimulationResult(
-        tests=TESTS,
+        tests=tests,
         rejections_null=counts[0],
         rejections_alternative=counts[1],
-        analytic_power=_analytic(n, s1, sc, an),
+        analytic_power=np.r_[_analytic(n, s1, sc, an), np.full(len(tests) - len(TESTS), np.nan)],
         n=n,
         n_trials=n_trials,
         seed=seed,
