@@ -126,3 +126,17 @@ def test_fit_historical_recovers_the_curve() -> None:
     assert pw.rates[0] == pytest.approx(early.sum() / np.minimum(time, 100).sum(), rel=1e-12)
     with pytest.raises(ValueError, match=re.escape("`kind` must be one of")):
         fit_historical(time, event, "lognormal")
+
+
+def test_review_power_functions_are_the_design_functions() -> None:
+    import blina_stats as bs
+    from blina_stats.design.review_power import power_functions
+
+    kw = {"landmark": 730.5, "accrual": 1095.75, "followup": 730.5, "entry_start": 60.0}
+    for n, s0, a in ((68, 0.40, 0.05), (61, 0.35, 0.025)):
+        f = power_functions(n, s0, a, **kw)
+        for s1 in (0.5, 0.6, 0.7):
+            exact = bs.design.exact_binomial(s0, s1, alpha=a, n=n).power
+            normal = bs.design.normal_approximation(s0, s1, alpha=a, n=n).power
+            assert f["exact_binomial"](s1) == pytest.approx(exact, abs=1e-14)
+            assert f["normal_approximation"](s1) == pytest.approx(normal, abs=1e-14)
