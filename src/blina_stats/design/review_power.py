@@ -88,7 +88,7 @@ def power_functions(
 
     # the binomial powers in closed form at fixed n: the same numbers as exact_binomial and
     # normal_approximation (tests check it), without their per-call overhead in the searches
-    r = exact_binomial(s0, min(s0 + 0.1, 0.999), alpha=alpha, n=n).r
+    r = int(exact_binomial(s0, min(s0 + 0.1, 0.999), alpha=alpha, n=n).r or 0)
     za = float(norm.ppf(1 - alpha))
 
     def normal(s1: float) -> float:
