@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .._constants import DEFAULT_SEED, TWO_YEARS
-from ._fast import analyse_chunk
+from ._fast import Buffers, analyse_chunk
 from .binomial import _cutoff, exact_binomial
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
@@ -205,6 +205,7 @@ def simulate(
     nulls = (null_model,) if historical is None else (null_model, historical)
     tests = TESTS if historical is None else (*TESTS, "one_sample_logrank_historical")
     counts = np.zeros((2, len(tests)), dtype=np.int64)
+    buffers = Buffers()
     evaluable_sum = 0.0
     show = progress if progress is not None else (None if n_trials >= 100_000 else False)
     with tqdm(total=2 * n_trials, disable=None if show is None else not show, unit="trial") as bar:
@@ -215,7 +216,7 @@ def simulate(
             done = 0
             while done < n_trials:
                 m = min(chunk_size, n_trials - done)
-                rej, ev = analyse_chunk(rng, m, n, model, sc, an, nulls, cut, z_crit)
+                rej, ev = analyse_chunk(rng, m, n, model, sc, an, nulls, cut, z_crit, buffers)
                 counts[h] += rej
                 if h == 1:
                     evaluable_sum += ev
