@@ -1,4 +1,6 @@
-"""Precision of a binary co-primary endpoint (the day +100 non-hematologic AE rate).
+"""Precision of a binary co-primary endpoint: the non-hematologic AE rate by day +100.
+
+The rate counts events by day +100 after transplant (the protocol's window).
 
 The AE endpoint is estimated, not tested: what 68 patients buy is the width
 of its exact (Clopper-Pearson) confidence interval.

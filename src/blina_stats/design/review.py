@@ -102,7 +102,7 @@ class ProtocolReview:
         The historical curve(s): 2-year PFS from transplant, at the landmark,
         and conditional (the null tested), with the source.
     ae_precision : DataFrame
-        Width of the exact 95% interval of the day +100 AE rate at `n`.
+        Width of the exact 95% interval of the AE rate by day +100 after transplant at `n`.
     curve : DataFrame
         ``method, alpha, s0, s1, power``: the power curves of the figure.
     method_labels : mapping of str to str
@@ -250,7 +250,7 @@ def review_protocol(
         conditional on being event-free at the start of the entry window is
         reported as the null it implies.
     ae_rates : sequence of float
-        True day +100 AE rates for the precision grid.
+        True AE rates (by day +100 after transplant) for the precision grid.
 
     Returns
     -------

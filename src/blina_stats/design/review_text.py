@@ -82,7 +82,7 @@ def review_text(review: ProtocolReview) -> str:
         ]
     parts += [
         "",
-        f"Precision of the day +100 non-hematologic AE rate at n = {r.n} "
+        f"Precision of the non-hematologic AE rate by day +100 after transplant at n = {r.n} "
         "(exact 95% Clopper-Pearson interval):",
         r.ae_precision.round(3).to_string(index=False),
         "",

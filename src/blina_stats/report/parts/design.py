@@ -42,8 +42,10 @@ def build(ctx: Context) -> Part:
     notes = [
         f"Power of {review.n} patients ({review.n_evaluable} evaluable with "
         f"{review.dropout:.0%} dropout) for 2-year PFS hypotheses; every alpha is ONE-SIDED.",
-        f"Simulated trials: {review.n_trials:,} per scenario, seed {ctx.seed}; a method whose "
-        "simulated size exceeds alpha + 2 Monte Carlo SE is flagged and never ranked.",
+        f"Simulated trials: {review.n_trials:,} per scenario (the report uses at most "
+        f"{SIZE_TRIALS:,}: Monte Carlo SE 0.0069 at a size of 0.05; `blina-stats design "
+        f"--n-trials N` for more), seed {ctx.seed}; a method whose simulated size exceeds "
+        "alpha + 2 Monte Carlo SE is flagged and never ranked.",
         *review.rule_text(),
     ]
     if flagged:
@@ -57,7 +59,11 @@ def build(ctx: Context) -> Part:
         ("Simulated type I error and power by scenario", review.simulation, "design_simulation"),
         ("Exact-binomial decision rules", review.rules, "design_rules"),
         ("Null 2-year PFS conditional on event-free at entry", review.null, "design_null"),
-        ("Precision of the day +100 AE rate (exact 95% CI)", review.ae_precision, "design_ae"),
+        (
+            "Precision of the AE rate by day +100 after transplant (exact 95% CI)",
+            review.ae_precision,
+            "design_ae",
+        ),
         ("Bayesian alternative: predictive probability boundaries", bayes, "design_bayes"),
     ]
     return Part(
