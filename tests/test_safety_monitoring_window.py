@@ -116,5 +116,6 @@ def test_the_report_part_states_the_window() -> None:
 
     part = monitoring.build(Context.load(Inputs.resolve(), n_trials=0, quiet=True))
     captions = [caption for caption, _, _ in part.tables]
-    assert sum(FIRST_DOSE in c for c in captions) == len(captions) == 6
+    # NRM, CRS/ICANS and toxicity: boundary, exact and delayed OC, status; the NRM SPRT: three
+    assert sum(FIRST_DOSE in c for c in captions) == len(captions) == 15
     assert part.json["safety"]["monitoring"]["toxicity"]["window"] == FIRST_DOSE

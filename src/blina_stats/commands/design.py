@@ -52,7 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dropout", type=float, default=0.10, help="fraction lost before 2 years (default 0.10)"
     )
     parser.add_argument(
-        "--n-trials", type=count, default=20_000, help="simulated trials per scenario (0: none)"
+        "--n-trials",
+        type=count,
+        default=4_000,
+        help="simulated trials per scenario (0: none; 4000: MC SE 0.0034 at a size of 0.05)",
     )
     parser.add_argument("--seed", type=seed, default=DEFAULT_SEED)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")

@@ -1,28 +1,45 @@
-"""Review of the 68-patient single-arm design: what it can test, with what power.
+"""Review of the 68-patient single-arm design: what it can test, with what power and size.
 
-The default hypotheses are anchored in published 2-year PFS after allogeneic
-transplant for B-ALL (see :data:`SOURCES`): without maintenance about
-0.35-0.45 for relapsed/refractory or MRD-positive disease; with blinatumomab
-maintenance 0.55-0.65.  Every alpha here is **one-sided**.
+Every alpha here is **one-sided**.  The hypotheses are a working grid (null
+0.35-0.45, alternative 0.55-0.65 2-year PFS, conditional on being
+progression-free at entry, days 60-90 after transplant).  The cited series
+(:data:`SOURCES`) are blinatumomab series: they inform the alternative, not a
+no-maintenance null; a protocol's null should come from a historical
+post-transplant cohort without maintenance, given to :func:`review_protocol`
+as a curve (``historical=``) so that its conditional 2-year PFS
+(:func:`~blina_stats.design.historical.conditional_null`) is the null tested.
+Every method's simulated type I error is shown beside its power; a method
+whose size exceeds alpha + 2 Monte Carlo SE is flagged and never ranked.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from scipy.optimize import brentq
 
 from .._constants import DAYS_PER_YEAR, DEFAULT_SEED
-from .binomial import exact_binomial, normal_approximation
+from .binomial import exact_binomial
 from .dropout import evaluable
-from .km_fixed_time import km_fixed_time
-from .one_sample_logrank import one_sample_logrank
-from .scenario import Analysis, CureMixture, Scenario
-from .simulate import default_scenario, simulate
+from .historical import historical_null
+from .precision import ae_precision
+from .review_power import (
+    METHOD_LABELS,
+    METHODS,
+    SIMULATED_TEST,
+    power_grid,
+)
+from .review_simulation import (
+    ALL_LABELS,
+    flags,
+    ranking,
+    realistic_scenario,
+    simulate_pairs,
+)
+from .scenario import Model
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,29 +55,21 @@ SOURCES = (
     "95% CI 36-59%).",
     "Gokbuget N et al. (2018). Blinatumomab for minimal residual disease in adults with B-cell "
     "precursor ALL. Blood 131(14):1522-1531 (MRD-positive ALL: 18-month RFS 54%).",
-    "The grid (0.35-0.45 without, 0.55-0.65 with maintenance) is the protocol review's "
-    "working range; the sources above bracket it and do not fix it.",
+    "Populations: all three are blinatumomab-treated B-ALL series (post-transplant maintenance; "
+    "blinatumomab before transplant; MRD-positive adults, not a transplant cohort). They "
+    "inform the alternative (0.55-0.65), not a no-maintenance null.",
+    "The null grid (0.35-0.45) is a working range conditional on being progression-free at "
+    "entry, not a published no-maintenance estimate; the default historical curve is a cure "
+    "mixture with a plateau 0.10 below the 2-year PFS (an assumption). Give the protocol's "
+    "historical cohort as `historical=` (a fitted curve) to test its conditional null.",
 )
 
-METHODS = (
-    "exact_binomial",
-    "normal_approximation",
-    "km_loglog_mixed",
-    "km_loglog_null",
-    "one_sample_logrank",
-)
-METHOD_LABELS = {
-    "exact_binomial": "exact binomial (A'Hern)",
-    "normal_approximation": "normal approximation",
-    "km_loglog_mixed": "KM log-log, mixed variance",
-    "km_loglog_null": "KM log-log, null variance (Nagashima)",
-    "one_sample_logrank": "one-sample log-rank (Wu), exponential",
-}
+__all__ = ["METHODS", "METHOD_LABELS", "SOURCES", "ProtocolReview", "review_protocol"]
 
 
 @dataclass(frozen=True)
 class ProtocolReview:
-    """Power of the design for a grid of hypotheses, by method, analytic and simulated.
+    """Power and size of the design for a grid of hypotheses, by method.
 
     Attributes
     ----------
@@ -74,19 +83,34 @@ class ProtocolReview:
     entry : (float, float)
         Enrolment window after transplant (days).
     power : DataFrame
-        ``s0, s1, alpha, method, power`` at `n` and ``power_dropout`` at `n_evaluable`.
+        ``s0, s1, alpha, method, power`` at `n`, ``power_dropout`` at
+        `n_evaluable`, ``size_ok`` (False: the method's simulated size exceeds
+        alpha + 2 MCSE at this null; ``<NA>``: not simulated) and
+        ``simulated_power`` (realistic scenario, where simulated).
     detectable : DataFrame
         Smallest 2-year PFS detectable (``s1``) at 80% and 90% power, at `n` and
-        at `n_evaluable`: the hypotheses for which `n` is the required size.
+        at `n_evaluable`, with ``size_ok``.
     simulation : DataFrame
-        Simulated type I error and power (Monte Carlo SEs) against the formulas.
+        Simulated type I error and power (Monte Carlo SEs) of each test in
+        each scenario, ``size_limit`` and ``size_ok``.
+    ranking : DataFrame
+        Every method at each simulated pair: worst size, flag, power and
+        ``rank`` (``<NA>`` for a flagged method: never ranked).
+    rules : DataFrame
+        The exact-binomial decision rule ``r`` at `n` and at `n_evaluable`.
+    null : DataFrame
+        The historical curve(s): 2-year PFS from transplant, at the landmark,
+        and conditional (the null tested), with the source.
+    ae_precision : DataFrame
+        Width of the exact 95% interval of the AE rate by day +100 after transplant at `n`.
     curve : DataFrame
         ``method, alpha, s0, s1, power``: the power curves of the figure.
     method_labels : mapping of str to str
-        Each ``method`` of the tables -> its readable name, in the order the
-        tables and the figure list them.
+        Each ``method`` of the tables -> its readable name, in table order.
     sources : tuple of str
-        Where the default hypotheses come from.
+        Where the hypotheses come from, and which populations.
+    n_trials : int
+        Simulated trials per hypothesis and scenario.
     """
 
     n: int
@@ -100,21 +124,31 @@ class ProtocolReview:
     detectable: pd.DataFrame = field(repr=False)
     simulation: pd.DataFrame = field(repr=False)
     curve: pd.DataFrame = field(repr=False)
+    ranking: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    rules: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    null: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    ae_precision: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     method_labels: Mapping[str, str] = field(default_factory=METHOD_LABELS.copy, repr=False)
     sources: tuple[str, ...] = field(default=SOURCES, repr=False)
+    n_trials: int = 0
+
+    def flagged(self) -> list[str]:
+        """Methods whose simulated size exceeds alpha + 2 MCSE somewhere: never ranked."""
+        if self.ranking.empty:
+            return []
+        bad = self.ranking.loc[~self.ranking["size_ok"], "method"]
+        return list(dict.fromkeys(bad))
+
+    def rule_text(self) -> list[str]:
+        """The exact-binomial rules as sentences."""
+        return [
+            f"one-sided alpha {r.alpha:g}, s0 {r.s0:g}: reject H0 when at least {r.r} of "
+            f"{r.n} are progression-free at 2 years (exact size {r.attained_alpha:.4f})"
+            for r in self.rules.itertuples()
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; every alpha is one-sided."""
-
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {
-                    str(k): (None if isinstance(v, float) and math.isnan(v) else v)
-                    for k, v in r.items()
-                }
-                for r in df.to_dict(orient="records")
-            ]
-
         return {
             "alpha_sides": "one-sided",
             "n": self.n,
@@ -124,44 +158,24 @@ class ProtocolReview:
             "followup_days": self.followup,
             "landmark_days": self.landmark,
             "entry_days": list(self.entry),
-            "power": records(self.power),
-            "detectable": records(self.detectable),
-            "simulation": records(self.simulation),
+            "n_trials": self.n_trials,
+            "power": _records(self.power),
+            "detectable": _records(self.detectable),
+            "simulation": _records(self.simulation),
+            "ranking": _records(self.ranking),
+            "flagged": self.flagged(),
+            "rules": _records(self.rules),
+            "rule_text": self.rule_text(),
+            "null": _records(self.null),
+            "ae_precision": _records(self.ae_precision),
             "sources": list(self.sources),
         }
 
     def to_text(self) -> str:
         """The review as readable tables."""
-        wide = self.power.pivot_table(
-            index=["alpha", "s0", "s1"], columns="method", values="power", sort=False
-        )[list(self.method_labels)].rename(columns=dict(self.method_labels))
-        det = self.detectable.pivot_table(
-            index=["alpha", "target_power", "s0"],
-            columns="method",
-            values=["s1_at_n", "s1_at_n_evaluable"],
-            sort=False,
-        )
-        parts = [
-            f"Design review: n = {self.n} ({self.n_evaluable} evaluable with "
-            f"{self.dropout:.0%} dropout); landmark {self.landmark:g} days after transplant; "
-            f"accrual {self.accrual:g} days, follow-up {self.followup:g} days after the last "
-            f"enrolment; entry {self.entry[0]:g}-{self.entry[1]:g} days after transplant.",
-            "All alphas are ONE-SIDED.",
-            "",
-            f"Power at n = {self.n} (rows: one-sided alpha, null and alternative 2-year PFS):",
-            wide.round(3).to_string(),
-            "",
-            "Smallest detectable 2-year PFS (the alternative for which n is the required size),"
-            f" at n = {self.n} and at n = {self.n_evaluable} evaluable:",
-            det.round(3).to_string(),
-            "",
-            "Simulated trials (type I error and power with Monte Carlo SE; analytic beside):",
-            self.simulation.round(4).to_string(index=False),
-            "",
-            "Sources of the hypotheses:",
-            *[f"  - {s}" for s in self.sources],
-        ]
-        return "\n".join(parts)
+        from .review_text import review_text
+
+        return review_text(self)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Power curves by method; see :func:`blina_stats.plots.power.plot_power_curves`."""
@@ -173,64 +187,18 @@ class ProtocolReview:
         return "<pre>" + self.to_text() + "</pre>"
 
 
-def power_functions(
-    n: int,
-    s0: float,
-    alpha: float,
-    *,
-    landmark: float,
-    accrual: float,
-    followup: float,
-    entry_start: float,
-) -> dict[str, Callable[[float], float]]:
-    """Power at `n` as a function of the alternative 2-year PFS, for every method."""
-    time = landmark - entry_start
-
-    def logrank(s1: float) -> float:
-        median0 = math.log(2) * time / -math.log(s0)
-        hr = math.log(s1) / math.log(s0)
-        return one_sample_logrank(
-            median0=median0,
-            shape=1.0,
-            hazard_ratio=hr,
-            accrual=accrual,
-            followup=followup,
-            alpha=alpha,
-            n=n,
-        ).power
-
-    def km(variance: str) -> Callable[[float], float]:
-        return lambda s1: (
-            km_fixed_time(
-                s0,
-                s1,
-                time=time,
-                accrual=accrual,
-                followup=followup,
-                alpha=alpha,
-                n=n,
-                conf_type="log-log",
-                variance=variance,
-            ).power
-        )
-
-    return {
-        "exact_binomial": lambda s1: exact_binomial(s0, s1, alpha=alpha, n=n).power,
-        "normal_approximation": lambda s1: normal_approximation(s0, s1, alpha=alpha, n=n).power,
-        "km_loglog_mixed": km("mixed"),
-        "km_loglog_null": km("null"),
-        "one_sample_logrank": logrank,
-    }
-
-
-def smallest_detectable(f: Callable[[float], float], s0: float, target: float) -> float:
-    """Smallest alternative with power at least `target` (NaN if none below 0.999)."""
-    lo, hi = s0 + 1e-6, 0.999
-    if f(hi) < target:
-        return float("nan")
-    if f(lo) >= target:
-        return lo
-    return float(brentq(lambda s: f(s) - target, lo, hi, xtol=1e-6))
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for r in df.to_dict(orient="records"):
+        row = {}
+        for k, v in r.items():
+            if v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                v = None
+            elif hasattr(v, "item"):
+                v = v.item()
+            row[str(k)] = v
+        out.append(row)
+    return out
 
 
 def review_protocol(
@@ -245,11 +213,13 @@ def review_protocol(
     landmark: float = 2 * DAYS_PER_YEAR,
     entry: tuple[float, float] = (60.0, 90.0),
     targets: Sequence[float] = (0.80, 0.90),
-    n_trials: int = 20_000,
+    n_trials: int = 4_000,
     seed: int | None = DEFAULT_SEED,
     progress: bool | None = None,
+    historical: Model | None = None,
+    ae_rates: Sequence[float] = (0.05, 0.10, 0.20, 0.30, 0.40, 0.50),
 ) -> ProtocolReview:
-    """Review the single-arm design: power, detectable effects, simulated operating characteristics.
+    """Review the single-arm design: power beside size for every method, rules, precision.
 
     Parameters
     ----------
@@ -271,7 +241,16 @@ def review_protocol(
     targets : sequence of float
         Powers for the smallest detectable 2-year PFS.
     n_trials, seed, progress
-        Simulation size and seed (0 trials: no simulation).
+        Simulated trials per hypothesis pair and scenario (0: no simulation,
+        no size flags).  4,000 trials give a Monte Carlo SE of 0.0034 for a
+        size of 0.05: enough to flag a size above 0.057.
+    historical : survival model, optional
+        The protocol's historical curve (from transplant), e.g. from
+        :func:`~blina_stats.design.historical.fit_historical`: its 2-year PFS
+        conditional on being event-free at the start of the entry window is
+        reported as the null it implies.
+    ae_rates : sequence of float
+        True AE rates (by day +100 after transplant) for the precision grid.
 
     Returns
     -------
@@ -283,106 +262,80 @@ def review_protocol(
     grid and the first alpha: (1) "formula assumptions": exponential PFS, no
     delayed entry, no dropout, follow-up to the landmark for all; (2)
     "realistic": cure-mixture PFS (a plateau 0.10 below the 2-year PFS), entry
-    60-90 days after transplant, staggered accrual and `dropout`.
+    60-90 days after transplant, staggered accrual and `dropout`, analysed
+    with the exponential null of the one-sample log-rank test and, on the
+    same trials, with the fully specified historical (cure-mixture) null.
+    The exponential null extrapolates a constant hazard over up to five
+    years of follow-up past the plateau: its size is about 0.45-0.56, and
+    the method is flagged.
 
     References
     ----------
-    A'Hern (2001); Nagashima et al. (2021); Wu (2015); Simon (1989).
+    A'Hern (2001); Nagashima et al. (2021); Wu (2015); Simon (1989);
+    Clopper & Pearson (1934).
     """
     n_eval = evaluable(n, dropout)
-    rows, det = [], []
-    start = entry[0]
-    for a in alphas:
-        for p0 in s0:
-            f_n = power_functions(
-                n, p0, a, landmark=landmark, accrual=accrual, followup=followup, entry_start=start
-            )
-            f_e = power_functions(
-                n_eval,
-                p0,
-                a,
-                landmark=landmark,
-                accrual=accrual,
-                followup=followup,
-                entry_start=start,
-            )
-            for p1 in s1:
-                if p1 <= p0:
-                    continue
-                for m in METHODS:
-                    rows.append(
-                        {
-                            "alpha": a,
-                            "s0": p0,
-                            "s1": p1,
-                            "method": m,
-                            "power": f_n[m](p1),
-                            "power_dropout": f_e[m](p1),
-                        }
-                    )
-            for target in targets:
-                for m in METHODS:
-                    det.append(
-                        {
-                            "alpha": a,
-                            "target_power": target,
-                            "s0": p0,
-                            "method": m,
-                            "s1_at_n": smallest_detectable(f_n[m], p0, target),
-                            "s1_at_n_evaluable": smallest_detectable(f_e[m], p0, target),
-                        }
-                    )
-    curve = []
-    mid = sorted(s0)[len(s0) // 2]
-    for a in alphas:
-        f_n = power_functions(
-            n, mid, a, landmark=landmark, accrual=accrual, followup=followup, entry_start=start
+    settings = {"landmark": landmark, "accrual": accrual, "followup": followup}
+    power, detectable, curve = power_grid(
+        n, n_eval, s0, s1, alphas, targets, entry_start=entry[0], **settings
+    )
+    pairs = [(p0, p1) for p0, p1 in zip(s0, s1, strict=False) if p1 > p0]
+    simulation, ranks = pd.DataFrame(), pd.DataFrame()
+    if n_trials > 0 and pairs:
+        simulation = simulate_pairs(
+            n,
+            pairs,
+            alphas[0],
+            dropout=dropout,
+            entry=entry,
+            n_trials=n_trials,
+            seed=seed,
+            progress=progress,
+            **settings,
         )
-        for i in range(1, 41):
-            p1 = mid + (0.85 - mid) * i / 40
-            for m in METHODS:
-                curve.append({"method": m, "alpha": a, "s0": mid, "s1": p1, "power": f_n[m](p1)})
-    sim_rows = []
-    if n_trials > 0:
-        a = alphas[0]
-        for p0, p1 in zip(s0, s1, strict=False):
-            if p1 <= p0:
-                continue
-            ideal = default_scenario(
-                p0,
-                p1,
-                entry=(0.0, 0.0),
-                accrual=accrual,
-                followup=max(followup, landmark),
-                name="formula assumptions",
+        ranks = ranking(simulation, power, n)
+        ok = flags(ranks)
+        real = simulation[simulation["scenario"] == "realistic"]
+        for frame in (power, detectable):
+            keys = zip(frame["s0"], frame["method"], strict=True)
+            frame["size_ok"] = pd.array(
+                [ok.get((float(a), str(m))) for a, m in keys], dtype="boolean"
             )
-            real = Scenario(
-                null=CureMixture.from_landmark(p0, cure=p0 - 0.10, landmark=landmark, given=start),
-                alternative=CureMixture.from_landmark(
-                    p1, cure=p1 - 0.10, landmark=landmark, given=start
-                ),
-                accrual=accrual,
-                followup=followup,
-                entry=entry,
-                dropout=dropout,
-                name="realistic",
-            )
-            for sc in (ideal, real):
-                res = simulate(
-                    n,
-                    sc,
-                    Analysis(p0, landmark=landmark, alpha=a),
-                    n_trials=n_trials,
-                    seed=seed,
-                    progress=progress,
-                )
-                frame = res.to_frame().reset_index()
-                frame.insert(0, "scenario", sc.name)
-                frame.insert(1, "s0", p0)
-                frame.insert(2, "s1", p1)
-                frame.insert(3, "alpha", a)
-                sim_rows.append(frame.drop(columns="analysis"))
-    simulation = pd.concat(sim_rows, ignore_index=True) if sim_rows else pd.DataFrame()
+        cols = ["s0", "s1", "alpha", "test", "power"]
+        sim_power: dict[tuple[Any, ...], float] = {
+            tuple(r[:4]): float(r[4]) for r in real[cols].itertuples(index=False)
+        }
+        power["simulated_power"] = [
+            sim_power.get((p0, p1, a, SIMULATED_TEST[str(m)]), float("nan"))
+            for p0, p1, a, m in power[["s0", "s1", "alpha", "method"]].itertuples(index=False)
+        ]
+    rules = pd.DataFrame(
+        [
+            {"alpha": a, "s0": p0, "n": m, "r": d.r, "attained_alpha": d.attained_alpha}
+            for a in alphas
+            for p0 in s0
+            for m in dict.fromkeys((n, n_eval))
+            for d in [exact_binomial(p0, min(p0 + 0.2, 0.99), alpha=a, n=m)]
+        ]
+    )
+    null_rows = []
+    for p0 in s0:
+        model = realistic_scenario(
+            p0, min(p0 + 0.2, 0.99), dropout=dropout, entry=entry, **settings
+        ).null
+        null_rows.append(
+            {
+                **historical_null(model, horizon=landmark, landmark=entry[0]),
+                "source": "working assumption: cure mixture, plateau s0 - 0.10",
+            }
+        )
+    if historical is not None:
+        null_rows.append(
+            {
+                **historical_null(historical, horizon=landmark, landmark=entry[0]),
+                "source": "historical curve given to the review",
+            }
+        )
     return ProtocolReview(
         n=n,
         n_evaluable=n_eval,
@@ -391,8 +344,14 @@ def review_protocol(
         followup=followup,
         landmark=landmark,
         entry=entry,
-        power=pd.DataFrame(rows),
-        detectable=pd.DataFrame(det),
+        power=power,
+        detectable=detectable,
         simulation=simulation,
-        curve=pd.DataFrame(curve),
+        curve=curve,
+        ranking=ranks,
+        rules=rules,
+        null=pd.DataFrame(null_rows),
+        ae_precision=ae_precision(n, ae_rates),
+        method_labels=dict(ALL_LABELS) if not ranks.empty else dict(METHOD_LABELS),
+        n_trials=n_trials if not simulation.empty else 0,
     )

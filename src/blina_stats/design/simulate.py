@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .._constants import DEFAULT_SEED, TWO_YEARS
-from ..estimators.batched import kaplan_meier_at, loglog_statistic
+from ._fast import Buffers, analyse_chunk
 from .binomial import _cutoff, exact_binomial
 from .km_fixed_time import km_fixed_time
 from .one_sample_logrank import one_sample_logrank
@@ -30,6 +30,7 @@ LABELS = {
     "km_loglog": "Kaplan-Meier at landmark, log-log",
     "exact_binomial": "exact binomial on patients followed to landmark",
     "one_sample_logrank": "one-sample log-rank",
+    "one_sample_logrank_historical": "one-sample log-rank, historical curve",
 }
 
 
@@ -126,6 +127,7 @@ def simulate(
     *,
     chunk_size: int = 10_000,
     progress: bool | None = None,
+    historical: Model | None = None,
 ) -> SimulationResult:
     """Simulate `n_trials` trials under H0 and under H1 and analyse each as the real trial.
 
@@ -147,6 +149,9 @@ def simulate(
         Trials generated at once: memory is about ``chunk_size * n * 80`` bytes.
     progress : bool or None
         Progress bar (tqdm); None shows it on a terminal for long runs only.
+    historical : survival model, optional
+        A second null curve for the one-sample log-rank test, applied to the
+        same trials: adds the test ``one_sample_logrank_historical``.
 
     Returns
     -------
@@ -197,7 +202,10 @@ def simulate(
     cut[0] = 1  # no evaluable patient: never reject
     z_crit = float(norm.ppf(1 - an.alpha))
     root = np.random.SeedSequence(seed)
-    counts = np.zeros((2, len(TESTS)), dtype=np.int64)
+    nulls = (null_model,) if historical is None else (null_model, historical)
+    tests = TESTS if historical is None else (*TESTS, "one_sample_logrank_historical")
+    counts = np.zeros((2, len(tests)), dtype=np.int64)
+    buffers = Buffers()
     evaluable_sum = 0.0
     show = progress if progress is not None else (None if n_trials >= 100_000 else False)
     with tqdm(total=2 * n_trials, disable=None if show is None else not show, unit="trial") as bar:
@@ -208,7 +216,7 @@ def simulate(
             done = 0
             while done < n_trials:
                 m = min(chunk_size, n_trials - done)
-                rej, ev = _one_chunk(rng, m, n, model, sc, an, null_model, cut, z_crit)
+                rej, ev = analyse_chunk(rng, m, n, model, sc, an, nulls, cut, z_crit, buffers)
                 counts[h] += rej
                 if h == 1:
                     evaluable_sum += ev
@@ -216,10 +224,10 @@ def simulate(
                 bar.update(m)
     s1 = _conditional(sc.alternative, an.landmark, sc.entry[0])
     return SimulationResult(
-        tests=TESTS,
+        tests=tests,
         rejections_null=counts[0],
         rejections_alternative=counts[1],
-        analytic_power=_analytic(n, s1, sc, an),
+        analytic_power=np.r_[_analytic(n, s1, sc, an), np.full(len(tests) - len(TESTS), np.nan)],
         n=n,
         n_trials=n_trials,
         seed=seed,
@@ -309,40 +317,6 @@ def sample_trials(
     return SimulatedTrials(
         time=np.where(event, t, censor), event=event, entry=v, censor=censor, admin_end=admin_end
     )
-
-
-def _one_chunk(
-    rng: np.random.Generator,
-    m: int,
-    n: int,
-    model: Model,
-    sc: Scenario,
-    an: Analysis,
-    null_model: Model,
-    cut: npt.NDArray[np.int64],
-    z_crit: float,
-) -> tuple[npt.NDArray[np.int64], float]:
-    """Generate `m` trials and return the rejections of each test and the evaluable total."""
-    d = sample_trials(m, n, model, sc, an.landmark, seed=rng)
-    x, event, v = d.time, d.event, d.entry
-    L = an.landmark
-    # Kaplan-Meier, log-log Wald test at the landmark
-    km = kaplan_meier_at(x, event, v, at=L)
-    z_km = loglog_statistic(km.estimate, km.se, an.s0)
-    rej_km = np.count_nonzero(z_km > z_crit)
-    # exact binomial on the patients followed to the landmark (status at L known)
-    failed = event & (x <= L)
-    evaluable = (d.admin_end >= L) & (failed | (x >= L))
-    n_eval = evaluable.sum(axis=1)
-    successes = (evaluable & ~failed).sum(axis=1)
-    rej_bin = np.count_nonzero(successes >= cut[n_eval])
-    # one-sample log-rank against the null cumulative hazard, from entry to exit
-    expected = (null_model.cumhaz(x) - null_model.cumhaz(v)).sum(axis=1)
-    observed = event.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z_lr = (expected - observed) / np.sqrt(expected)
-    rej_lr = np.count_nonzero(z_lr > z_crit)
-    return np.array([rej_km, rej_bin, rej_lr], dtype=np.int64), float(n_eval.sum())
 
 
 def _analytic(n: int, s1: float, sc: Scenario, an: Analysis) -> FloatArray:

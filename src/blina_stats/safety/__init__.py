@@ -20,9 +20,12 @@ from .adverse_events import (
 )
 from .exposure import ExposureResult, exposure, exposure_summary
 from .monitoring import MonitoringRule, monitor, monitoring_rule, operating_characteristics
+from .monitoring_delay import delayed_operating_characteristics
+from .monitoring_rules import crs_icans_outcomes, crs_icans_rule, nrm_rule
 from .outcomes import enrollment_order, monitoring_window, nrm_outcomes
 from .protocol import Protocol
 from .records import AdverseEvents, Dosing, read_adverse_events, read_dosing
+from .sprt import SPRTRule, sprt_monitor, sprt_operating_characteristics, sprt_rule
 from .worst_grade import (
     CRS_TERMS,
     ICANS_TERMS,
@@ -43,9 +46,13 @@ __all__ = [
     "MonitoringRule",
     "NotAvailable",
     "Protocol",
+    "SPRTRule",
     "adverse_event_table",
     "clopper_pearson",
+    "crs_icans_outcomes",
+    "crs_icans_rule",
     "crs_table",
+    "delayed_operating_characteristics",
     "enrollment_order",
     "exposure",
     "exposure_summary",
@@ -56,9 +63,13 @@ __all__ = [
     "monitoring_rule",
     "monitoring_window",
     "nrm_outcomes",
+    "nrm_rule",
     "operating_characteristics",
     "read_adverse_events",
     "read_dosing",
+    "sprt_monitor",
+    "sprt_operating_characteristics",
+    "sprt_rule",
     "to_csv",
     "to_markdown",
     "toxicity_outcomes",

@@ -1,8 +1,11 @@
-"""Safety monitoring: Bayesian continuous monitoring of NRM and grade >= 3 toxicity (proposals).
+"""Safety monitoring: NRM (beta-binomial and SPRT), CRS/ICANS and grade >= 3 toxicity (proposals).
 
-Both are counted from the first dose, within 100 days of it: patients enrol
+All are counted from the first dose, within 100 days of it: patients enrol
 alive on days 60-90, so "by day +100 after transplant" would leave almost
-nothing to monitor.
+nothing to monitor.  The NRM and CRS/ICANS thresholds sit around the
+expected rates (:mod:`blina_stats.safety.monitoring_rules`); operating
+characteristics are given exactly (outcomes known at once) and simulated
+with staggered accrual and the 100-day delay.
 """
 
 from __future__ import annotations
@@ -13,73 +16,119 @@ import pandas as pd
 
 from ...errors import InputError
 from ...safety import (
+    crs_icans_outcomes,
+    crs_icans_rule,
+    delayed_operating_characteristics,
     monitor,
     monitoring_rule,
     nrm_outcomes,
+    nrm_rule,
     operating_characteristics,
+    sprt_monitor,
+    sprt_operating_characteristics,
+    sprt_rule,
     toxicity_outcomes,
 )
+from ...safety.monitoring_rules import NRM_EXPECTED, NRM_UNACCEPTABLE, OC_RATES, nrm_person_time
 from ..part import Part
 
 if TYPE_CHECKING:
     from ..context import Context
 
 KEY, TITLE = "monitoring", "Safety monitoring"
-#: the monitoring rules reported (none is in the protocol: stated in the report)
-NRM_THRESHOLD = 0.20
 TOXICITY_THRESHOLD = 0.30
-OC_RATES = (0.10, 0.20, 0.30, 0.40)
+#: simulated trials per rate: Monte Carlo SE at most 0.011
+OC_TRIALS = 2_000
 
 
 def build(ctx: Context) -> Part:
     """Boundaries, operating characteristics and status of each rule."""
     cohort = ctx.cohort
-    rules = [
-        (
-            "nrm",
-            NRM_THRESHOLD,
-            "non-relapse death",
-            nrm_outcomes(cohort, horizon=100.0, origin="enrollment"),
-        )
+    n = cohort.n_patients
+    nrm = nrm_outcomes(cohort, horizon=100.0, origin="enrollment")
+    rules: list[tuple[str, Any, pd.Series]] = [
+        ("nrm", nrm_rule(n, window=nrm.attrs["window"]), nrm)
     ]
     try:
         ae = ctx.adverse_events
     except (InputError, FileNotFoundError):
-        ae = None  # without a readable adverse-event table only the NRM rule is monitored
+        ae = None  # without a readable adverse-event table only the NRM rules are monitored
     if ae is not None:
-        rules.append(
-            (
-                "toxicity",
-                TOXICITY_THRESHOLD,
-                "grade >= 3 non-hematologic toxicity",
-                toxicity_outcomes(ae, cohort, window="first_dose"),
-            )
+        crs = crs_icans_outcomes(ae, cohort)
+        rules.append(("crs_icans", crs_icans_rule(n, window=crs.attrs["window"]), crs))
+        tox = toxicity_outcomes(ae, cohort, window="first_dose")
+        what = "grade >= 3 non-hematologic toxicity"
+        rule = monitoring_rule(
+            TOXICITY_THRESHOLD, n_max=n, outcome=what, window=tox.attrs["window"]
         )
+        rules.append(("toxicity", rule, tox))
     tables: list[tuple[str, pd.DataFrame, str]] = []
     out: dict[str, Any] = {}
-    for key, threshold, what, outcomes in rules:
-        window = outcomes.attrs["window"]  # both: within 100 days after the first dose
-        rule = monitoring_rule(threshold, n_max=cohort.n_patients, outcome=what, window=window)
-        stated = f"{what} {window}"
-        boundary = rule.to_frame().dropna()
-        oc = operating_characteristics(rule, OC_RATES, method="exact", seed=ctx.seed)
-        status = monitor(rule, outcomes)
+    for key, rule, outcomes in rules:
+        stated = f"{rule.outcome} {rule.window}"
+        oc = operating_characteristics(rule, OC_RATES, method="exact")
+        late = delayed_operating_characteristics(rule, OC_RATES, n_trials=OC_TRIALS, seed=ctx.seed)
         tables += [
-            (rule.describe(), boundary, f"monitoring_{key}_boundary"),
-            (f"Operating characteristics: {stated}", oc, f"monitoring_{key}_oc"),
-            (f"Applied to the trial: {stated}", status, f"monitoring_{key}_status"),
+            (rule.describe(), rule.to_frame().dropna(), f"monitoring_{key}_boundary"),
+            (
+                f"Operating characteristics (outcomes known at once): {stated}",
+                oc,
+                f"monitoring_{key}_oc",
+            ),
+            (
+                f"Operating characteristics with staggered accrual and the 100-day delay: {stated}",
+                late,
+                f"monitoring_{key}_oc_delayed",
+            ),
+            (
+                f"Applied to the trial: {stated}",
+                monitor(rule, outcomes),
+                f"monitoring_{key}_status",
+            ),
         ]
         out[key] = {
             "rule": rule.describe(),
-            "window": window,
+            "window": rule.window,
             "operating_characteristics": oc.to_dict(orient="records"),
+            "operating_characteristics_delayed": late.to_dict(orient="records"),
         }
+    sprt = sprt_rule(NRM_EXPECTED, NRM_UNACCEPTABLE, n_max=n)
+    sprt_oc = sprt_operating_characteristics(sprt, OC_RATES, n_trials=OC_TRIALS, seed=ctx.seed)
+    sprt_now = sprt_monitor(sprt, nrm_person_time(cohort))
+    tables += [
+        (sprt.describe(), sprt.boundary(), "monitoring_nrm_sprt_boundary"),
+        (
+            f"Operating characteristics of the NRM SPRT (staggered accrual): {nrm.attrs['window']}",
+            sprt_oc,
+            "monitoring_nrm_sprt_oc",
+        ),
+        (
+            f"NRM SPRT applied to the trial: non-relapse deaths {nrm.attrs['window']}",
+            sprt_now,
+            "monitoring_nrm_sprt_status",
+        ),
+    ]
+    out["nrm_sprt"] = {
+        "rule": sprt.describe(),
+        "operating_characteristics": sprt_oc.to_dict(orient="records"),
+        "stopped": bool(sprt_now.attrs["stopped"]),
+    }
+    at = oc_at(out["nrm"]["operating_characteristics"], NRM_UNACCEPTABLE)
     return Part(
         KEY,
         TITLE,
         tables=tuple(tables),
         notes=(
             "The protocol states no stopping rule; these rules are proposals, not protocol rules.",
+            f"NRM expected about {NRM_EXPECTED:.0%} within 100 days after the first dose (the "
+            "design review's working value; the protocol must cite its source); the rule "
+            f"needs at least 10 evaluable patients and stops with probability {at:.2f} at the "
+            f"unacceptable {NRM_UNACCEPTABLE:.0%}.",
         ),
         json={"safety": {"monitoring": out}},
     )
+
+
+def oc_at(records: list[dict[str, Any]], rate: float) -> float:
+    """Probability of stopping at `rate` from operating-characteristic records."""
+    return next(float(r["prob_stop"]) for r in records if abs(r["true_rate"] - rate) < 1e-12)
