@@ -12,6 +12,8 @@ import pandas as pd
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
 from .validation import as_codes, as_entry, as_time, check_conf
+from .weighted import Subjects, WeightedCounts, as_weights, unit
+from .weighted_results import WeightedSurvival, weighted_result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,7 +36,7 @@ class Quantile:
 
 
 @dataclass(frozen=True)
-class KaplanMeierResult:
+class KaplanMeierResult(WeightedSurvival):
     """The Kaplan-Meier step function at every distinct observed time.
 
     Attributes
@@ -56,6 +58,10 @@ class KaplanMeierResult:
         distribution of potential follow-up.
     n_patients : int
         Patients in the input.
+    variance_method : str
+        ``"greenwood"``, or ``"robust"`` (infinitesimal jackknife) for a
+        weighted estimate; the counts stay numbers of patients, the weighted
+        ones are `weighted_n_at_risk` and `weighted_n_events`.
     """
 
     time: FloatArray
@@ -72,6 +78,9 @@ class KaplanMeierResult:
     reverse: bool
     n_patients: int
     _table: RiskTable = field(repr=False, compare=False)
+    variance_method: str = "greenwood"
+    _subjects: Subjects | None = field(default=None, repr=False, compare=False)
+    _weighted: WeightedCounts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lock_arrays(self)
@@ -217,6 +226,8 @@ def kaplan_meier(
     conf_type: str = "log-log",
     conf_level: float = 0.95,
     reverse: bool = False,
+    *,
+    weights: npt.ArrayLike | None = None,
 ) -> KaplanMeierResult:
     r"""Kaplan-Meier estimate of the survival function.
 
@@ -237,6 +248,12 @@ def kaplan_meier(
     reverse : bool
         Estimate the censoring distribution instead (reverse Kaplan-Meier);
         its median is the median potential follow-up (Schemper & Smith 1996).
+    weights : array_like of float, optional
+        Case weights (finite, non-negative, one per patient), e.g. propensity
+        weights.  Unless all are 1 (then the result is the unweighted one,
+        bit for bit) the estimate uses weighted counts and reports the robust
+        variance (``variance_method="robust"``), as R's ``survfit(weights=,
+        id=)``; see :mod:`blina_stats.estimators.weighted`.
 
     Returns
     -------
@@ -278,9 +295,15 @@ def kaplan_meier(
     ev = as_codes(event, "event", t.size, max_code=1)
     ent = as_entry(entry, t)
     z = check_conf(conf_type, conf_level)
+    w = None if weights is None else as_weights(weights, t.size)
     if reverse:
         ev = 1 - ev
     table = risk_table(t, ev, np.array([1]), ent)
+    if w is not None and not unit(w):
+        subjects = Subjects(t, ev, ent, w)
+        return weighted_result(
+            KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse
+        )
     d = table.n_events[:, 0]
     n = table.n_at_risk
     # the result's arrays and the scratch space in one block: a block of several
