@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -46,13 +47,18 @@ def fit_lifelines(
 
     data = pd.concat([pd.DataFrame(x, columns=list(design.names)), frame], axis=1)
     cph = CoxPHFitter(alpha=1.0 - conf_level)
-    cph.fit(
-        data.drop(columns=[_CLUSTER], errors="ignore"),
-        duration_col=_T,
-        event_col=_E,
-        fit_options={"precision": 1e-12},
-        **fit_kwargs,
-    )
+    with warnings.catch_warnings():
+        if robust:
+            # lifelines advises robust=True for non-integer weights: the robust
+            # variance is computed below, so its advice would mislead
+            warnings.filterwarnings("ignore", message="It appears your weights are not integers")
+        cph.fit(
+            data.drop(columns=[_CLUSTER], errors="ignore"),
+            duration_col=_T,
+            event_col=_E,
+            fit_options={"precision": 1e-12},
+            **fit_kwargs,
+        )
     names = list(design.names)
     coef = cph.params_[names].to_numpy(np.float64)
     var = cph.variance_matrix_.loc[names, names].to_numpy(np.float64)
@@ -142,7 +148,10 @@ def cox_regression(
         Stratum labels: a separate baseline hazard per stratum; with a cohort,
         a covariate column name.
     weights : array_like of float, optional
-        Case weights (positive).
+        Case weights (positive), e.g. propensity weights.  Give them with
+        ``robust=True``: the weighted partial likelihood with the robust
+        variance, as R ``coxph(weights=, robust = TRUE)``; with non-integer
+        weights and model-based errors lifelines warns that those are biased.
     cluster : array_like, optional
         Cluster (patient) labels for the robust variance when one patient has
         several rows; implies ``robust=True``.
