@@ -228,3 +228,15 @@ def test_restricted_mean_result() -> None:
         km.rmst(-1)
     with pytest.raises(ValueError, match=re.escape("`cause` must be one of (1, 2), got 3")):
         ci.rmtl(5, cause=3)
+
+
+def test_times_that_are_not_whole_days_give_the_same_curves() -> None:
+    # whole days are looked up in a table, other times found by binary search
+    d = _data(REF)
+    days = kaplan_meier(d.time, d.event, d.entry, weights=d.w)
+    scaled = kaplan_meier(d.time / 7.0 + 0.1, d.event, d.entry / 7.0 + 0.1, weights=d.w)
+    np.testing.assert_allclose(scaled.estimate, days.estimate, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(scaled.se, days.se, rtol=0, atol=1e-14)
+    ci = cumulative_incidence(d.time * 1e6, d.status, weights=d.w)  # past the lookup table
+    ref = cumulative_incidence(d.time, d.status, weights=d.w)
+    np.testing.assert_allclose(ci.se, ref.se, rtol=0, atol=1e-14)

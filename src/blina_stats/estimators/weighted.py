@@ -75,7 +75,7 @@ class _Index:
 
 def _index(table: RiskTable, subjects: Subjects) -> _Index:
     grid = table.time
-    stop = np.searchsorted(grid, subjects.time).astype(np.int64)
+    stop = _lookup(grid, subjects.time)
     if subjects.entry is None:
         start = np.zeros(stop.size, dtype=np.int64)
     else:
@@ -83,11 +83,27 @@ def _index(table: RiskTable, subjects: Subjects) -> _Index:
     return _Index(start=start, stop=stop)
 
 
-def weighted_counts(table: RiskTable, subjects: Subjects, n_causes: int) -> WeightedCounts:
+def _lookup(grid: FloatArray, time: FloatArray) -> IntArray:
+    """Position of each time in the grid of distinct times (which holds all of them).
+
+    Whole days (the usual trial data) by a table lookup, O(n); otherwise a
+    binary search, whose random access costs more than the rest of the fit.
+    """
+    top = grid[-1]
+    if top < 8 * time.size + 1024 and np.all(grid == np.floor(grid)):
+        table = np.zeros(int(top) + 1, dtype=np.int64)
+        table[grid.astype(np.int64)] = np.arange(grid.size)
+        return table[time.astype(np.int64)]
+    return np.searchsorted(grid, time).astype(np.int64)
+
+
+def weighted_counts(
+    table: RiskTable, subjects: Subjects, n_causes: int, ix: _Index | None = None
+) -> WeightedCounts:
     """Weighted risk sets and events: ``N_j = sum w_i Y_i(t_j)``, ``D_kj = sum w_i dN_ik(t_j)``."""
     m = table.time.size
-    w = subjects.weights if subjects.weights is not None else np.ones(subjects.time.size)
-    ix = _index(table, subjects)
+    w = _weights(subjects)
+    ix = ix or _index(table, subjects)
     entered = np.cumsum(np.bincount(ix.start, weights=w, minlength=m + 1)[:m])
     left = np.cumsum(np.bincount(ix.stop, weights=w, minlength=m))
     n = entered - np.concatenate(([0.0], left[:-1]))
@@ -107,8 +123,8 @@ def _pointwise(
     ix: _Index,
     w2: FloatArray,
     m: int,
-    ongoing: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    exited: tuple[FloatArray, FloatArray, FloatArray],
+    ongoing: tuple[FloatArray, FloatArray, FloatArray, FloatArray | None],
+    exited: tuple[FloatArray, FloatArray, FloatArray | None],
 ) -> FloatArray:
     """``sum_i w_i^2 U_i(t_k)^2`` at every k from the affine form of each patient's influence.
 
@@ -117,26 +133,31 @@ def _pointwise(
     """
     alpha, beta, x, y = ongoing
     gamma, p, q = exited
+    zero = np.zeros(m)
 
-    def followed(v: FloatArray) -> FloatArray:
+    def followed(v: FloatArray | None) -> FloatArray:
+        if v is None:  # a term known to be 0 (the Kaplan-Meier has no y and no q)
+            return zero
         on = np.cumsum(np.bincount(ix.start, weights=w2 * v, minlength=m + 1)[:m])
         off = np.cumsum(np.bincount(ix.stop, weights=w2 * v, minlength=m))
         return np.asarray(on - off, dtype=np.float64)  # entered by k, not yet left at k
 
-    def out(v: FloatArray) -> FloatArray:
+    def out(v: FloatArray | None) -> FloatArray:
+        if v is None:
+            return zero
         return np.cumsum(np.bincount(ix.stop, weights=w2 * v, minlength=m))
 
     one = np.ones_like(x)
     total = (
         alpha**2 * followed(one)
         + beta**2 * followed(x * x)
-        + followed(y * y)
+        + followed(None if y is None else y * y)
         + 2.0 * alpha * beta * followed(x)
         + 2.0 * alpha * followed(y)
-        + 2.0 * beta * followed(x * y)
+        + 2.0 * beta * followed(None if y is None else x * y)
         + gamma**2 * out(p * p)
-        + 2.0 * gamma * out(p * q)
-        + out(q * q)
+        + 2.0 * gamma * out(None if q is None else p * q)
+        + out(None if q is None else q * q)
     )
     return np.maximum(total, 0.0)  # rounding in the expansion can leave -1e-20
 
@@ -144,8 +165,8 @@ def _pointwise(
 def _integrated(
     ix: _Index,
     width: FloatArray,
-    ongoing: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    exited: tuple[FloatArray, FloatArray, FloatArray],
+    ongoing: tuple[FloatArray, FloatArray, FloatArray, FloatArray | None],
+    exited: tuple[FloatArray, FloatArray, FloatArray | None],
 ) -> FloatArray:
     """Each patient's ``sum_k width_k U_i(t_k)``: the influence on an area under the curve."""
     alpha, beta, x, y = ongoing
@@ -158,13 +179,13 @@ def _integrated(
     m = width.size
     end = np.full(ix.stop.size, m, dtype=np.int64)
     lo, hi = ix.start, np.maximum(ix.stop, ix.start)
-    return (
-        span(width * alpha, lo, hi)
-        + x * span(width * beta, lo, hi)
-        + y * span(width, lo, hi)
-        + p * span(width * gamma, ix.stop, end)
-        + q * span(width, ix.stop, end)
-    )
+    u = span(width * alpha, lo, hi) + x * span(width * beta, lo, hi)
+    u += p * span(width * gamma, ix.stop, end)
+    if y is not None:
+        u += y * span(width, lo, hi)
+    if q is not None:
+        u += q * span(width, ix.stop, end)
+    return u
 
 
 @dataclass(frozen=True)
@@ -188,23 +209,30 @@ def _hazard(counts: WeightedCounts) -> _Hazard:
 
 
 def _survival_parts(
-    table: RiskTable, subjects: Subjects, counts: WeightedCounts, surv: FloatArray
+    table: RiskTable,
+    subjects: Subjects,
+    counts: WeightedCounts,
+    surv: FloatArray,
+    ix: _Index | None = None,
 ) -> tuple[_Index, tuple[FloatArray, ...], tuple[FloatArray, ...]]:
-    ix = _index(table, subjects)
+    ix = ix or _index(table, subjects)
     hz = _hazard(counts)
     ge = _shifted(hz.g_cum, ix.start)
     event = (subjects.status > 0).astype(np.float64)
     p = event * hz.c[ix.stop] - (hz.g_cum[ix.stop] - ge)
-    zero = np.zeros_like(ge)
-    # influence on S: S_k (G_k - G(entry)) while followed, -S_k p_i after
-    return ix, (surv * hz.g_cum, -surv, ge, zero), (-surv, p, zero)
+    # influence on S: S_k (G_k - G(entry)) while followed, -S_k p_i after (no y, no q)
+    return ix, (surv * hz.g_cum, -surv, ge, None), (-surv, p, None)  # type: ignore[return-value]
 
 
 def survival_variance(
-    table: RiskTable, subjects: Subjects, counts: WeightedCounts, surv: FloatArray
+    table: RiskTable,
+    subjects: Subjects,
+    counts: WeightedCounts,
+    surv: FloatArray,
+    ix: _Index | None = None,
 ) -> FloatArray:
     """Robust variance of the weighted Kaplan-Meier at every distinct time (NaN once S is 0)."""
-    ix, ongoing, exited = _survival_parts(table, subjects, counts, surv)
+    ix, ongoing, exited = _survival_parts(table, subjects, counts, surv, ix)
     w = _weights(subjects)
     var = _pointwise(ix, w * w, table.time.size, ongoing, exited)  # type: ignore[arg-type]
     var[surv == 0] = np.nan
@@ -218,8 +246,9 @@ def _incidence_parts(
     surv: FloatArray,
     f: FloatArray,
     k: int,
+    ix: _Index | None = None,
 ) -> tuple[_Index, tuple[FloatArray, ...], tuple[FloatArray, ...]]:
-    ix = _index(table, subjects)
+    ix = ix or _index(table, subjects)
     hz = _hazard(counts)
     n = counts.n_at_risk
     s_prev = np.concatenate(([1.0], surv[:-1]))
@@ -247,9 +276,10 @@ def incidence_variance(
     surv: FloatArray,
     f: FloatArray,
     k: int,
+    ix: _Index | None = None,
 ) -> FloatArray:
     """Robust variance of the weighted Aalen-Johansen incidence of cause ``k + 1``."""
-    ix, ongoing, exited = _incidence_parts(table, subjects, counts, surv, f, k)
+    ix, ongoing, exited = _incidence_parts(table, subjects, counts, surv, f, k, ix)
     w = _weights(subjects)
     return _pointwise(ix, w * w, table.time.size, ongoing, exited)  # type: ignore[arg-type]
 
@@ -285,16 +315,18 @@ def weighted_survival(
     table: RiskTable, subjects: Subjects
 ) -> tuple[WeightedCounts, FloatArray, FloatArray]:
     """Weighted Kaplan-Meier: counts, ``S(t_j) = prod (1 - D_l / N_l)`` and its robust variance."""
-    counts = weighted_counts(table, subjects, 1)
+    ix = _index(table, subjects)
+    counts = weighted_counts(table, subjects, 1, ix)
     surv = _product(counts)
-    return counts, surv, survival_variance(table, subjects, counts, surv)
+    return counts, surv, survival_variance(table, subjects, counts, surv, ix)
 
 
 def weighted_incidence(
     table: RiskTable, subjects: Subjects, n_causes: int
 ) -> tuple[WeightedCounts, FloatArray, FloatArray, FloatArray]:
     """Weighted Aalen-Johansen: counts, all-cause survival, incidences (m, K), robust variances."""
-    counts = weighted_counts(table, subjects, n_causes)
+    ix = _index(table, subjects)
+    counts = weighted_counts(table, subjects, n_causes, ix)
     surv = _product(counts)
     s_prev = np.concatenate(([1.0], surv[:-1]))
     n = counts.n_at_risk
@@ -302,7 +334,10 @@ def weighted_incidence(
     np.divide(counts.n_events, n[:, None], out=share, where=n[:, None] > 0)
     est = np.minimum(np.cumsum(s_prev[:, None] * share, axis=0), 1.0)
     var = np.column_stack(
-        [incidence_variance(table, subjects, counts, surv, est[:, k], k) for k in range(n_causes)]
+        [
+            incidence_variance(table, subjects, counts, surv, est[:, k], k, ix)
+            for k in range(n_causes)
+        ]
     )
     return counts, surv, est, var
 
