@@ -240,3 +240,21 @@ def test_times_that_are_not_whole_days_give_the_same_curves() -> None:
     ci = cumulative_incidence(d.time * 1e6, d.status, weights=d.w)  # past the lookup table
     ref = cumulative_incidence(d.time, d.status, weights=d.w)
     np.testing.assert_allclose(ci.se, ref.se, rtol=0, atol=1e-14)
+
+
+def test_a_weighted_incidence_refuses_another_variance() -> None:
+    message = (
+        "`variance='delta'` is not available with `weights`: a weighted incidence "
+        "reports the robust (infinitesimal jackknife) variance"
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        cumulative_incidence([3, 5, 8], [1, 2, 1], variance="delta", weights=[1, 2, 1])
+    # unit weights are the unweighted estimator, whose options all apply
+    got = cumulative_incidence([3, 5, 8], [1, 2, 1], variance="delta", weights=[1, 1, 1])
+    assert got.variance_method == "delta"
+
+
+def test_the_html_names_the_variance() -> None:
+    d = _data(REF)
+    assert "robust" in kaplan_meier(d.time, d.event, weights=d.w)._repr_html_()
+    assert "greenwood" in kaplan_meier(d.time, d.event)._repr_html_()

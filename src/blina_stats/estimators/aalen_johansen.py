@@ -335,7 +335,7 @@ def cumulative_incidence(
     subjects = Subjects(t, st, ent, None if weights is None else as_weights(weights, t.size))
     if subjects.weights is not None and not unit(subjects.weights):
         return weighted_result(
-            CumulativeIncidenceResult, table, subjects, causes, conf_type, z, conf_level
+            CumulativeIncidenceResult, table, subjects, causes, conf_type, z, conf_level, variance
         )
     n = table.n_at_risk
     m, n_k = n.size, causes.size

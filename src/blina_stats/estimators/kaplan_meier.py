@@ -46,7 +46,7 @@ class KaplanMeierResult(WeightedSurvival):
     estimate : ndarray
         Survival probability just after each time, S(t).
     variance, se : ndarray
-        Greenwood variance of S(t) and its square root (NaN once S reaches 0).
+        Variance of S(t) (`variance_method`) and its square root (NaN once S reaches 0).
     ci_lower, ci_upper : ndarray
         Pointwise interval of `conf_type` at `conf_level`.
     n_at_risk, n_events, n_censored : ndarray
@@ -179,11 +179,12 @@ class KaplanMeierResult(WeightedSurvival):
             if np.isfinite(med.estimate)
             else "not reached"
         )
+        var = self.variance_method
         facts = [
             ("patients", str(self.n_patients)),
             ("events", str(int(self.n_events.sum()))),
             ("median", median),
-            ("method", f"{self.conf_type} {self.conf_level:.0%} intervals, Greenwood variance"),
+            ("method", f"{self.conf_type} {self.conf_level:.0%} intervals, {var} variance"),
         ]
         return html_result(what, facts, key, self.to_frame())
 
@@ -302,7 +303,7 @@ def kaplan_meier(
     if w is not None and not unit(w):
         subjects = Subjects(t, ev, ent, w)
         return weighted_result(
-            KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse
+            KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse=reverse
         )
     d = table.n_events[:, 0]
     n = table.n_at_risk

@@ -75,13 +75,21 @@ def weighted_result(
     conf_type: str,
     z: float,
     conf_level: float,
+    asked: str = "aalen",
     reverse: bool = False,
 ) -> R:
     """The weighted Kaplan-Meier (`causes` None) or Aalen-Johansen result, robust variance.
 
     The counts (`n_at_risk`, `n_events`, `n_censored`) stay numbers of
-    patients; the weighted ones are kept for `weighted_n_at_risk`.
+    patients; the weighted ones are kept for `weighted_n_at_risk`.  An
+    incidence variance `asked` other than the default is refused: weighted data get
+    the robust one only.
     """
+    if asked != "aalen":
+        raise ValueError(
+            f"`variance={asked!r}` is not available with `weights`: a weighted "
+            "incidence reports the robust (infinitesimal jackknife) variance"
+        )
     common: dict[str, Any] = {
         "time": table.time,
         "n_at_risk": table.n_at_risk,
