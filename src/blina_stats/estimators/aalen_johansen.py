@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +13,8 @@ import pandas as pd
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
 from .validation import as_codes, as_entry, as_time, check_conf
+from .weighted import Subjects, WeightedCounts, as_weights, unit
+from .weighted_results import WeightedIncidence, weighted_result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,7 +26,7 @@ VARIANCES = ("aalen", "delta")
 
 
 @dataclass(frozen=True)
-class CumulativeIncidenceResult:
+class CumulativeIncidenceResult(WeightedIncidence):
     """Cumulative incidence of every cause, at every distinct observed time.
 
     Attributes
@@ -44,7 +46,7 @@ class CumulativeIncidenceResult:
     n_events : ndarray, shape (m, K)
         Events of each cause at each time.
     conf_type, conf_level, variance_method : str, float, str
-        The options used.
+        The options used; `variance_method` ``"robust"``: weighted (`weighted_n_at_risk`).
     n_patients : int
         Patients in the input.
     """
@@ -65,6 +67,8 @@ class CumulativeIncidenceResult:
     variance_method: str
     n_patients: int
     _table: RiskTable = field(repr=False, compare=False)
+    _subjects: Subjects | None = field(default=None, repr=False, compare=False)
+    _weighted: WeightedCounts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lock_arrays(self)
@@ -244,6 +248,7 @@ def cumulative_incidence(
     *,
     variance: str = "aalen",
     n_causes: int | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> CumulativeIncidenceResult:
     r"""Aalen-Johansen cumulative incidence of every cause of failure.
 
@@ -267,6 +272,10 @@ def cumulative_incidence(
     n_causes : int, optional
         Number of causes K; by default the largest code in `status` (at least 1).
         Give it so that a cause with no event still has its (zero) curve.
+    weights : array_like of float, optional
+        Case weights, one per patient: unless all are 1 (the unweighted result, bit
+        for bit) the robust variance (`variance` ignored), as R's multi-state
+        ``survfit(weights=, id=)``; see :mod:`blina_stats.estimators.weighted`.
 
     Returns
     -------
@@ -323,6 +332,11 @@ def cumulative_incidence(
         k_max = int(n_causes)
     causes = np.arange(1, max(k_max, 1) + 1)
     table = risk_table(t, st, causes, ent)
+    subjects = Subjects(t, st, ent, None if weights is None else as_weights(weights, t.size))
+    if subjects.weights is not None and not unit(subjects.weights):
+        return weighted_result(
+            CumulativeIncidenceResult, table, subjects, causes, conf_type, z, conf_level, variance
+        )
     n = table.n_at_risk
     m, n_k = n.size, causes.size
     dk = table.n_events  # Fortran order: a cause's column is contiguous
@@ -378,4 +392,5 @@ def cumulative_incidence(
         variance_method=variance,
         n_patients=int(t.size),
         _table=table,
+        _subjects=replace(subjects, weights=None),
     )

@@ -12,6 +12,8 @@ import pandas as pd
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
 from .validation import as_codes, as_entry, as_time, check_conf
+from .weighted import Subjects, WeightedCounts, as_weights, unit
+from .weighted_results import WeightedSurvival, weighted_result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,7 +36,7 @@ class Quantile:
 
 
 @dataclass(frozen=True)
-class KaplanMeierResult:
+class KaplanMeierResult(WeightedSurvival):
     """The Kaplan-Meier step function at every distinct observed time.
 
     Attributes
@@ -44,7 +46,7 @@ class KaplanMeierResult:
     estimate : ndarray
         Survival probability just after each time, S(t).
     variance, se : ndarray
-        Greenwood variance of S(t) and its square root (NaN once S reaches 0).
+        Variance of S(t) (`variance_method`) and its square root (NaN once S reaches 0).
     ci_lower, ci_upper : ndarray
         Pointwise interval of `conf_type` at `conf_level`.
     n_at_risk, n_events, n_censored : ndarray
@@ -56,6 +58,10 @@ class KaplanMeierResult:
         distribution of potential follow-up.
     n_patients : int
         Patients in the input.
+    variance_method : str
+        ``"greenwood"``, or ``"robust"`` (infinitesimal jackknife) for a
+        weighted estimate; the counts stay numbers of patients, the weighted
+        ones are `weighted_n_at_risk` and `weighted_n_events`.
     """
 
     time: FloatArray
@@ -72,6 +78,9 @@ class KaplanMeierResult:
     reverse: bool
     n_patients: int
     _table: RiskTable = field(repr=False, compare=False)
+    variance_method: str = "greenwood"
+    _subjects: Subjects | None = field(default=None, repr=False, compare=False)
+    _weighted: WeightedCounts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lock_arrays(self)
@@ -170,11 +179,12 @@ class KaplanMeierResult:
             if np.isfinite(med.estimate)
             else "not reached"
         )
+        var = self.variance_method
         facts = [
             ("patients", str(self.n_patients)),
             ("events", str(int(self.n_events.sum()))),
             ("median", median),
-            ("method", f"{self.conf_type} {self.conf_level:.0%} intervals, Greenwood variance"),
+            ("method", f"{self.conf_type} {self.conf_level:.0%} intervals, {var} variance"),
         ]
         return html_result(what, facts, key, self.to_frame())
 
@@ -217,6 +227,8 @@ def kaplan_meier(
     conf_type: str = "log-log",
     conf_level: float = 0.95,
     reverse: bool = False,
+    *,
+    weights: npt.ArrayLike | None = None,
 ) -> KaplanMeierResult:
     r"""Kaplan-Meier estimate of the survival function.
 
@@ -237,6 +249,12 @@ def kaplan_meier(
     reverse : bool
         Estimate the censoring distribution instead (reverse Kaplan-Meier);
         its median is the median potential follow-up (Schemper & Smith 1996).
+    weights : array_like of float, optional
+        Case weights (finite, non-negative, one per patient), e.g. propensity
+        weights.  Unless all are 1 (then the result is the unweighted one,
+        bit for bit) the estimate uses weighted counts and reports the robust
+        variance (``variance_method="robust"``), as R's ``survfit(weights=,
+        id=)``; see :mod:`blina_stats.estimators.weighted`.
 
     Returns
     -------
@@ -278,9 +296,15 @@ def kaplan_meier(
     ev = as_codes(event, "event", t.size, max_code=1)
     ent = as_entry(entry, t)
     z = check_conf(conf_type, conf_level)
+    w = None if weights is None else as_weights(weights, t.size)
     if reverse:
         ev = 1 - ev
     table = risk_table(t, ev, np.array([1]), ent)
+    if w is not None and not unit(w):
+        subjects = Subjects(t, ev, ent, w)
+        return weighted_result(
+            KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse=reverse
+        )
     d = table.n_events[:, 0]
     n = table.n_at_risk
     # the result's arrays and the scratch space in one block: a block of several

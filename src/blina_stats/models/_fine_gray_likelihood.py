@@ -14,19 +14,37 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-__all__ = ["WeightedData", "loglik", "prepare", "risk_sums", "sandwich_variance", "score_info"]
+__all__ = [
+    "WeightedData",
+    "cox_robust_variance",
+    "loglik",
+    "prepare",
+    "risk_sums",
+    "sandwich_variance",
+    "score_info",
+]
 
 
 def censoring_survival(
-    time: FloatArray, censored: npt.NDArray[np.bool_], query: FloatArray
+    time: FloatArray,
+    censored: npt.NDArray[np.bool_],
+    query: FloatArray,
+    events_first: bool = False,
 ) -> FloatArray:
     """Kaplan-Meier of the censoring distribution just before `query`, G(t-).
 
     Zero beyond the group's last time, as the ``approx`` call in ``crr``.
+    `events_first`: events tied with a censoring leave its risk set first,
+    as in ``survival::finegray`` (``crr`` keeps them in).
     """
     ct, cnt = np.unique(time[censored], return_counts=True)
     ts = np.sort(time)
     at_risk = ts.size - np.searchsorted(ts, ct, side="left")
+    if events_first:
+        te = np.sort(time[~censored])
+        at_risk = at_risk - (
+            np.searchsorted(te, ct, side="right") - np.searchsorted(te, ct, side="left")
+        )
     g = np.concatenate(([1.0], np.cumprod(1.0 - cnt / at_risk)))
     out = g[np.searchsorted(ct, query, side="left")]
     return np.where(query > ts[-1], 0.0, out)
@@ -46,19 +64,29 @@ class WeightedData:
     pos: IntArray  # first index with time >= ut[k]
     g_own: FloatArray  # G_{g(i)}(t_i-)
     g_ut: FloatArray  # (ncg, m): G_g(ut_k-)
+    w: FloatArray | None = None  # case weights (None: all 1); `d` then sums them
 
 
-def prepare(time: FloatArray, ici: IntArray, x: FloatArray, cg: IntArray) -> WeightedData:
+def prepare(
+    time: FloatArray, ici: IntArray, x: FloatArray, cg: IntArray, w: FloatArray | None = None
+) -> WeightedData:
     order = np.argsort(time, kind="stable")
     time, ici, x, cg = time[order], ici[order], x[order], cg[order]
     ncg = int(cg.max()) + 1
     ut, d = np.unique(time[ici == 1], return_counts=True)
+    if w is not None:
+        # case weights multiply each patient's terms; the censoring weights G stay
+        # unweighted, as survival::finegray(weights=) computes them
+        w = w[order]
+        d = np.bincount(np.searchsorted(ut, time[ici == 1]), weights=w[ici == 1], minlength=ut.size)
     g_own = np.empty(time.size)
     g_ut = np.empty((ncg, ut.size))
     for h in range(ncg):
         sel = cg == h
-        g_own[sel] = censoring_survival(time[sel], ici[sel] == 0, time[sel])
-        g_ut[h] = censoring_survival(time[sel], ici[sel] == 0, ut)
+        # weighted: survival::finegray's conventions, since crr takes no weights
+        first = w is not None
+        g_own[sel] = censoring_survival(time[sel], ici[sel] == 0, time[sel], first)
+        g_ut[h] = censoring_survival(time[sel], ici[sel] == 0, ut, first)
     return WeightedData(
         time=time,
         ici=ici,
@@ -70,6 +98,7 @@ def prepare(time: FloatArray, ici: IntArray, x: FloatArray, cg: IntArray) -> Wei
         pos=np.searchsorted(time, ut, side="left"),
         g_own=g_own,
         g_ut=g_ut,
+        w=w,
     )
 
 
@@ -83,6 +112,7 @@ def risk_sums(
     """
     x = data.x
     n, p = x.shape
+    r = r if data.w is None else r * data.w
     parts: list[FloatArray] = [r[:, None], r[:, None] * x]
     if second:
         parts.append((r[:, None, None] * x[:, :, None] * x[:, None, :]).reshape(n, p * p))
@@ -103,7 +133,13 @@ def risk_sums(
 def loglik(data: WeightedData, beta: FloatArray) -> float:
     eta = data.x @ beta
     s0, _, _ = risk_sums(data, np.exp(eta), second=False)
-    return float(eta[data.ici == 1].sum() - (data.d * np.log(s0)).sum())
+    return float(_event_sum(data, eta) - (data.d * np.log(s0)).sum())
+
+
+def _event_sum(data: WeightedData, v: FloatArray) -> FloatArray:
+    """Sum of `v` over the events of the cause, weighted by the case weights."""
+    ev = data.ici == 1
+    return v[ev].sum(axis=0) if data.w is None else (data.w[ev] * v[ev].T).T.sum(axis=0)
 
 
 def score_info(data: WeightedData, beta: FloatArray) -> tuple[float, FloatArray, FloatArray]:
@@ -112,8 +148,8 @@ def score_info(data: WeightedData, beta: FloatArray) -> tuple[float, FloatArray,
     if s2 is None:  # pragma: no cover - second=True always returns S2
         raise RuntimeError("S2 missing")
     xbar = s1 / s0[:, None]
-    ll = float(eta[data.ici == 1].sum() - (data.d * np.log(s0)).sum())
-    score = data.x[data.ici == 1].sum(axis=0) - (data.d[:, None] * xbar).sum(axis=0)
+    ll = float(_event_sum(data, eta) - (data.d * np.log(s0)).sum())
+    score = _event_sum(data, data.x) - (data.d[:, None] * xbar).sum(axis=0)
     info = np.einsum("k,kij->ij", data.d / s0, s2) - np.einsum("k,ki,kj->ij", data.d, xbar, xbar)
     return ll, score, info
 
@@ -124,32 +160,10 @@ def sandwich_variance(data: WeightedData, beta: FloatArray, info: FloatArray) ->
     Each patient's influence is eta_i (the score's martingale residual) plus
     psi_i (the effect of estimating the censoring distribution).
     """
+    eta, r, a, b = _eta(data, beta)
     x, t, ici, cg = data.x, data.time, data.ici, data.cg
     n, p = x.shape
-    r = np.exp(x @ beta)
-    s0, s1, _ = risk_sums(data, r, second=False)
-    xbar = s1 / s0[:, None]
-    a = data.d / s0  # dLambda_0 jumps
-    b = a[:, None] * xbar
-    # event times <= t_i
-    k_le = np.searchsorted(data.ut, t, side="right")
-    ca = np.concatenate(([0.0], np.cumsum(a)))[k_le]
-    cb = np.vstack([np.zeros((1, p)), np.cumsum(b, axis=0)])[k_le]
-    eta = -r[:, None] * (x * ca[:, None] - cb)
-    # competing events: tail sums over event times > t_i, weighted by G(u-)/G(t_i-)
     comp = ici == 2
-    for h in range(data.ncg):
-        sel = comp & (cg == h)
-        if not sel.any():
-            continue
-        ga, gb = a * data.g_ut[h], b * data.g_ut[h][:, None]
-        ta = np.concatenate((np.cumsum(ga[::-1])[::-1], [0.0]))[k_le[sel]]
-        tb = np.vstack([np.cumsum(gb[::-1], axis=0)[::-1], np.zeros((1, p))])[k_le[sel]]
-        eta[sel] -= (r[sel] / data.g_own[sel])[:, None] * (x[sel] * ta[:, None] - tb)
-    ev = ici == 1
-    k_ev = np.searchsorted(data.ut, t[ev], side="left")
-    eta[ev] += x[ev] - xbar[k_ev]
-
     # psi: q(t) at each distinct time with a censoring
     psi = np.zeros((n, p))
     cens = ici == 0
@@ -184,3 +198,48 @@ def sandwich_variance(data: WeightedData, beta: FloatArray, info: FloatArray) ->
     u = eta + psi
     inv = np.linalg.inv(info)
     return inv @ (u.T @ u) @ inv
+
+
+def _eta(
+    data: WeightedData, beta: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Score residuals eta_i (per unit case weight), exp(x beta), dLambda_0 and its x-bar part."""
+    x, t, ici, cg = data.x, data.time, data.ici, data.cg
+    p = x.shape[1]
+    r = np.exp(x @ beta)
+    s0, s1, _ = risk_sums(data, r, second=False)
+    xbar = s1 / s0[:, None]
+    a = data.d / s0  # dLambda_0 jumps
+    b = a[:, None] * xbar
+    # event times <= t_i
+    k_le = np.searchsorted(data.ut, t, side="right")
+    ca = np.concatenate(([0.0], np.cumsum(a)))[k_le]
+    cb = np.vstack([np.zeros((1, p)), np.cumsum(b, axis=0)])[k_le]
+    eta = -r[:, None] * (x * ca[:, None] - cb)
+    # competing events: tail sums over event times > t_i, weighted by G(u-)/G(t_i-)
+    comp = ici == 2
+    for h in range(data.ncg):
+        sel = comp & (cg == h)
+        if not sel.any():
+            continue
+        ga, gb = a * data.g_ut[h], b * data.g_ut[h][:, None]
+        ta = np.concatenate((np.cumsum(ga[::-1])[::-1], [0.0]))[k_le[sel]]
+        tb = np.vstack([np.cumsum(gb[::-1], axis=0)[::-1], np.zeros((1, p))])[k_le[sel]]
+        eta[sel] -= (r[sel] / data.g_own[sel])[:, None] * (x[sel] * ta[:, None] - tb)
+    ev = ici == 1
+    k_ev = np.searchsorted(data.ut, t[ev], side="left")
+    eta[ev] += x[ev] - xbar[k_ev]
+    return eta, r, a, b
+
+
+def cox_robust_variance(data: WeightedData, beta: FloatArray, info: FloatArray) -> FloatArray:
+    """Robust variance of a weighted Fine-Gray fit, as ``coxph(robust = TRUE)`` on ``finegray``.
+
+    The sandwich of the weighted score residuals ``w_i eta_i`` clustered by
+    patient; unlike `sandwich_variance` it treats the censoring weights as
+    known (no psi term), which is what R reports for ``finegray`` + ``coxph``.
+    """
+    eta, _, _, _ = _eta(data, beta)
+    u = eta if data.w is None else eta * data.w[:, None]
+    inv = np.linalg.inv(info)
+    return np.asarray(inv @ (u.T @ u) @ inv, dtype=np.float64)

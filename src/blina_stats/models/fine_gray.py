@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..estimators.validation import as_codes, as_labels, as_time
+from ..estimators.weighted import as_weights, unit
 from . import _fine_gray_likelihood as lik
 from ._cohort import align, is_cohort_form
 from ._design import Design, as_frame, build_design, formula_design, warn_no_events
@@ -61,6 +62,9 @@ class FineGrayResult:
     endpoint, origin : str
         The endpoint and time origin of a model fitted on a cohort (``""``
         when fitted on arrays).
+    variance_method : str
+        ``"crr"`` (the sandwich above), or ``"coxph"`` for a weighted fit: R's
+        ``coxph(robust = TRUE)`` on ``finegray(weights=)`` data.
     """
 
     coef: FloatArray
@@ -82,6 +86,7 @@ class FineGrayResult:
     _design: Design = field(repr=False, compare=False)
     endpoint: str = ""
     origin: str = ""
+    variance_method: str = "crr"
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -152,6 +157,7 @@ def fine_gray(
     conf_level: float = 0.95,
     tol: float = 1e-10,
     max_iter: int = 50,
+    weights: npt.ArrayLike | None = None,
     **options: Any,
 ) -> FineGrayResult:
     r"""Fit the Fine-Gray proportional subdistribution hazards model.
@@ -190,6 +196,13 @@ def fine_gray(
         default ``gtol = 1e-6`` on the score is looser; the optimum is the same).
     max_iter : int
         Maximum Newton-Raphson iterations.
+    weights : array_like of float, optional
+        Case weights (finite, non-negative; arrays only, one censoring group),
+        e.g. propensity weights.  ``crr`` takes none: the fit is R's
+        ``finegray(weights=)`` + ``coxph(weights = fgwt, robust = TRUE)``
+        (Breslow ties), the censoring weights unweighted, and the variance
+        that robust one (``variance_method="coxph"``).  All 1: the
+        unweighted fit.
     **options
         With a cohort and an endpoint name: those of
         :func:`blina_stats.endpoints.derive`.
@@ -238,8 +251,10 @@ def fine_gray(
     ('z1', 'z8')
     """
     if is_cohort_form(time):
-        if cengroup is not None:
-            raise TypeError("with a Cohort or an EndpointData, `cengroup` is not supported")
+        if cengroup is not None or weights is not None:
+            raise TypeError(
+                "with a Cohort or an EndpointData, `cengroup` and `weights` are not supported"
+            )
         cohort_like = time
         if isinstance(status, str) and "origin" not in options:
             has_entry = getattr(cohort_like, "has_enrollment", False)
@@ -267,6 +282,9 @@ def fine_gray(
     if options:
         raise TypeError(f"unexpected keyword argument(s) {sorted(options)!r} with arrays")
     t = as_time(time, "time")
+    w = None if weights is None else as_weights(weights, t.size)
+    if w is not None and cengroup is not None:
+        raise TypeError("`weights` with `cengroup` is not supported (finegray has no cengroup)")
     return _fine_gray(
         t,
         status,
@@ -276,6 +294,7 @@ def fine_gray(
         conf_level,
         tol,
         max_iter,
+        None if w is None or unit(w) else w,
     )
 
 
@@ -288,6 +307,7 @@ def _fine_gray(
     conf_level: float,
     tol: float,
     max_iter: int,
+    w: FloatArray | None = None,
 ) -> FineGrayResult:
     t = as_time(time, "time")
     st = as_codes(status, "status", t.size)
@@ -307,7 +327,7 @@ def _fine_gray(
         raise ValueError(f"`conf_level` must be strictly between 0 and 1, got {conf_level!r}")
     warn_no_events(x, design.names, ici == 1, f"events of cause {cause}")
 
-    data = lik.prepare(t, ici, x, cg)
+    data = lik.prepare(t, ici, x, cg, w)
     beta = np.zeros(x.shape[1])
     ll0, score, info = lik.score_info(data, beta)
     converged = False
@@ -343,7 +363,8 @@ def _fine_gray(
             stacklevel=2,
         )
     ll_null = lik.loglik(data, np.zeros_like(beta))
-    variance = lik.sandwich_variance(data, beta, info)
+    robust = lik.sandwich_variance if w is None else lik.cox_robust_variance
+    variance = robust(data, beta, info)
     s0, _, _ = lik.risk_sums(data, np.exp(data.x @ beta), second=False)
     return FineGrayResult(
         coef=beta,
@@ -363,4 +384,5 @@ def _fine_gray(
         baseline_jumps=data.d / s0,
         conf_level=level,
         _design=design,
+        variance_method="crr" if w is None else "coxph",
     )
