@@ -258,3 +258,22 @@ def test_the_html_names_the_variance() -> None:
     d = _data(REF)
     assert "robust" in kaplan_meier(d.time, d.event, weights=d.w)._repr_html_()
     assert "greenwood" in kaplan_meier(d.time, d.event)._repr_html_()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(1, 30), min_size=2, max_size=40),
+    st.lists(st.floats(0.05, 5.0), min_size=40, max_size=40),
+    st.booleans(),
+)
+def test_a_weighted_curve_never_goes_below_zero(days, w, entry) -> None:
+    # every patient fails: the last risk set is the sum of its own weights, and the curve
+    # ends at exactly 0 (running totals subtracted once left -5e-15 here)
+    time = np.asarray(days, dtype=float) + 0.5
+    weights = np.asarray(w[: time.size])
+    start = np.where(np.arange(time.size) % 3 == 0, 0.25, 0.0) if entry else None
+    km = kaplan_meier(time, np.ones(time.size, dtype=int), entry=start, weights=weights)
+    assert np.all(km.estimate >= 0.0)
+    assert km.estimate[-1] == 0.0
+    aj = cumulative_incidence(time, np.ones(time.size, dtype=int), entry=start, weights=weights)
+    assert np.all(aj.estimate <= 1.0)

@@ -104,9 +104,12 @@ def weighted_counts(
     m = table.time.size
     w = _weights(subjects)
     ix = ix or _index(table, subjects)
-    entered = np.cumsum(np.bincount(ix.start, weights=w, minlength=m + 1)[:m])
-    left = np.cumsum(np.bincount(ix.stop, weights=w, minlength=m))
-    n = entered - np.concatenate(([0.0], left[:-1]))
+    # at risk at j: stop >= j and not start > j, both as suffix sums, so that the last
+    # risk set is the sum of its own weights and a curve that ends with every patient
+    # failing reaches exactly 0 (running totals subtracted leave -5e-15 there)
+    stop_after = np.cumsum(np.bincount(ix.stop, weights=w, minlength=m)[::-1])[::-1]
+    start_after = np.cumsum(np.bincount(ix.start, weights=w, minlength=m + 1)[::-1])[::-1]
+    n = stop_after - start_after[1:]
     d = np.zeros((m, n_causes))
     for k in range(n_causes):
         sel = subjects.status == k + 1

@@ -56,7 +56,7 @@ def fit_lifelines(
             data.drop(columns=[_CLUSTER], errors="ignore"),
             duration_col=_T,
             event_col=_E,
-            fit_options={"precision": 1e-12},
+            fit_options={"precision": 1e-14, "r_precision": 1e-15},
             **fit_kwargs,
         )
     names = list(design.names)

@@ -218,7 +218,7 @@ def time_varying_cox(
         start_col="start",
         stop_col="stop",
         id_col="id",
-        fit_options={"precision": 1e-12},
+        fit_options={"precision": 1e-14, "r_precision": 1e-15},
     )
     coef = ctv.params_[names].to_numpy(np.float64)
     # lifelines labels only the rows of this matrix
