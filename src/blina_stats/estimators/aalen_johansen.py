@@ -329,13 +329,16 @@ def cumulative_incidence(
     d = dk[:, 0].copy()
     for k in range(1, n_k):
         d += dk[:, k]
-    # Every float array of the result and the scratch space in one block: a block
-    # of several MB is backed by huge pages, where 20 arrays of 10^5 times would
-    # each be page-faulted in (20x slower here than the arithmetic itself).
-    rows = np.empty((5 * n_k + 10, m))
+    # Every float array of the result in one block and the scratch space in
+    # another: a block of several MB is backed by huge pages, where 20 arrays of
+    # 10^5 times would each be page-faulted in (20x slower here than the
+    # arithmetic itself); the result keeps no scratch alive.
+    rows = np.empty((5 * n_k + 1, m))
     est, var, se, lower, upper = (rows[i * n_k : (i + 1) * n_k].T for i in range(5))
-    work = rows[5 * n_k : 5 * n_k + 4]
-    surv, s_prev, nf, weight, r, n1 = rows[5 * n_k + 4 :]
+    surv = rows[5 * n_k]
+    scratch = np.empty((9, m))
+    work = scratch[:4]
+    s_prev, nf, weight, r, n1 = scratch[4:]
     np.copyto(nf, n)  # as floats once, not in every division
     np.divide(d, nf, out=work[0])
     np.subtract(1.0, work[0], out=work[0])
