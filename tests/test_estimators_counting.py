@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import blina_stats as bs
-from blina_stats.estimators import counting
+from blina_stats.estimators import aalen_johansen, counting
 from blina_stats.estimators.counting import counting_path
 
 
@@ -148,3 +148,18 @@ def _arrays(result: object) -> list[np.ndarray]:
                     found.append(value)
                     value = value.base if isinstance(value.base, np.ndarray) else None
     return found
+
+
+@pytest.mark.parametrize("variance", ["aalen", "delta"])
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_blocks_of_times_give_the_incidence_of_all_times_at_once(monkeypatch, variance, block):
+    """The arithmetic in blocks carries its products and sums: equal to the last bit."""
+    rng = np.random.default_rng(5)
+    t = np.round(rng.exponential(50, 400), 1) + 0.1
+    status = rng.choice([0, 1, 2, 3], t.size)
+    whole = bs.cumulative_incidence(t, status, entry=t * 0.2, variance=variance)
+    monkeypatch.setattr(aalen_johansen, "BLOCK", block)
+    blocked = bs.cumulative_incidence(t, status, entry=t * 0.2, variance=variance)
+    assert whole.time.size > 4 * block
+    for name in ("estimate", "variance", "se", "ci_lower", "ci_upper", "survival"):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)

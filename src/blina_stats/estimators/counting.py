@@ -30,7 +30,7 @@ IntArray = npt.NDArray[np.int64]
 __all__ = ["RiskTable", "counting_path", "risk_table_counts"]
 
 #: Elements per block: a block's time, status and key arrays stay in L2 cache.
-BLOCK = 1 << 16
+BLOCK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -181,14 +181,14 @@ def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray |
         np.cumsum(running, out=running)
         key >>= np.uint64(1)
         srt = key.view(np.float64)
-        codes: list[tuple[int, IntArray]] = [(1, running)]
+        ordered = None
     else:
         order = np.argsort(time)
         srt = time[order]
         small = status.astype(np.int8) if width <= 127 else status
         ordered = small[order]
         del order
-        codes = [(k, np.cumsum(ordered == k, dtype=np.int64)) for k in range(1, width)]
+        running = np.empty(n, dtype=np.int64)
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(srt[1:], srt[:-1], out=new[1:])
@@ -200,10 +200,12 @@ def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray |
     total = last - starts
     total += 1
     events = np.empty((starts.size, width - 1), dtype=np.int64, order="F")
-    for k, run in codes:
+    for k in range(1, width):
+        if ordered is not None:  # one running count at a time, in one buffer
+            np.cumsum(ordered == k, dtype=np.int64, out=running)
         # events of code k at a time: the running count at its last patient less
         # that before its first
-        np.take(run, last, out=events[:, k - 1])
+        np.take(running, last, out=events[:, k - 1])
         events[1:, k - 1] -= events[:-1, k - 1]
     censored = total - events.sum(axis=1) if width > 2 else total - events[:, 0]
     uentry = ecount = None
