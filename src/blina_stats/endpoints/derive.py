@@ -36,13 +36,22 @@ from .gvhd import episodes_hint, from_transplant, gvhd_days, timing_notes
 from .horizon import horizon_problem
 from .intercurrent import check_options, recode, relapse_days
 from .not_estimable import NotEstimable
-from .outcome import outcome
+from .outcome import outcome_codes
 
 if TYPE_CHECKING:
     from ..data.cohort import Cohort
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+#: Reasons found at enrollment, after the endpoint's own rules (in this order).
+_AT_ENROLLMENT = (
+    "enrollment missing",
+    "event on or before enrollment",
+    "competing event on or before enrollment",
+    "no follow-up after enrollment",
+)
 
 
 def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competing: str) -> str:
@@ -145,7 +154,10 @@ def derive(
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     days["relapse_day"] = relapse_days(frame, relapse_definition)
     days.update(gvhd_days(frame))
-    time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
+    # exclusion reasons as codes into `texts`: text only for the excluded patients
+    time, status, code = outcome_codes(days, ep, gvhd_competing=gvhd_competing)
+    texts = ["", *(rule.reason for rule in ep.exclusions), *_AT_ENROLLMENT]
+    late = len(ep.exclusions) + 1  # the code of the first reason of _AT_ENROLLMENT
     time, status, recoded = recode(
         ep, time, status, frame, cohort.present, days["relapse_day"], strategies, assessment_gap
     )
@@ -153,17 +165,15 @@ def derive(
     entry: FloatArray | None = None
     if use_enrollment:
         enr = frame["enrollment_day"].to_numpy(dtype=np.float64)
-        ok = reason == ""
-        reason = np.where(ok & np.isnan(enr), "enrollment missing", reason)
-        early = (reason == "") & (time <= enr)
-        reason = np.where(early & (status == 1), "event on or before enrollment", reason)
-        reason = np.where(early & (status == 2), "competing event on or before enrollment", reason)
-        reason = np.where(early & (status == 0), "no follow-up after enrollment", reason)
+        code[(code == 0) & np.isnan(enr)] = late  # enrollment missing
+        early = (code == 0) & (time <= enr)
+        for k, st in ((1, 1), (2, 2), (3, 0)):  # event, competing event, no follow-up
+            code[early & (status == st)] = late + k
         if origin == "enrollment":
             time = time - enr
         else:
             entry = enr
-    used = reason == ""
+    used = code == 0
     ids = frame["patient_id"].to_numpy(dtype=object)
     # patients the cohort left out (enrolled after the data cut-off) are this endpoint's too
     n_all = len(ids) + len(cohort.excluded)
@@ -194,7 +204,9 @@ def derive(
         entry=ent,
         n_patients=n_all,
         n_used=int(used.sum()),
-        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True))
+        exclusions=tuple(
+            zip(ids[~used].tolist(), [texts[k] for k in code[~used].tolist()], strict=True)
+        )
         + cohort.excluded,
         result=result,
         note=horizon_problem(name, hz, t, ent),

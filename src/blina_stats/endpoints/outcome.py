@@ -73,6 +73,15 @@ def outcome(
     [2, 1]
     """
     ep = lookup(endpoint) if isinstance(endpoint, str) else endpoint
+    time, status, code = outcome_codes(days, ep, gvhd_competing=gvhd_competing)
+    texts = np.array(["", *(rule.reason for rule in ep.exclusions)], dtype=str)
+    return Outcome(time, status, texts[code])
+
+
+def outcome_codes(
+    days: Mapping[str, npt.ArrayLike], ep: Endpoint, *, gvhd_competing: str
+) -> tuple[FloatArray, IntArray, npt.NDArray[np.int8]]:
+    """:func:`outcome` with the reasons as codes: 0 used, k the k-th of ``ep.exclusions``."""
     last = _floats(days, "last_contact_day")
     event = _first(days, ep.event_rule, last.size)
     competing = _first(days, ep.competing_events(gvhd_competing), last.size)
@@ -83,12 +92,12 @@ def outcome(
     other = ~own & ~np.isnan(competing)
     status = np.where(own, 1, np.where(other, 2, 0)).astype(np.int64)
     time = np.where(own, event, np.where(other, competing, last))
-    reason = np.full(last.size, "", dtype=object)
-    for rule in ep.exclusions:  # the first rule that applies gives the reason
+    code = np.zeros(last.size, dtype=np.int8)
+    for k, rule in enumerate(ep.exclusions, start=1):  # the first rule that applies
         empty = np.isnan(_floats(days, rule.day))
-        hit = (reason == "") & (empty != rule.recorded) & _holds(days, rule.when)
-        reason[hit] = rule.reason
-    return Outcome(time, status, reason.astype(str))
+        hit = (code == 0) & (empty != rule.recorded) & _holds(days, rule.when)
+        code[hit] = k
+    return time, status, code
 
 
 def _floats(days: Mapping[str, npt.ArrayLike], name: str) -> FloatArray:
