@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ..data.cohort import table_of
 from ..errors import InputError
 from ..estimators import (
     CumulativeIncidenceResult,
@@ -150,7 +151,7 @@ def derive(
         raise NotEstimable(
             cohort.source, name, "missing_column", why, hz, cohort.n_patients, origin
         )
-    frame = cohort.frame
+    frame = table_of(cohort)  # read only: no copy of the table per endpoint
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     days["relapse_day"] = relapse_days(frame, relapse_definition)
     days.update(gvhd_days(frame))
