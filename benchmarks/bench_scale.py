@@ -9,7 +9,11 @@ then times, best of k rounds: ``pandas.read_csv`` of the file (defaults),
 ``load_events`` is the two),
 and ``estimate`` on the cohort; it reports its peak resident memory
 (``ru_maxrss``: everything the process held, the Python runtime included).
-The last column is validation / ``pandas.read_csv`` (target: at most 1.5).
+The last columns are validation / ``pandas.read_csv`` (target: at most 1.5),
+``load_events`` + ``estimate`` / ``pandas.read_csv`` (target: at most 3), and the
+peak memory ``tracemalloc`` sees during ``load_events`` + ``estimate`` over the
+memory of the DataFrame ``read_csv`` makes (``memory_usage(deep=True)``, target:
+at most 4); the closing line is the 10^5 -> 10^6 ratio of ``estimate`` (linear: 10).
 ``--profile N`` instead prints the cProfile of one ``load_events`` of N rows.
 """
 
@@ -23,6 +27,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
 import pandas as pd
@@ -50,13 +55,21 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
     check = best_of(lambda: validate(raw.frame, raw.source, names=raw.names), repeat)
     cohort = bs.load_events(path)
     est = best_of(lambda: estimate(cohort), repeat)
+    both = best_of(lambda: estimate(bs.load_events(path)), repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    frame_bytes = int(pd.read_csv(path).memory_usage(deep=True).sum())
+    tracemalloc.start()
+    estimate(bs.load_events(path))
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     return {
         "pandas_read": pandas_read,
         "read": read,
         "validate": check,
         "estimate": est,
+        "end_to_end": both,
         "peak_mb": peak,
+        "memory_ratio": traced / frame_bytes,
     }
 
 
@@ -86,8 +99,10 @@ def main() -> None:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print(
         f"{'rows':>9} {'CSV MB':>7} {'read_csv':>9} {'read':>9} {'validate':>9} "
-        f"{'estimate':>9} {'peak MB':>8} {'validate/read_csv':>18}"
+        f"{'estimate':>9} {'load+est':>9} {'peak MB':>8} {'validate/read_csv':>18} "
+        f"{'load+est/read_csv':>18} {'memory/frame':>13}"
     )
+    estimates = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             path = write_table(n, Path(tmp))
@@ -98,11 +113,16 @@ def main() -> None:
             size = path.stat().st_size / 1e6
             print(
                 f"{n:>9,} {size:>7.1f} {r['pandas_read']:>8.3f}s {r['read']:>8.3f}s "
-                f"{r['validate']:>8.3f}s {r['estimate']:>8.3f}s {r['peak_mb']:>8.0f} "
-                f"{r['validate'] / r['pandas_read']:>17.2f}x",
+                f"{r['validate']:>8.3f}s {r['estimate']:>8.3f}s {r['end_to_end']:>8.3f}s "
+                f"{r['peak_mb']:>8.0f} {r['validate'] / r['pandas_read']:>17.2f}x "
+                f"{r['end_to_end'] / r['pandas_read']:>17.2f}x {r['memory_ratio']:>12.2f}x",
                 flush=True,
             )
+            estimates[n] = r["estimate"]
             path.unlink()
+    if 100_000 in estimates and 1_000_000 in estimates:
+        ratio = estimates[1_000_000] / estimates[100_000]
+        print(f"estimate 10^5 -> 10^6 rows: {ratio:.1f}x the time for 10x the rows")
 
 
 if __name__ == "__main__":

@@ -239,3 +239,27 @@ def test_grfs_takes_the_first_qualifying_event() -> None:
     grfs = bs.load_events(frame).endpoint("grfs")
     np.testing.assert_array_equal(grfs.status, [1, 1, 0, 1])
     np.testing.assert_array_equal(grfs.time, [200, 20, 700, 150])
+
+
+def test_outcome_codes_index_the_exclusion_rules_and_give_outcome_its_text() -> None:
+    """Reasons are small integer codes; the text is looked up only for display."""
+    from blina_stats.endpoints import ENDPOINTS, outcome
+    from blina_stats.endpoints.outcome import outcome_codes
+
+    nan = np.nan
+    days = {
+        "relapse_day": [nan, 40.0, nan],
+        "death_day": [nan, nan, 90.0],
+        "last_contact_day": [100.0, 120.0, 90.0],
+        "agvhd_day": [30.0, nan, nan],
+        "agvhd_grade": [nan, 2.0, nan],
+    }
+    ep = ENDPOINTS["agvhd_3_4"]
+    time, status, code = outcome_codes(days, ep, gvhd_competing="relapse_or_death")
+    assert code.dtype == np.int8
+    texts = ["", *(rule.reason for rule in ep.exclusions)]
+    public = outcome(days, ep)
+    assert [texts[k] for k in code.tolist()] == public.reason.tolist()
+    assert (code > 0).any() and (code == 0).any()
+    np.testing.assert_array_equal(public.time, time)
+    np.testing.assert_array_equal(public.status, status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,39 @@ def test_import_does_not_load_plotting_or_lifelines() -> None:
     code = "import sys, blina_stats; print('matplotlib' in sys.modules, 'lifelines' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_import_is_light() -> None:
+    """``import blina_stats`` under 0.35 s: no pandas, SciPy or matplotlib until a name is used."""
+    heavy = ("pandas", "scipy", "scipy.stats", "matplotlib", "lifelines")
+    code = (
+        "import sys, time; start = time.perf_counter(); import blina_stats; "
+        "took = time.perf_counter() - start; "
+        f"print(took, *[m in sys.modules for m in {heavy!r}])"
+    )
+    took = []
+    for _ in range(3):  # the best of three: the machine is shared
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        seconds, *loaded = run.stdout.split()
+        assert loaded == ["False"] * len(heavy), dict(zip(heavy, loaded, strict=True))
+        took.append(float(seconds))
+    assert min(took) < 0.35, took
+
+
+def test_names_load_on_first_use_and_dir_lists_them() -> None:
+    code = (
+        "import sys, blina_stats as bs; f = bs.kaplan_meier; "
+        "print('blina_stats.estimators' in sys.modules, 'blina_stats.design' in sys.modules, "
+        "set(bs.__all__) <= set(dir(bs)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "True"]
+    from blina_stats import Cohort, design, kaplan_meier
+
+    assert kaplan_meier is bs.estimators.kaplan_meier
+    assert Cohort is bs.data.Cohort and design is bs.design
+    with pytest.raises(AttributeError, match=re.escape("has no attribute 'no_such_name'")):
+        bs.no_such_name  # noqa: B018
 
 
 def test_public_names_exist() -> None:

@@ -289,3 +289,13 @@ def load_events(
         cutoff_changes=cut.changes,
         excluded=cut.excluded,
     )
+
+
+def table_of(cohort: Cohort) -> pd.DataFrame:
+    """The cohort's table itself, not the copy `Cohort.frame` gives.
+
+    For the package's own code below the boundary, which reads columns and
+    never writes: deriving nine endpoints of a million patients copied the
+    whole table nine times.
+    """
+    return cohort._frame

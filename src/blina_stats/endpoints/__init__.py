@@ -23,12 +23,11 @@ from .definitions import (
     Endpoint,
     Exclusion,
     Onset,
-    Outcome,
     lookup,
-    outcome,
 )
 from .derive import EndpointData, derive, derive_all, missing_fields
 from .not_estimable import NOT_ESTIMABLE_CODES, NotEstimable
+from .outcome import Outcome, outcome
 from .summary import CONF_LEVEL, CONF_TYPE, ESTIMATE_COLUMNS, estimate, summary_table, to_json
 
 __all__ = [

@@ -74,17 +74,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
+from typing import Literal
 
 from .._constants import DAY_100, ONE_YEAR, SIX_MONTHS, TWO_YEARS
 from ..errors import InputError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 ORIGINS = ("transplant", "enrollment")
 GVHD_COMPETING = ("relapse_or_death", "death")
@@ -300,99 +293,3 @@ def lookup(name: str) -> Endpoint:
     if name not in ENDPOINTS:
         raise InputError(f"unknown endpoint {name!r}: expected one of {', '.join(ENDPOINTS)}")
     return ENDPOINTS[name]
-
-
-class Outcome(NamedTuple):
-    """Per patient: time since transplant, status and exclusion reason.
-
-    Attributes
-    ----------
-    time : ndarray of float
-        Day of the event, of the competing event, or of last contact.
-    status : ndarray of int
-        1 the event, 2 the competing event, 0 censored.
-    reason : ndarray of str
-        Why the patient is left out, ``""`` when used.
-    """
-
-    time: FloatArray
-    status: IntArray
-    reason: npt.NDArray[np.str_]
-
-
-def outcome(
-    days: Mapping[str, npt.ArrayLike],
-    endpoint: Endpoint | str,
-    *,
-    gvhd_competing: str = "relapse_or_death",
-) -> Outcome:
-    """Apply an endpoint's event, competing, tie and exclusion rules to per-patient days.
-
-    Parameters
-    ----------
-    days : mapping
-        Field of `RULE_FIELDS` -> one value per patient: days since
-        transplant (NaN: not happened or not recorded; ``last_contact_day``
-        may be ``inf`` for complete histories), ``agvhd_grade`` 0-4 (NaN
-        missing), ``cgvhd_severity`` text (None missing).  Only the fields
-        the endpoint's rules read are needed, and ``last_contact_day``.
-    endpoint : Endpoint or str
-        The endpoint, or a key of `ENDPOINTS`.
-    gvhd_competing : {"relapse_or_death", "death"}
-        Competing events of the GVHD endpoints.
-
-    Returns
-    -------
-    Outcome
-        ``time``, ``status`` (0/1/2) and ``reason`` (``""`` when used).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> days = {"relapse_day": [50, np.nan], "death_day": [50, 80], "last_contact_day": [50, 80]}
-    >>> outcome(days, "nrm").status.tolist()
-    [2, 1]
-    """
-    ep = lookup(endpoint) if isinstance(endpoint, str) else endpoint
-    last = _floats(days, "last_contact_day")
-    event = _first(days, ep.event_rule, last.size)
-    competing = _first(days, ep.competing_events(gvhd_competing), last.size)
-    if ep.ties == "event":
-        own = ~np.isnan(event) & ~(competing < event)
-    else:
-        own = ~np.isnan(event) & ~(competing <= event)
-    other = ~own & ~np.isnan(competing)
-    status = np.where(own, 1, np.where(other, 2, 0)).astype(np.int64)
-    time = np.where(own, event, np.where(other, competing, last))
-    reason = np.full(last.size, "", dtype=object)
-    for rule in ep.exclusions:  # the first rule that applies gives the reason
-        empty = np.isnan(_floats(days, rule.day))
-        hit = (reason == "") & (empty != rule.recorded) & _holds(days, rule.when)
-        reason[hit] = rule.reason
-    return Outcome(time, status, reason.astype(str))
-
-
-def _floats(days: Mapping[str, npt.ArrayLike], name: str) -> FloatArray:
-    return np.asarray(days[name], dtype=np.float64)
-
-
-def _holds(days: Mapping[str, npt.ArrayLike], c: Condition) -> npt.NDArray[np.bool_]:
-    if c.test == "at_least" and isinstance(c.value, float):
-        return _floats(days, c.field) >= c.value
-    values = np.asarray(days[c.field], dtype=object)
-    if c.test == "missing":
-        return np.asarray(pd.isna(values), dtype=bool)
-    if c.test == "one_of" and isinstance(c.value, tuple):
-        return pd.Series(values).isin(c.value).to_numpy(dtype=bool)
-    raise ValueError(f"a condition's value does not fit its test: {c!r}")
-
-
-def _first(days: Mapping[str, npt.ArrayLike], onsets: tuple[Onset, ...], n: int) -> FloatArray:
-    """Per patient, the first of `onsets` (NaN when none happened)."""
-    first = np.full(n, np.nan)
-    for o in onsets:
-        day = _floats(days, o.day if o.day in days or o.fallback is None else o.fallback)
-        first = np.fmin(
-            first, day if o.when is None else np.where(_holds(days, o.when), day, np.nan)
-        )
-    return first

@@ -11,13 +11,12 @@ tests that read them.  An endpoint the table cannot support raises (or, in
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
+from ..data.cohort import table_of
 from ..errors import InputError
 from ..estimators import (
     CumulativeIncidenceResult,
@@ -31,140 +30,29 @@ from .definitions import (
     KAPLAN_MEIER,
     ORIGINS,
     RULE_FIELDS,
-    Endpoint,
     lookup,
-    outcome,
 )
+from .endpoint_data import EndpointData
 from .gvhd import episodes_hint, from_transplant, gvhd_days, timing_notes
 from .horizon import horizon_problem
 from .intercurrent import check_options, recode, relapse_days
-from .labels import horizon_label
 from .not_estimable import NotEstimable
+from .outcome import outcome_codes
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from ..data.cohort import Cohort
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class EndpointData:
-    """An endpoint derived from a cohort: the arrays handed to the estimator, and its result.
-
-    Attributes
-    ----------
-    endpoint : Endpoint
-        The definition.
-    origin : str
-        ``"transplant"`` or ``"enrollment"``: day 0 of `time` and `horizon`.
-    gvhd_competing : str
-        ``"relapse_or_death"`` or ``"death"``.
-    horizon : float
-        Days from the origin at which the endpoint is reported.
-    patient_id : ndarray of str
-        The patients used, in cohort order.
-    time, status : ndarray
-        Follow-up from the origin; status 0 censored, 1 the event, 2 the
-        competing event (Aalen-Johansen endpoints only).
-    entry : ndarray or None
-        Delayed-entry times (enrollment, days since transplant), None without.
-    n_patients, n_used : int
-        Patients in the cohort, and those used.
-    exclusions : tuple of (patient_id, reason)
-        Every patient not used, with the reason.
-    result : KaplanMeierResult or CumulativeIncidenceResult
-    note : str
-        Why the horizon says nothing (before any patient entered, no patient
-        at risk), or ``""``; :func:`~blina_stats.endpoints.estimate` warns with it.
-    recoded, intercurrent, relapse_definition
-        Patients recoded by the estimand controls, by kind; the strategy of
-        each intercurrent event; the relapse definition (:mod:`.intercurrent`).
-    notes : tuple of str
-        How the endpoint is timed where the table says less (III-IV at the II onset...).
-    """
-
-    endpoint: Endpoint
-    origin: str
-    gvhd_competing: str
-    horizon: float
-    patient_id: npt.NDArray[np.object_]
-    time: FloatArray
-    status: IntArray
-    entry: FloatArray | None
-    n_patients: int
-    n_used: int
-    exclusions: tuple[tuple[str, str], ...]
-    result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
-    note: str = ""
-    recoded: Mapping[str, int] = field(default_factory=dict)
-    intercurrent: Mapping[str, str] = field(default_factory=dict)
-    relapse_definition: str = "hematologic"
-    notes: tuple[str, ...] = ()
-
-    @property
-    def definition(self) -> Endpoint:
-        """Alias of `endpoint`."""
-        return self.endpoint
-
-    @property
-    def excluded(self) -> dict[str, int]:
-        """Number of patients excluded, by reason."""
-        out: dict[str, int] = {}
-        for _, reason in self.exclusions:
-            out[reason] = out.get(reason, 0) + 1
-        return out
-
-    def at(self, times: npt.ArrayLike) -> pd.DataFrame:
-        """The estimate (survival or incidence of the event) at `times` from the origin."""
-        if isinstance(self.result, CumulativeIncidenceResult):
-            return self.result.at(times, cause=1)
-        return self.result.at(times)
-
-    def at_horizon(self) -> dict[str, float | int]:
-        """Estimate, se, interval (floats), number at risk and cumulative events (ints) at the
-        horizon."""
-        frame = self.at([self.horizon])
-        # column by column: a row of the frame would turn the counts into floats
-        return {
-            str(k): int(v[0]) if k in ("n_at_risk", "n_events") else float(v[0])
-            for k, v in ((k, frame[k].to_numpy()) for k in frame.columns)
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per cohort patient: used or not (with the reason), time, status, entry."""
-        used = pd.DataFrame(
-            {
-                "patient_id": self.patient_id,
-                "used": True,
-                "reason": None,
-                "time": self.time,
-                "status": self.status,
-                "entry": np.nan if self.entry is None else self.entry,
-            }
-        )
-        excl = pd.DataFrame(self.exclusions, columns=["patient_id", "reason"], dtype=object)
-        excl["used"] = False
-        return pd.concat([used, excl], ignore_index=True)[
-            ["patient_id", "used", "reason", "time", "status", "entry"]
-        ]
-
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Draw the estimator's curve (delegates to the result's ``.plot``)."""
-        return self.result.plot(ax=ax, **kwargs)
-
-    def _repr_html_(self) -> str:
-        h = self.at_horizon()
-        excl = "; ".join(f"{r}: {n}" for r, n in self.excluded.items()) or "none"
-        return (
-            f"<p><b>{self.endpoint.label}</b> ({self.endpoint.kind}): "
-            f"{h['estimate']:.3f} ({h['ci_lower']:.3f}-{h['ci_upper']:.3f}) at "
-            f"{horizon_label(self.horizon, self.origin)}; {self.n_used} of {self.n_patients} "
-            "patients used; "
-            f"excluded: {excl}</p>"
-        )
+#: Reasons found at enrollment, after the endpoint's own rules (in this order).
+_AT_ENROLLMENT = (
+    "enrollment missing",
+    "event on or before enrollment",
+    "competing event on or before enrollment",
+    "no follow-up after enrollment",
+)
 
 
 def missing_fields(name: str, present: frozenset[str], origin: str, gvhd_competing: str) -> str:
@@ -263,11 +151,14 @@ def derive(
         raise NotEstimable(
             cohort.source, name, "missing_column", why, hz, cohort.n_patients, origin
         )
-    frame = cohort.frame
+    frame = table_of(cohort)  # read only: no copy of the table per endpoint
     days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
     days["relapse_day"] = relapse_days(frame, relapse_definition)
     days.update(gvhd_days(frame))
-    time, status, reason = outcome(days, ep, gvhd_competing=gvhd_competing)
+    # exclusion reasons as codes into `texts`: text only for the excluded patients
+    time, status, code = outcome_codes(days, ep, gvhd_competing=gvhd_competing)
+    texts = ["", *(rule.reason for rule in ep.exclusions), *_AT_ENROLLMENT]
+    late = len(ep.exclusions) + 1  # the code of the first reason of _AT_ENROLLMENT
     time, status, recoded = recode(
         ep, time, status, frame, cohort.present, days["relapse_day"], strategies, assessment_gap
     )
@@ -275,17 +166,15 @@ def derive(
     entry: FloatArray | None = None
     if use_enrollment:
         enr = frame["enrollment_day"].to_numpy(dtype=np.float64)
-        ok = reason == ""
-        reason = np.where(ok & np.isnan(enr), "enrollment missing", reason)
-        early = (reason == "") & (time <= enr)
-        reason = np.where(early & (status == 1), "event on or before enrollment", reason)
-        reason = np.where(early & (status == 2), "competing event on or before enrollment", reason)
-        reason = np.where(early & (status == 0), "no follow-up after enrollment", reason)
+        code[(code == 0) & np.isnan(enr)] = late  # enrollment missing
+        early = (code == 0) & (time <= enr)
+        for k, st in ((1, 1), (2, 2), (3, 0)):  # event, competing event, no follow-up
+            code[early & (status == st)] = late + k
         if origin == "enrollment":
             time = time - enr
         else:
             entry = enr
-    used = reason == ""
+    used = code == 0
     ids = frame["patient_id"].to_numpy(dtype=object)
     # patients the cohort left out (enrolled after the data cut-off) are this endpoint's too
     n_all = len(ids) + len(cohort.excluded)
@@ -316,7 +205,9 @@ def derive(
         entry=ent,
         n_patients=n_all,
         n_used=int(used.sum()),
-        exclusions=tuple(zip(ids[~used].tolist(), reason[~used].tolist(), strict=True))
+        exclusions=tuple(
+            zip(ids[~used].tolist(), [texts[k] for k in code[~used].tolist()], strict=True)
+        )
         + cohort.excluded,
         result=result,
         note=horizon_problem(name, hz, t, ent),

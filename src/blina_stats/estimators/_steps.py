@@ -1,54 +1,21 @@
 """Counting at distinct times and step-function lookup, shared by the estimators.
 
-Everything here is O(n log n): one argsort of the times (and a sort of the
-entry times), then ``bincount``, ``cumsum`` and ``searchsorted``.
+The counts are made in :mod:`blina_stats.estimators.counting` (O(n) for whole
+days, one sort otherwise); the lookups are ``searchsorted`` on distinct times.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .counting import RiskTable, risk_table_counts
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class RiskTable:
-    """Counts at every distinct observed time.
-
-    Attributes
-    ----------
-    time : ndarray, shape (m,)
-        Distinct values of the observed times, increasing.
-    n_at_risk : ndarray, shape (m,)
-        Patients with ``entry < time[j] <= observed time``.
-    n_events : ndarray, shape (m, K)
-        Events of each cause at ``time[j]`` (K = 1 for a survival endpoint).
-    n_censored : ndarray, shape (m,)
-        Censorings at ``time[j]``.
-    sorted_time, sorted_entry : ndarray
-        The observed (and entry) times sorted, kept to count the risk set at
-        arbitrary times; ``sorted_entry`` is None without delayed entry.
-    """
-
-    time: FloatArray
-    n_at_risk: IntArray
-    n_events: IntArray
-    n_censored: IntArray
-    sorted_time: FloatArray
-    sorted_entry: FloatArray | None
-
-    def at_risk(self, t: FloatArray) -> IntArray:
-        """Number at risk at each time in `t`: entered before `t`, still followed at `t`."""
-        n = self.sorted_time.size
-        still = n - np.searchsorted(self.sorted_time, t, side="left")
-        if self.sorted_entry is not None:
-            still = still - (n - np.searchsorted(self.sorted_entry, t, side="left"))
-        return still.astype(np.int64)
 
 
 def risk_table(
@@ -59,36 +26,10 @@ def risk_table(
     Tied times are handled exactly: all events of all causes at one time enter
     together, and the patients censored at that time are still in its risk set
     (censorings are taken to happen just after the events).  `status` holds
-    0 (censored) or a code of `causes`, which are 1..K.
+    0 (censored) or a code of `causes`, which are 1..K.  Whole-day times are
+    counted without a sort (:mod:`blina_stats.estimators.counting`).
     """
-    n = time.size
-    # numpy's default (vectorised) argsort: the order within tied times does not
-    # matter, everything below is counted per distinct time
-    order = np.argsort(time)
-    srt = time[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(srt[1:], srt[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    utime = srt[starts]
-    n_at_risk = n - starts  # observed time >= utime
-    sorted_entry = None
-    if entry is not None:
-        sorted_entry = np.sort(entry)
-        n_at_risk = n_at_risk - (n - np.searchsorted(sorted_entry, utime, side="left"))
-    # one bincount of (distinct time, status) pairs gives censorings and every cause
-    width = int(causes.size) + 1
-    group = np.cumsum(new) - 1
-    counts = np.bincount(group * width + status[order], minlength=utime.size * width)
-    counts = counts.reshape(utime.size, width)
-    return RiskTable(
-        time=utime,
-        n_at_risk=n_at_risk.astype(np.int64),
-        n_events=np.asfortranarray(counts[:, 1:]),  # a cause's column is contiguous
-        n_censored=counts[:, 0].copy(),
-        sorted_time=srt,
-        sorted_entry=sorted_entry,
-    )
+    return risk_table_counts(time, status, int(causes.size) + 1, entry)
 
 
 def evaluate(

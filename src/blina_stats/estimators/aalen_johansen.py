@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ._incidence import BLOCK, block
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
 from .validation import as_codes, as_entry, as_time, check_conf
@@ -152,93 +153,6 @@ class CumulativeIncidenceResult(WeightedIncidence):
         return html_result("Aalen-Johansen cumulative incidence", facts, key, self.to_frame())
 
 
-def _tied(d: IntArray, n1: FloatArray, weight: FloatArray, out: FloatArray) -> FloatArray:
-    """``weight * d * (1 - (d - 1) / (n - 1))`` into `out`: cmprsk's tie-corrected term.
-
-    `n1` is ``max(n - 1, 1)``; the correction applies when ``d > 1`` (for
-    ``d <= 1`` the factor is 1).
-    """
-    np.subtract(d, 1.0, out=out)
-    np.maximum(out, 0.0, out=out)
-    out /= n1
-    np.subtract(1.0, out, out=out)
-    out *= d
-    out *= weight
-    return out
-
-
-def _aalen_variance(
-    weight: FloatArray,
-    r: FloatArray,
-    f: FloatArray,
-    d1: IntArray,
-    d2: IntArray,
-    n1: FloatArray,
-    out: FloatArray,
-    work: FloatArray,
-) -> None:
-    """Variance of one cause's incidence as ``cmprsk::cuminc`` computes it (Fortran ``cinc``).
-
-    Writes into `out`.  `weight` is ``S(t_{j-1})^2 / n_j^2``, `r` is ``1 / S(t_j)``
-    (0 once S is 0, where cmprsk drops those terms), `d1` the cause's events
-    and `d2` the competing events at each time, `n1` ``max(n - 1, 1)``;
-    `work` is scratch space of shape (4, m).  With ``q = F r``,
-    ``c, b`` the tie-corrected competing and own terms,
-
-    ``v1 = sum q^2 c + (1 + q)^2 b``, ``v2 = sum r (q c + (1 + q) b)``,
-    ``v3 = sum r^2 (c + b)`` and ``Var F = v1 + F^2 v3 - 2 F v2``.
-
-    cmprsk updates the variance at the cause's own event times only.  At a
-    competing event the terms added cancel exactly (``q = F r``), so the value
-    here between the cause's events equals cmprsk's up to rounding (1e-16).
-    The arithmetic runs in place: at 10^5 times the allocation of temporaries,
-    not the arithmetic, is what costs.
-    """
-    c, b, q, v3 = work
-    _tied(d2, n1, weight, c)  # competing events (their terms carry r or q)
-    _tied(d1, n1, weight, b)  # events of the cause of interest
-    np.multiply(f, r, out=q)
-    np.add(c, b, out=v3)
-    v3 *= r
-    v3 *= r
-    np.cumsum(v3, out=v3)
-    c *= q  # q c
-    np.add(q, 1.0, out=out)  # 1 + q
-    b *= out  # (1 + q) b
-    out *= b  # (1 + q)^2 b
-    q *= c  # q^2 c
-    out += q
-    np.cumsum(out, out=out)  # v1
-    c += b
-    c *= r
-    np.cumsum(c, out=c)  # v2
-    v3 *= f
-    v3 *= f
-    out += v3
-    c *= f
-    c *= 2.0
-    out -= c
-    # rounding in the difference can leave -1e-17 where the variance is 0
-    np.maximum(out, 0.0, out=out)
-
-
-def _delta_variance(
-    s_prev: FloatArray, f: FloatArray, d1: IntArray, d: IntArray, n: IntArray
-) -> FloatArray:
-    """Delta-method variance (Marubini & Valsecchi 1995, eq. 10.11), as cumulative sums."""
-    nf = n.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # where everyone left fails (n == d) the factor (F(t) - F_j) is 0 from then on
-        g = np.where((d > 0) & (nf > d), d / (nf * (nf - d)), 0.0)
-        h = s_prev * d1 / nf**2
-        w = s_prev**2 * d1 * (nf - d1) / nf**3
-    # sum_j [(F(t) - F_j)^2 g_j + w_j - 2 (F(t) - F_j) h_j], with F(t) = f
-    g_sum, gf_sum, gff_sum = np.cumsum(g), np.cumsum(g * f), np.cumsum(g * f * f)
-    h_sum, hf_sum = np.cumsum(h), np.cumsum(h * f)
-    var = f**2 * g_sum - 2 * f * gf_sum + gff_sum + np.cumsum(w) - 2 * (f * h_sum - hf_sum)
-    return np.maximum(var, 0.0)
-
-
 def cumulative_incidence(
     time: npt.ArrayLike,
     status: npt.ArrayLike,
@@ -343,36 +257,20 @@ def cumulative_incidence(
     d = dk[:, 0].copy()
     for k in range(1, n_k):
         d += dk[:, k]
-    # Every float array of the result and the scratch space in one block: a block
-    # of several MB is backed by huge pages, where 20 arrays of 10^5 times would
-    # each be page-faulted in (20x slower here than the arithmetic itself).
-    rows = np.empty((5 * n_k + 10, m))
+    # Every float array of the result in one block: a block of several MB is
+    # backed by huge pages, where 20 arrays of 10^5 times would each be
+    # page-faulted in (20x slower here than the arithmetic itself).  The
+    # arithmetic runs over blocks of times with scratch space of one block,
+    # so no scratch as long as the curve is faulted in, or kept.
+    rows = np.empty((5 * n_k + 1, m))
     est, var, se, lower, upper = (rows[i * n_k : (i + 1) * n_k].T for i in range(5))
-    work = rows[5 * n_k : 5 * n_k + 4]
-    surv, s_prev, nf, weight, r, n1 = rows[5 * n_k + 4 :]
-    np.copyto(nf, n)  # as floats once, not in every division
-    np.divide(d, nf, out=work[0])
-    np.subtract(1.0, work[0], out=work[0])
-    np.cumprod(work[0], out=surv)
-    s_prev[0] = 1.0
-    s_prev[1:] = surv[:-1]
-    if variance == "aalen":
-        np.divide(s_prev, nf, out=weight)
-        weight *= weight
-        r[:] = 0.0
-        np.divide(1.0, surv, out=r, where=surv > 0)
-        np.subtract(nf, 1.0, out=n1)
-        np.maximum(n1, 1.0, out=n1)
-    for k in range(n_k):
-        np.multiply(s_prev, dk[:, k], out=work[0])
-        work[0] /= nf
-        np.cumsum(work[0], out=est[:, k])
-        # a running sum of n increments can pass 1 by an ulp (7 events: 1 + 2.2e-16)
-        np.minimum(est[:, k], 1.0, out=est[:, k])
-        if variance == "aalen":
-            _aalen_variance(weight, r, est[:, k], dk[:, k], d - dk[:, k], n1, var[:, k], work)
-        else:
-            var[:, k] = _delta_variance(s_prev, est[:, k], dk[:, k], d, n)
+    surv = rows[5 * n_k]
+    scratch = np.empty((9, min(m, BLOCK)))
+    sums = np.zeros((n_k, 7))  # running sums of each cause: incidence, variance terms
+    s_last = np.ones(1)
+    for i in range(0, m, BLOCK):
+        at = slice(i, min(i + BLOCK, m))
+        block(scratch, s_last, sums, n[at], d[at], dk[at], surv[at], est[at], var[at], variance)
     np.sqrt(var, out=se)
     confidence_interval(est, se, conf_type, z, out=(lower, upper))
     return CumulativeIncidenceResult(

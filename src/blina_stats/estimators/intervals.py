@@ -21,6 +21,9 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Rows of a curve computed at once (see `confidence_interval`).
+_BLOCK = 1 << 15
+
 
 def confidence_interval(
     p: FloatArray,
@@ -61,6 +64,13 @@ def confidence_interval(
     p = np.asarray(p, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
     lower, upper = (np.empty_like(p), np.empty_like(p)) if out is None else out
+    if p.ndim and p.shape[0] > _BLOCK:
+        # a long curve in blocks of rows: the temporaries stay in cache instead of
+        # being faulted in as arrays as long as the curve
+        for i in range(0, p.shape[0], _BLOCK):
+            rows = slice(i, i + _BLOCK)
+            confidence_interval(p[rows], se[rows], conf_type, z, out=(lower[rows], upper[rows]))
+        return lower, upper
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if conf_type == "log-log":
             # p ** exp(-+half), the same as exp(-exp(log(-log p) -+ half)), in place

@@ -307,9 +307,11 @@ def kaplan_meier(
         )
     d = table.n_events[:, 0]
     n = table.n_at_risk
-    # the result's arrays and the scratch space in one block: a block of several
-    # MB is backed by huge pages instead of page-faulting each array in
-    estimate, variance, se, lower, upper, nf, work = np.empty((7, n.size))
+    # the result's arrays in one block, the scratch space in another: a block of
+    # several MB is backed by huge pages instead of page-faulting each array in,
+    # and the result keeps no scratch alive
+    estimate, variance, se, lower, upper = np.empty((5, n.size))
+    nf, work = np.empty((2, n.size))
     np.copyto(nf, n)
     np.divide(d, nf, out=work)
     np.subtract(1.0, work, out=work)

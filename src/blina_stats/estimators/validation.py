@@ -112,6 +112,11 @@ def as_codes(values: Any, name: str, n: int, max_code: int | None = None) -> Int
         raise ValueError(f"`{name}` has {raw.size} values but `time` has {n}: lengths must match")
     if raw.dtype == bool:
         return raw.astype(np.int64)
+    if raw.dtype.kind in "iu" and raw.size:
+        # integer codes: two reductions decide, no conversion to float
+        lo, hi = raw.min(), raw.max()
+        if lo >= 0 and (max_code is None or hi <= max_code):
+            return raw.astype(np.int64, copy=False)
     try:
         flt = raw.astype(np.float64)
     except (TypeError, ValueError):

@@ -144,12 +144,34 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
     """Save `fig` as `path` with each suffix in `formats` (PNG at 300 dpi); return the paths."""
     base = Path(path)
     base.parent.mkdir(parents=True, exist_ok=True)
+    import matplotlib as mpl
+
     written = []
     with style():
-        for fmt in formats:
-            out = base.with_suffix(f".{fmt}")
-            fig.savefig(out, dpi=300 if fmt == "png" else None, metadata=_metadata(fmt))
-            written.append(out)
+        # one layout for every format: savefig would lay a constrained figure
+        # out again (and measure its tight box) for each format it writes
+        engine, dpi = fig.get_layout_engine(), fig.dpi
+        fig.set_dpi(300)  # laid out and measured as the PNG is drawn
+        try:
+            fig.draw_without_rendering()
+            bbox = None
+            if mpl.rcParams["savefig.bbox"] == "tight":
+                bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+        finally:
+            fig.set_dpi(dpi)
+        fig.set_layout_engine("none")
+        try:
+            for fmt in formats:
+                out = base.with_suffix(f".{fmt}")
+                fig.savefig(
+                    out,
+                    dpi=300 if fmt == "png" else None,
+                    metadata=_metadata(fmt),
+                    bbox_inches=bbox,
+                )
+                written.append(out)
+        finally:
+            fig.set_layout_engine(engine)
     return written
 
 

@@ -1,0 +1,254 @@
+"""Counts at distinct times, by the cheapest route the data allow.
+
+Two routes give the same :class:`RiskTable`
+(integer counts, so the estimators' arithmetic on them is identical to the
+last bit):
+
+* ``"counting"``: times (and entry times) that are whole days, as trial and
+  registry data are.  One ``np.bincount`` over (day, status) keys, no sort:
+  O(n + days).  Chosen automatically when every time is a whole number and
+  the largest day is small enough for the count array to stay within the size
+  of the input; the check runs block by block and gives up at the first block
+  holding a fraction, so continuous times cost one block.
+* ``"sort"``: any other times.  One sort (of packed ``(time, event)`` keys for
+  a single event type, an ``argsort`` otherwise), then the counts block by
+  block, so no n-long temporary beyond the sort itself is faulted in.
+
+`counting_path` says which route a given input takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+__all__ = ["RiskTable", "counting_path", "risk_table_counts"]
+
+#: Elements per block: a block's time, status and key arrays stay in L2 cache.
+BLOCK = 1 << 17
+
+
+@dataclass(frozen=True)
+class RiskTable:
+    """Counts at every distinct observed time.
+
+    Attributes
+    ----------
+    time : ndarray, shape (m,)
+        Distinct values of the observed times, increasing.
+    n_at_risk : ndarray, shape (m,)
+        Patients with ``entry < time[j] <= observed time``.
+    n_events : ndarray, shape (m, K)
+        Events of each cause at ``time[j]`` (K = 1 for a survival endpoint).
+    n_censored : ndarray, shape (m,)
+        Censorings at ``time[j]``.
+    sorted_time, sorted_entry : ndarray
+        The observed (and entry) times sorted, kept to count the risk set at
+        arbitrary times; ``sorted_entry`` is None without delayed entry.  With
+        `time_count` (and `entry_count`) they hold each distinct value once
+        and the counts say how many patients have it, so a result keeps
+        arrays as long as its distinct times, not as long as its input.
+    time_count, entry_count : ndarray, optional
+        Patients at each value of `sorted_time` and `sorted_entry`; None when
+        those hold one value per patient.
+    path : str
+        How the counts were made: ``"counting"`` (whole days, no sort) or
+        ``"sort"``; see :mod:`blina_stats.estimators.counting`.
+    """
+
+    time: FloatArray
+    n_at_risk: IntArray
+    n_events: IntArray
+    n_censored: IntArray
+    sorted_time: FloatArray
+    sorted_entry: FloatArray | None
+    time_count: IntArray | None = None
+    entry_count: IntArray | None = None
+    path: str = "sort"
+
+    def at_risk(self, t: FloatArray) -> IntArray:
+        """Number at risk at each time in `t`: entered before `t`, still followed at `t`."""
+        still = _at_or_after(self.sorted_time, self.time_count, t)
+        if self.sorted_entry is not None:
+            still = still - _at_or_after(self.sorted_entry, self.entry_count, t)
+        return still.astype(np.int64)
+
+
+def _at_or_after(values: FloatArray, count: IntArray | None, t: FloatArray) -> IntArray:
+    """How many of the (sorted) `values`, each `count` times, are at or after each `t`."""
+    idx = np.searchsorted(values, t, side="left")
+    if count is None:
+        return values.size - idx
+    after = np.zeros(count.size + 1, dtype=np.int64)
+    np.cumsum(count[::-1], out=after[-2::-1])
+    return after[idx]
+
+
+def counting_path(time: FloatArray, n_status: int, entry: FloatArray | None = None) -> str:
+    """``"counting"`` for whole days a count array of the input's size can hold, else ``"sort"``.
+
+    `n_status` is the number of status codes (2 for event/censored).  The
+    estimators call :func:`risk_table_counts`, which takes the same decision.
+    """
+    ok = _day_limit(time, n_status) and (entry is None or _day_limit(entry, 1))
+    if not ok:
+        return "sort"
+    whole = all(_whole(time[i : i + BLOCK]) for i in range(0, time.size, BLOCK))
+    if whole and entry is not None:
+        whole = all(_whole(entry[i : i + BLOCK]) for i in range(0, entry.size, BLOCK))
+    return "counting" if whole else "sort"
+
+
+def _day_limit(time: FloatArray, width: int) -> bool:
+    """True when a count array of ``(max day + 1) * width`` stays within the input's size."""
+    if time.size == 0:
+        return False
+    hi = float(time.max())
+    return (hi + 1.0) * width <= max(2 * time.size, 1 << 17)
+
+
+def _whole(block: FloatArray) -> bool:
+    return bool(np.array_equal(block.astype(np.int64), block))
+
+
+def risk_table_counts(
+    time: FloatArray, status: IntArray, width: int, entry: FloatArray | None
+) -> RiskTable:
+    """The risk table of `time`, `status` (codes ``0..width-1``) and `entry`, by either route."""
+    table = None
+    if _day_limit(time, width) and (entry is None or _day_limit(entry, 1)):
+        table = _by_day(time, status, width, entry)
+    if table is None:
+        table = _by_sort(time, status, width, entry)
+    return table
+
+
+def _by_day(
+    time: FloatArray, status: IntArray, width: int, entry: FloatArray | None
+) -> RiskTable | None:
+    """Counts by ``bincount`` of (day, status); None as soon as a time is not a whole day."""
+    n = time.size
+    days = int(time.max()) + 1
+    counts = np.zeros(days * width, dtype=np.int64)
+    for i in range(0, n, BLOCK):
+        tb = time[i : i + BLOCK]
+        day = tb.astype(np.int64)
+        if not np.array_equal(day, tb):
+            return None
+        day *= width
+        day += status[i : i + BLOCK]
+        counts += np.bincount(day, minlength=counts.size)
+    entry_days = None
+    if entry is not None:
+        entry_days = np.zeros(int(entry.max()) + 1, dtype=np.int64)
+        for i in range(0, n, BLOCK):
+            eb = entry[i : i + BLOCK]
+            eday = eb.astype(np.int64)
+            if not np.array_equal(eday, eb):
+                return None
+            entry_days += np.bincount(eday, minlength=entry_days.size)
+    table = counts.reshape(days, width)
+    total = table.sum(axis=1)
+    seen = np.flatnonzero(total)
+    uentry = ecount = None
+    if entry_days is not None:
+        eseen = np.flatnonzero(entry_days)
+        uentry, ecount = eseen.astype(np.float64), entry_days[eseen]
+    at = table[seen]
+    events = np.asfortranarray(at[:, 1:])  # a cause's column is contiguous
+    censored = np.ascontiguousarray(at[:, 0])
+    return _table(
+        seen.astype(np.float64), total[seen], censored, events, n, uentry, ecount, "counting"
+    )
+
+
+def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray | None) -> RiskTable:
+    """Counts after one sort: a running count of each status read at the ends of the ties."""
+    n = time.size
+    if width == 2:
+        # non-negative doubles sort as their bit patterns; the top (sign) bit is
+        # 0, so shifting it out makes room for the event flag: one sort of one
+        # array instead of an argsort and two gathers
+        key = time.view(np.uint64) << np.uint64(1)
+        np.bitwise_or(key, status.view(np.uint64), out=key)
+        key.sort()
+        running = np.bitwise_and(key, np.uint64(1)).view(np.int64)
+        np.cumsum(running, out=running)
+        key >>= np.uint64(1)
+        srt = key.view(np.float64)
+        ordered = None
+    else:
+        order = np.argsort(time)
+        srt = time[order]
+        small = status.astype(np.int8) if width <= 127 else status
+        ordered = small[order]
+        del order
+        running = np.empty(n, dtype=np.int64)
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    del new
+    last = np.empty_like(starts)  # position of each distinct time's last patient
+    np.subtract(starts[1:], 1, out=last[:-1])
+    last[-1] = n - 1
+    total = last - starts
+    total += 1
+    events = np.empty((starts.size, width - 1), dtype=np.int64, order="F")
+    for k in range(1, width):
+        if ordered is not None:  # one running count at a time, in one buffer
+            np.cumsum(ordered == k, dtype=np.int64, out=running)
+        # events of code k at a time: the running count at its last patient less
+        # that before its first
+        np.take(running, last, out=events[:, k - 1])
+        events[1:, k - 1] -= events[:-1, k - 1]
+    censored = total - events.sum(axis=1) if width > 2 else total - events[:, 0]
+    uentry = ecount = None
+    if entry is not None:
+        uentry, ecount = np.unique(entry, return_counts=True)
+        ecount = ecount.astype(np.int64)
+    return _table(srt[starts], total, censored, events, n, uentry, ecount, "sort")
+
+
+def _table(
+    utime: FloatArray,
+    total: IntArray,
+    censored: IntArray,
+    events: IntArray,
+    n: int,
+    uentry: FloatArray | None,
+    ecount: IntArray | None,
+    path: str,
+) -> RiskTable:
+    """The risk table from the patients, censorings and events at each distinct time."""
+    # observed time >= utime[j]: everyone less those whose time came before
+    n_at_risk = np.empty(utime.size, dtype=np.int64)
+    n_at_risk[0] = n
+    np.subtract(n, np.cumsum(total[:-1]), out=n_at_risk[1:])
+    if uentry is not None and ecount is not None:
+        # less those entering at or after utime[j] (not yet at risk there)
+        entered_from = _from(ecount)
+        n_at_risk -= entered_from[np.searchsorted(uentry, utime, side="left")]
+    return RiskTable(
+        time=utime,
+        n_at_risk=n_at_risk,
+        n_events=events,
+        n_censored=censored,
+        sorted_time=utime,
+        sorted_entry=uentry,
+        time_count=total,
+        entry_count=ecount,
+        path=path,
+    )
+
+
+def _from(count: IntArray) -> IntArray:
+    """``out[j]`` = sum of ``count[j:]``, with a final 0: how many at or after position j."""
+    out = np.zeros(count.size + 1, dtype=np.int64)
+    np.cumsum(count[::-1], out=out[-2::-1])
+    return out
