@@ -26,6 +26,8 @@ from .estimators import (
     kaplan_meier,
 )
 from .models import CoxResult, FineGrayResult, cox_regression, cox_zph, fine_gray
+from .report.docx import to_docx
+from .report.latex import to_latex
 from .safety import (
     ExposureResult,
     MonitoringRule,
@@ -86,4 +88,6 @@ __all__ = [
     "operating_characteristics",
     "safety",
     "synthetic",
+    "to_docx",
+    "to_latex",
 ]

@@ -19,6 +19,7 @@ from ...safety import (
     operating_characteristics,
     toxicity_outcomes,
 )
+from ..captions import patients
 from ..part import Part
 
 if TYPE_CHECKING:
@@ -66,8 +67,17 @@ def build(ctx: Context) -> Part:
         status = monitor(rule, outcomes)
         tables += [
             (rule.describe(), boundary, f"monitoring_{key}_boundary"),
-            (f"Operating characteristics: {stated}", oc, f"monitoring_{key}_oc"),
-            (f"Applied to the trial: {stated}", status, f"monitoring_{key}_status"),
+            (
+                f"Operating characteristics: {stated}, up to {cohort.n_patients} patients "
+                "(exact probabilities at each true rate)",
+                oc,
+                f"monitoring_{key}_oc",
+            ),
+            (
+                f"Applied to the trial: {stated}, {patients(cohort)}",
+                status,
+                f"monitoring_{key}_status",
+            ),
         ]
         out[key] = {
             "rule": rule.describe(),
