@@ -49,3 +49,12 @@ def test_the_analysis_notebook_has_plot_cells() -> None:
 
 def test_there_is_a_notebook() -> None:
     assert NOTEBOOKS
+
+
+def test_the_manuscript_notebook_goes_from_a_site_file_to_word() -> None:
+    nb = nbformat.read(NOTEBOOKS[0].with_name("manuscript.ipynb"), as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    steps = ('date_format="%d/%m/%Y"', "bs.estimate(", 'cohort.plot("pfs", by=', "bs.fine_gray(")
+    for step in (*steps, "bs.to_docx("):
+        assert step in source, step
+    assert len(plot_cells(nb)) >= 1

@@ -93,7 +93,7 @@ def test_a_dollar_id_is_drawn_as_text_not_mathtext(
     assert not any("Exposure" in line for line in lines), lines
     assert (out / "figures" / "swimmer.png").stat().st_size > 10_000
     by_patient = pd.read_csv(out / "tables" / "exposure_by_patient.csv", dtype=str, skiprows=1)
-    assert pid in by_patient["patient_id"].tolist()
+    assert pid in by_patient["patient"].tolist()
 
 
 def test_plain_text_survives_drawing(tmp_path: Path) -> None:

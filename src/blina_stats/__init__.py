@@ -30,6 +30,8 @@ if TYPE_CHECKING:
         kaplan_meier,
     )
     from .models import CoxResult, FineGrayResult, cox_regression, cox_zph, fine_gray
+    from .report.docx import to_docx
+    from .report.latex import to_latex
     from .safety import (
         ExposureResult,
         MonitoringRule,
@@ -83,6 +85,8 @@ _LAZY = {
     "monitor": "safety",
     "monitoring_rule": "safety",
     "operating_characteristics": "safety",
+    "to_docx": "report.docx",
+    "to_latex": "report.latex",
 }
 _SUBPACKAGES = ("design", "eligibility", "external", "safety", "synthetic")
 
@@ -154,4 +158,6 @@ __all__ = [
     "operating_characteristics",
     "safety",
     "synthetic",
+    "to_docx",
+    "to_latex",
 ]

@@ -98,3 +98,118 @@ class UniquePairs(argparse.Action):
             )
         items[key] = value
         setattr(namespace, self.dest, items)
+
+
+#: the tables a report reads, as ``TABLE:`` prefixes of its reading options
+TABLES = ("events", "ae", "dosing", "screening", "labs", "gvhd")
+#: the key of a reading option given without ``TABLE:`` that applies to every table
+EVERY_TABLE = "*"
+
+
+def _qualified(text: str) -> tuple[str | None, str]:
+    """``TABLE:REST`` split when TABLE is one of :data:`TABLES`; else ``(None, text)``."""
+    head, sep, rest = text.partition(":")
+    if sep and head in TABLES:
+        if not rest:
+            raise argparse.ArgumentTypeError(f"{text!r}: nothing after {head}:")
+        return head, rest
+    return None, text
+
+
+def table_column(text: str) -> tuple[str, tuple[str, str]]:
+    """``[TABLE:]THEIRS=OURS``: a column of one input table renamed (the event table by default)."""
+    table, rest = _qualified(text)
+    return table or "events", pair(rest, "[TABLE:]THEIRS=OURS, e.g. ae:Grade=grade")
+
+
+def table_value(text: str) -> tuple[str, str]:
+    """``[TABLE:]VALUE``: a reading option of one table, or of every table without TABLE."""
+    table, rest = _qualified(text)
+    if not rest:
+        raise argparse.ArgumentTypeError("expected [TABLE:]VALUE, got ''")
+    return table or EVERY_TABLE, rest
+
+
+def table_sheet(text: str) -> tuple[str, str]:
+    """``[TABLE:]SHEET``: an Excel sheet of one table (the event table by default)."""
+    table, rest = _qualified(text)
+    return table or "events", rest
+
+
+class PerTable(argparse.Action):
+    """Collect ``(table, value)`` options into ``{table: value}``; one table given twice is an
+    error.  With ``pairs=True`` the values are renames, collected per table into a dict (a
+    column renamed twice, or two columns renamed to one name, is an error)."""
+
+    def __init__(self, *args: Any, pairs: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pairs = pairs
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        table, value = tuple(values or ())
+        items = {
+            k: (dict(v) if isinstance(v, dict) else v)
+            for k, v in (getattr(namespace, self.dest, None) or {}).items()
+        }
+        where = "every table" if table == EVERY_TABLE else f"table {table}"
+        if not self.pairs:
+            if table in items:
+                raise argparse.ArgumentError(
+                    self, f"given twice for {where} ({items[table]!r} and {value!r})"
+                )
+            items[table] = value
+        else:
+            theirs, ours = value
+            renames = items.setdefault(table, {})
+            if theirs in renames:
+                raise argparse.ArgumentError(
+                    self,
+                    f"{table}: {theirs!r} given twice ({theirs}={renames[theirs]} and "
+                    f"{theirs}={ours})",
+                )
+            if ours in renames.values():
+                first = next(k for k, v in renames.items() if v == ours)
+                raise argparse.ArgumentError(
+                    self,
+                    f"{table}: two columns renamed to {ours!r} ({first}={ours} and "
+                    f"{theirs}={ours})",
+                )
+            renames[theirs] = ours
+        setattr(namespace, self.dest, items)
+
+
+def read_options(
+    columns: dict[str, dict[str, str]],
+    date_format: dict[str, str],
+    sheet: dict[str, str],
+    encoding: dict[str, str],
+) -> dict[str, dict[str, Any]]:
+    """The parsed options as :func:`blina_stats.report.build_report`'s `read_options`.
+
+    A date format or encoding without ``TABLE:`` applies to every table that
+    has none of its own (the labs have no dates: a date format reaches them
+    only when named ``labs:``, which is an error).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for table in TABLES:
+        options: dict[str, Any] = {}
+        if table in columns:
+            options["columns"] = dict(columns[table])
+        fmt = date_format.get(table, None if table == "labs" else date_format.get(EVERY_TABLE))
+        if fmt is not None:
+            options["date_format"] = fmt
+        if table in sheet:
+            text = sheet[table]
+            options["sheet_name"] = int(text) if text.isdigit() else text
+        enc = encoding.get(table, encoding.get(EVERY_TABLE))
+        if enc is not None:
+            options["encoding"] = enc
+        if options:
+            out[table] = options
+    return out

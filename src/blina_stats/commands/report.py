@@ -15,7 +15,16 @@ import sys
 from .._constants import DEFAULT_SEED
 from ..endpoints import ORIGINS
 from ..report import build_report
-from ._options import count, seed
+from ._options import (
+    TABLES,
+    PerTable,
+    count,
+    read_options,
+    seed,
+    table_column,
+    table_sheet,
+    table_value,
+)
 from .estimate import add_estimand_arguments
 
 #: exit status of ``--strict`` when a part of the report is not available
@@ -49,11 +58,58 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
     )
+    add_reading_arguments(parser)
     add_estimand_arguments(parser)
     parser.add_argument(
         "--strict",
         action="store_true",
         help=f"exit status {PARTIAL} when a part of the report is not available",
+    )
+
+
+def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--column``, ``--date-format``, ``--sheet``, ``--encoding``, each for one input table."""
+    tables = ", ".join(TABLES)
+    group = parser.add_argument_group(
+        "reading the input tables",
+        f"Each option may name its table with a prefix TABLE: ({tables}), e.g. "
+        "--column ae:Grade=grade --date-format dosing:%Y-%m-%d.  Without it, --column and "
+        "--sheet apply to the event table (as in estimate), --date-format and --encoding to "
+        "every table that has none of its own (the labs have no dates; the GVHD episodes "
+        "take the event table's date format).",
+    )
+    group.add_argument(
+        "--column",
+        type=table_column,
+        action=PerTable,
+        pairs=True,
+        default={},
+        metavar="[TABLE:]THEIRS=OURS",
+        help="rename a column of a file to the schema's name (repeatable)",
+    )
+    group.add_argument(
+        "--date-format",
+        type=table_value,
+        action=PerTable,
+        default={},
+        metavar="[TABLE:]FORMAT",
+        help="strptime format of dates, e.g. %%d/%%m/%%Y (repeatable, one per table)",
+    )
+    group.add_argument(
+        "--sheet",
+        type=table_sheet,
+        action=PerTable,
+        default={},
+        metavar="[TABLE:]SHEET",
+        help="Excel sheet name or index (repeatable, one per table)",
+    )
+    group.add_argument(
+        "--encoding",
+        type=table_value,
+        action=PerTable,
+        default={},
+        metavar="[TABLE:]ENCODING",
+        help="text encoding of CSV and SAS files, e.g. latin-1 (default utf-8)",
     )
 
 
@@ -74,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         intercurrent=dict(args.intercurrent),
         relapse_definition=args.relapse_definition,
         controls=args.controls,
+        read_options=read_options(args.column, args.date_format, args.sheet, args.encoding),
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .cutoff import apply_cutoff, parse_cutoff
-from .readers import read_table
+from .readers import RawTable, read_table
 from .schema import ValidationWarning, validate
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def load_events(
     sas_dates: bool | None = None,
     column_types: Mapping[str, str] | None = None,
     cutoff: str | dt.date | None = None,
-    gvhd: str | Path | pd.DataFrame | None = None,
+    gvhd: str | Path | pd.DataFrame | RawTable | None = None,
 ) -> Cohort:
     """Read and validate a per-patient event table.
 
@@ -221,7 +221,8 @@ def load_events(
         The GVHD episodes table (one row per episode or grade change,
         :mod:`blina_stats.data.gvhd`): every GVHD onset, grade-specific onset,
         grade and severity is derived from it, and must agree with the event
-        table's own columns where both give one.
+        table's own columns where both give one.  A ``RawTable`` (read with
+        :func:`~blina_stats.data.readers.read_table` and its own options) is used as read.
 
     Returns
     -------
@@ -261,7 +262,9 @@ def load_events(
         encoding=encoding,
         column_types=column_types,
     )
-    episodes = None if gvhd is None else read_table(gvhd, encoding=encoding)
+    episodes = (
+        gvhd if gvhd is None or isinstance(gvhd, RawTable) else read_table(gvhd, encoding=encoding)
+    )
     table = validate(
         raw.frame,
         raw.source,

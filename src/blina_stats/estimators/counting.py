@@ -78,6 +78,10 @@ class RiskTable:
             still = still - _at_or_after(self.sorted_entry, self.entry_count, t)
         return still.astype(np.int64)
 
+    def followed(self, t: FloatArray) -> IntArray:
+        """Patients whose follow-up is not over at each `t` (time >= t), entered or not yet."""
+        return _at_or_after(self.sorted_time, self.time_count, t).astype(np.int64)
+
 
 def _at_or_after(values: FloatArray, count: IntArray | None, t: FloatArray) -> IntArray:
     """How many of the (sorted) `values`, each `count` times, are at or after each `t`."""

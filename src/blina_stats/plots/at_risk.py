@@ -37,8 +37,8 @@ def counts_at(
     n = table.at_risk(ticks)
     if table.sorted_entry is None:
         return n, False
-    followed = table.sorted_time.size - np.searchsorted(table.sorted_time, ticks, side="left")
-    return followed.astype(np.int64), bool(np.any(followed != n))
+    followed = table.followed(ticks)
+    return followed, bool(np.any(followed != n))
 
 
 def add_at_risk_table(

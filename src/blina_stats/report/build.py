@@ -15,19 +15,39 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .._constants import DEFAULT_SEED
 from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
+from ..errors import InputError
 from .context import Context, Inputs
-from .folder import check_inputs, check_out, publish, sha256, staging, write_manifest
+from .docx import write_docx
+from .folder import (
+    check_inputs,
+    check_out,
+    frame_sha256,
+    publish,
+    sha256,
+    staging,
+    write_manifest,
+)
+from .header import header_lines
+from .latex import write_tables_tex
 from .part import build_part, failed, failure
 from .parts import PARTS
 from .parts import external as external_part
 from .write import merge_json, write_html, write_json, write_part
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    import pandas as pd
+
+    from ..data import Cohort
+    from .html import Section
 
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
 
@@ -71,13 +91,16 @@ def build_report(
     intercurrent: Mapping[str, str] | None = None,
     relapse_definition: str = "hematologic",
     controls: str | Path | None = None,
+    cohort: Cohort | None = None,
+    read_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
     Parameters
     ----------
     data : path, optional
-        The per-patient event table; the bundled synthetic trial by default.
+        The per-patient event table; the bundled synthetic trial by default
+        (unless `cohort` is given).
     ae, dosing, screening, labs : path, optional
         Adverse events, dosing records, screening log and daily labs; with the
         bundled trial, its bundled files by default.  A part whose file is
@@ -105,6 +128,20 @@ def build_report(
     controls : path, optional
         External control table: adds the "External control" part
         (:mod:`blina_stats.report.parts.external`).
+    cohort : Cohort, optional
+        An event table already loaded (:func:`blina_stats.load_events`, in a
+        notebook): no file is read for it, and no bundled companion file is
+        used (give `ae`, `dosing`... yourself).  Not with `data`, `gvhd` or
+        `cutoff` (load the cohort with them).  ``estimates.json`` and
+        ``manifest.json`` record it as ``in-memory Cohort (<source>)`` with
+        the SHA-256 of its validated frame.
+    read_options : mapping, optional
+        How to read each input table: ``{"events": {...}, "ae": {...}}`` with
+        tables ``events``, ``ae``, ``dosing``, ``screening``, ``labs``,
+        ``gvhd`` and keys ``columns`` (the file's name -> the schema's),
+        ``date_format`` (``"%d/%m/%Y"``), ``sheet_name`` and ``encoding``, as
+        :func:`blina_stats.load_events` takes them.  The labs have no dates;
+        the GVHD episodes are read with the event table's date format.
 
     Returns
     -------
@@ -127,17 +164,35 @@ def build_report(
         if not quiet:
             print(f"[{time.perf_counter() - started:5.1f}s] {text}", flush=True)
 
-    inputs = Inputs.resolve(data, ae=ae, dosing=dosing, screening=screening, labs=labs, gvhd=gvhd)
+    check_cohort(cohort, data, gvhd, cutoff)
+    inputs = Inputs.resolve(
+        data,
+        in_memory=cohort is not None,
+        ae=ae,
+        dosing=dosing,
+        screening=screening,
+        labs=labs,
+        gvhd=gvhd,
+    )
     extra = () if controls is None else (external_part.for_controls(controls),)
     check_inputs(out, inputs.paths() + [p.controls for p in extra])
-    say(f"reading {inputs.events}")
+    say(f"reading {inputs.events}" if cohort is None else f"cohort {cohort.source} (in memory)")
     ctx = Context.load(
-        inputs, origin=origin, n_trials=n_trials, seed=seed, quiet=quiet, cutoff=cutoff
+        inputs,
+        cohort=cohort,
+        read_options=read_options,
+        origin=origin,
+        n_trials=n_trials,
+        seed=seed,
+        quiet=quiet,
+        cutoff=cutoff,
     )
     ctx.options.update(intercurrent=dict(intercurrent or {}), relapse_definition=relapse_definition)
     # a bad estimand option is an error before anything is written
     check_options(ctx.cohort.present, intercurrent, relapse_definition, None)
     digests = inputs.sha256() | {str(p.controls): sha256(p.controls) for p in extra}
+    if cohort is not None:
+        digests = {f"in-memory Cohort ({cohort.source})": frame_sha256(cohort.frame), **digests}
     with staging(out) as tmp:
         parts, sections, files = [], [], []
         for module in (*PARTS, *extra):
@@ -172,7 +227,11 @@ def build_report(
             "PFS censoring": doc["pfs_censoring"],
             "intervals": f"{CONF_TYPE} {CONF_LEVEL:.0%}",
         }
-        files.append(write_html(TITLE, sections, meta, doc["warnings"], tmp / "report.html"))
+        header = header_lines(ctx.cohort, meta["intervals"])
+        html = tmp / "report.html"
+        files.append(write_html(TITLE, sections, meta, doc["warnings"], html, header))
+        files.append(write_docx(TITLE, sections, header, tmp / "report.docx"))
+        files.append(write_tables_tex(_all_tables(sections), tmp / "tables.tex"))
         files.append(write_manifest(tmp, digests, __version__))
         relative = tuple(p.relative_to(tmp) for p in files)
         publish(tmp, out)
@@ -183,3 +242,24 @@ def build_report(
         missing=missing,
         estimates=doc,
     )
+
+
+def _all_tables(sections: Sequence[Section]) -> Iterator[tuple[str, pd.DataFrame, str]]:
+    """(caption, formatted frame, file name) of every table of the report, in its order."""
+    for s in sections:
+        for (caption, frame), name in zip(s.tables, s.table_names, strict=True):
+            yield caption, frame, name
+
+
+def check_cohort(
+    cohort: Cohort | None, data: str | Path | None, gvhd: str | Path | None, cutoff: str | None
+) -> None:
+    """An InputError (one line) when a loaded `cohort` comes with what loading it takes."""
+    if cohort is None:
+        return
+    given = [n for n, v in (("data", data), ("gvhd", gvhd), ("cutoff", cutoff)) if v is not None]
+    if given:
+        raise InputError(
+            f"cohort {cohort.source}: already loaded; {', '.join(given)} cannot be applied to it "
+            "(give them to load_events, or give data instead of cohort)"
+        )

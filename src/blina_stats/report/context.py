@@ -49,7 +49,7 @@ class Inputs:
     bundled companion files for those not given.
     """
 
-    events: Path
+    events: Path | None
     ae: Path | None = None
     dosing: Path | None = None
     screening: Path | None = None
@@ -57,8 +57,15 @@ class Inputs:
     gvhd: Path | None = None
 
     @classmethod
-    def resolve(cls, events: str | Path | None = None, **companions: str | Path | None) -> Inputs:
-        """Paths as given; the bundled trial and its files when `events` is None."""
+    def resolve(
+        cls,
+        events: str | Path | None = None,
+        *,
+        in_memory: bool = False,
+        **companions: str | Path | None,
+    ) -> Inputs:
+        """Paths as given; the bundled trial and its files when `events` is None, unless the
+        cohort is `in_memory` (then only the companion files given)."""
         unknown = set(companions) - set(COMPANIONS)
         if unknown:
             raise TypeError(f"unknown input(s) {sorted(unknown)}: expected {sorted(COMPANIONS)}")
@@ -66,8 +73,10 @@ class Inputs:
         for key, (_, name) in COMPANIONS.items():
             value = companions.get(key)
             paths[key] = Path(value) if value is not None else None
-            if value is None and events is None:
+            if value is None and events is None and not in_memory:
                 paths[key] = bundled(name)
+        if in_memory:
+            return cls(events=None, **paths)
         return cls(events=Path(events) if events is not None else bundled("trial"), **paths)
 
     def paths(self) -> list[Path]:
@@ -119,17 +128,28 @@ class Context:
             "gvhd_competing": "relapse_or_death",
         }
         self._cache: dict[Any, Any] = {}
+        #: table -> its reading options (columns, date_format, sheet_name, encoding)
+        self.reading: dict[str, dict[str, Any]] = {}
         #: how many times an endpoint was derived (each distinct request once)
         self.n_derived = 0
 
     @classmethod
-    def load(cls, inputs: Inputs, **options: Any) -> Context:
-        """Read and validate the event table and every companion file given.
+    def load(
+        cls,
+        inputs: Inputs,
+        *,
+        cohort: Cohort | None = None,
+        read_options: Mapping[str, Mapping[str, Any]] | None = None,
+        **options: Any,
+    ) -> Context:
+        """Read and validate the event table (unless `cohort` is given) and every companion
+        file given, each with its `read_options` (:func:`check_read_options`).
 
         Bad input is an error before anything is written (errors propagate):
         a part fails alone only when valid data cannot support it.  Time from
         enrollment needs a table that gives it.
         """
+        reading = check_read_options(read_options)
         cutoff = options.pop("cutoff", None)
         given = [k for k in COMPANIONS if getattr(inputs, k) is not None]
         if cutoff is not None and given:
@@ -138,13 +158,15 @@ class Context:
                 f"--cutoff is applied to the event table only, and companion files were given "
                 f"({', '.join(given)}): report without them, or cut them to {cutoff} first"
             )
-        cohort = load_events(inputs.events, cutoff=cutoff, gvhd=inputs.gvhd)
+        if cohort is None:
+            cohort = _load_cohort(inputs, reading, cutoff)
         if options.get("origin") == "enrollment" and not cohort.has_enrollment:
             raise InputError(
                 f"{cohort.source}: --origin enrollment needs an enrollment_date or "
                 "enrollment_day column; the table has neither"
             )
         ctx = cls(cohort, inputs, **options)
+        ctx.reading = reading
         ctx._validate_companions()
         return ctx
 
@@ -229,21 +251,29 @@ class Context:
         """The adverse-event table, read and validated once."""
         from ..safety import read_adverse_events
 
-        return self._once("ae", lambda: read_adverse_events(self.companion("ae"), self.cohort))
+        return self._once(
+            "ae", lambda: read_adverse_events(self.companion("ae"), self.cohort, **self._read("ae"))
+        )
 
     @property
     def dosing(self) -> Dosing:
         """The dosing records, read and validated once."""
         from ..safety import read_dosing
 
-        return self._once("dosing", lambda: read_dosing(self.companion("dosing"), self.cohort))
+        return self._once(
+            "dosing",
+            lambda: read_dosing(self.companion("dosing"), self.cohort, **self._read("dosing")),
+        )
 
     @property
     def screening(self) -> ScreeningLog:
         """The screening log, read and validated once."""
         from ..eligibility.screening import read_screening
 
-        return self._once("screening", lambda: read_screening(self.companion("screening")))
+        return self._once(
+            "screening",
+            lambda: read_screening(self.companion("screening"), **self._read("screening")),
+        )
 
     @property
     def labs(self) -> Labs | None:
@@ -252,9 +282,71 @@ class Context:
 
         if self.inputs.labs is None:
             return None
-        return self._once("labs", lambda: read_labs(self.companion("labs")))
+        return self._once("labs", lambda: read_labs(self.companion("labs"), **self._read("labs")))
+
+    def _read(self, table: str) -> dict[str, Any]:
+        return dict(self.reading.get(table, {}))
 
 
 def _hashable(value: Any) -> Any:
     """An option value as a cache key: a mapping by its sorted items."""
     return tuple(sorted(value.items())) if isinstance(value, Mapping) else value
+
+
+#: what a table's reading options may hold
+READ_KEYS = ("columns", "date_format", "sheet_name", "encoding")
+#: the tables that take reading options: the event table and its companions
+READ_TABLES = ("events", *COMPANIONS)
+
+
+def check_read_options(
+    read_options: Mapping[str, Mapping[str, Any]] | None,
+) -> dict[str, dict[str, Any]]:
+    """`read_options` as a dict of dicts; an InputError (one line) for an unknown table or key.
+
+    The labs have no dates (``day`` counts from the transplant): a date
+    format for them is an error.  The GVHD episodes are read with the event
+    table's date format: a different one is an error.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for table, options in (read_options or {}).items():
+        if table not in READ_TABLES:
+            raise InputError(
+                f"read options: unknown table {table!r}: expected one of {', '.join(READ_TABLES)}"
+            )
+        odd = [k for k in options if k not in READ_KEYS]
+        if odd:
+            raise InputError(
+                f"read options of {table}: unknown {', '.join(map(repr, odd))}: "
+                f"expected {', '.join(READ_KEYS)}"
+            )
+        out[table] = dict(options)
+    if "date_format" in out.get("labs", {}):
+        raise InputError(
+            "read options of labs: the labs table has no dates (its day column counts days "
+            "after the transplant): no date format applies"
+        )
+    gvhd, events = out.get("gvhd", {}), out.get("events", {})
+    if "date_format" in gvhd and gvhd["date_format"] != events.get("date_format"):
+        raise InputError(
+            f"read options of gvhd: the GVHD episodes are read with the event table's date "
+            f"format ({events.get('date_format')!r}), not {gvhd['date_format']!r}: give one "
+            "date format for both"
+        )
+    return out
+
+
+def _load_cohort(
+    inputs: Inputs, reading: Mapping[str, Mapping[str, Any]], cutoff: str | None
+) -> Cohort:
+    """The event table read with its options, and the GVHD episodes with theirs."""
+    from ..data.readers import read_table
+
+    if inputs.events is None:  # pragma: no cover - build_report passes the cohort then
+        raise InputError("no event table given")
+    events = dict(reading.get("events", {}))
+    gvhd: Any = inputs.gvhd
+    if gvhd is not None:
+        g = {k: v for k, v in reading.get("gvhd", {}).items() if k != "date_format"}
+        gvhd = read_table(gvhd, **g) if g else gvhd
+    return load_events(inputs.events, cutoff=cutoff, gvhd=gvhd, **events)

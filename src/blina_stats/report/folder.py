@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import InputError
 
 MANIFEST = "manifest.json"
@@ -37,6 +39,18 @@ def sha256(path: Path) -> str:
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """Hex SHA-256 of a table's content: its column names, types and every cell.
+
+    Two loads of the same file give the same digest; any changed cell, row
+    order or column changes it.
+    """
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(f"{c}:{t}" for c, t in frame.dtypes.astype(str).items()).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 

@@ -97,9 +97,15 @@ def _column(name: str, values: pd.Series) -> pd.Series:
         finite = finite[np.isfinite(finite)]
         if bool((finite == np.round(finite)).all()) and not ("%" in key or key == "percent"):
             return values.map(lambda v: number(round(float(v)) if _finite(v) else v))
-        digits = PERCENT_DECIMALS if ("%" in key or key == "percent") else DECIMALS
-        return values.map(lambda v: _fixed(v, digits))
+        if "%" in key or key == "percent":
+            return values.map(lambda v: _fixed(v, PERCENT_DECIMALS))
+        # counts beside a fraction (an exposure summary's n): each count stays a whole number
+        return values.map(lambda v: number(v) if _whole(v) else _fixed(v, DECIMALS))
     return values.map(lambda v: "" if v is None or v is pd.NA or v is pd.NaT else _text_cell(v))
+
+
+def _whole(v: Any) -> bool:
+    return _finite(v) and float(v).is_integer()
 
 
 def _fixed(v: Any, digits: int) -> str:

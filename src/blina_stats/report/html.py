@@ -15,14 +15,23 @@ CSS = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em auto;
        max-width: 62em; color: #222; line-height: 1.4; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; margin-top: 2em; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
+th { vertical-align: bottom; max-width: 9em; overflow-wrap: break-word; }
+td.num, th.num { text-align: right; } td.num { white-space: nowrap; }
+table.wide { font-size: 0.75em; } table.wide th, table.wide td { padding: 0.2em 0.35em; }
+.header p { margin: 0.2em 0; } nav.toc ol { columns: 2; font-size: 0.9em; }
 th { background: #f4f4f4; }
 figure { display: inline-block; margin: 0.6em 1em 0.6em 0; vertical-align: top; }
 figure img { width: 26em; max-width: 100%; }
 figcaption { font-size: 0.85em; color: #444; }
 .missing { color: #a33; } .meta td { font-family: monospace; font-size: 0.8em; }
 """
+
+
+#: more columns than this: a smaller font and tighter cells (the exposure table's 17)
+WIDE = 10
 
 
 @dataclass
@@ -34,6 +43,8 @@ class Section:
     status: str = "ok"
     message: str = ""
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    #: the file name (no suffix) of each table, in the order of `tables`
+    table_names: list[str] = field(default_factory=list)
     figures: list[tuple[str, Path]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -48,16 +59,56 @@ def _img(path: Path) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(path.stem)}">'
 
 
+def _table(frame: pd.DataFrame) -> str:
+    """A formatted table: numbers right-aligned, underscores in labels breakable, scrollable."""
+    from .tables import numeric_column
+
+    right = [' class="num"' if numeric_column(frame[c]) else "" for c in frame.columns]
+    head = "".join(f"<th{r}>{_label(c)}</th>" for c, r in zip(frame.columns, right, strict=True))
+    rows = [
+        "<tr>"
+        + "".join(f"<td{r}>{html.escape(str(v))}</td>" for v, r in zip(values, right, strict=True))
+        + "</tr>"
+        for values in frame.itertuples(index=False)
+    ]
+    body = "\n".join(rows)
+    wide = ' class="wide"' if len(frame.columns) > WIDE else ""
+    return (
+        f'<div class="table-wrap"><table{wide}><thead><tr>{head}</tr></thead>'
+        f"<tbody>\n{body}\n</tbody></table></div>"
+    )
+
+
+def _label(name: object) -> str:
+    """A column label that wraps: ``courses_received`` may break after each underscore."""
+    return html.escape(str(name)).replace("_", "_<wbr>")
+
+
 def render(
-    title: str, sections: Sequence[Section], meta: dict[str, Any], warnings: Sequence[str]
+    title: str,
+    sections: Sequence[Section],
+    meta: dict[str, Any],
+    warnings: Sequence[str],
+    header: Sequence[str] = (),
 ) -> str:
-    """The report page as a string."""
+    """The report page as a string: title, `header` lines, table of contents, sections."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
     ]
+    if header:
+        parts.append('<div class="header">')
+        parts += [f"<p>{html.escape(line)}</p>" for line in header]
+        parts.append("</div>")
+    toc = [(s.key, s.title) for s in sections] + [
+        ("provenance", "Provenance"),
+        ("warnings", "Warnings"),
+    ]
+    parts.append('<nav class="toc"><h2 id="contents">Contents</h2><ol>')
+    parts += [f'<li><a href="#{html.escape(k)}">{html.escape(t)}</a></li>' for k, t in toc]
+    parts.append("</ol></nav>")
     missing = [s for s in sections if s.status != "ok"]
     if missing:
         parts.append('<p class="missing"><b>Partial report.</b></p><ul>')
@@ -67,14 +118,13 @@ def render(
         ]
         parts.append("</ul>")
     for s in sections:
-        parts.append(f'<h2 id="{s.key}">{html.escape(s.title)}</h2>')
+        parts.append(f'<h2 id="{html.escape(s.key)}">{html.escape(s.title)}</h2>')
         if s.status != "ok":
             parts.append(f'<p class="missing">{html.escape(_why(s))}</p>')
         parts += [f"<p>{html.escape(n)}</p>" for n in s.notes]
         for caption, frame in s.tables:
             parts.append(f"<h3>{html.escape(caption)}</h3>")
-            numbered = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
-            parts.append(frame.to_html(na_rep="", border=0, escape=True, index=not numbered))
+            parts.append(_table(frame))
         for caption, png in s.figures:
             parts.append(
                 f"<figure>{_img(png)}<figcaption>{html.escape(caption)} "

@@ -43,7 +43,7 @@ def write_table(frame: pd.DataFrame, path: Path, caption: str | None = None) -> 
         if text:
             fh.write("# " + " ".join(str(text).split()) + "\n")
         safe_frame(shown).to_csv(fh, index=False, lineterminator="\n")
-    body = markdown_table(shown, [_numeric(shown[c]) for c in shown.columns])
+    body = markdown_table(shown, [numeric_column(shown[c]) for c in shown.columns])
     md.write_text(f"*{escape_cell(str(text))}*\n\n{body}" if text else body, encoding="utf-8")
     return [csv, md]
 
@@ -53,7 +53,7 @@ def write_table(frame: pd.DataFrame, path: Path, caption: str | None = None) -> 
 _NUMBER_CELL = re.compile(r"[<>]?-?\d[\d.,]*(?:-(?:\d[\d.]*|NR))?(?: \(.*\))?|NR|-")
 
 
-def _numeric(cells: pd.Series) -> bool:
+def numeric_column(cells: pd.Series) -> bool:
     """A column of formatted numbers (right-aligned in Markdown, as a paper's tables are)."""
     text = cells.dropna().astype(str)
     text = text[text != ""]

@@ -38,6 +38,7 @@ def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
         for caption, frame, name in part.tables:
             files += write_table(frame, out / "tables" / name, caption)
             section.tables.append((caption, format_table(frame)))
+            section.table_names.append(name)
         for caption, fig, name in part.figures:
             paths = save(fig, out / "figures" / name)
             files += paths
@@ -72,7 +73,8 @@ def write_html(
     meta: dict[str, Any],
     warnings: Sequence[str],
     path: Path,
+    header: Sequence[str] = (),
 ) -> Path:
-    """``report.html``: one self-contained page."""
-    path.write_text(render(title, sections, meta, warnings), encoding="utf-8")
+    """``report.html``: one self-contained page, `header` lines under the title."""
+    path.write_text(render(title, sections, meta, warnings, header), encoding="utf-8")
     return path

@@ -142,6 +142,8 @@ def read_adverse_events(
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
     sas_dates: bool | None = None,
+    sheet_name: str | int = 0,
+    encoding: str = "utf-8",
 ) -> AdverseEvents:
     """Read and validate an adverse-event table against the cohort.
 
@@ -161,6 +163,8 @@ def read_adverse_events(
         ``2021/03/14``; :mod:`blina_stats.data._dates`).
     sas_dates : bool, optional
         Numbers in ``onset_date`` are SAS dates (default: when read from a SAS file).
+    sheet_name, encoding
+        Excel sheet, and text encoding of CSV and SAS files (as :func:`read_table`).
 
     Returns
     -------
@@ -176,7 +180,7 @@ def read_adverse_events(
     """
     if isinstance(ae, AdverseEvents):
         return ae
-    raw = read_table(ae, columns=columns)
+    raw = read_table(ae, columns=columns, sheet_name=sheet_name, encoding=encoding)
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
     id_warnings: list[ValidationWarning] = []
@@ -222,6 +226,8 @@ def read_dosing(
     date_format: str | None = None,
     sas_dates: bool | None = None,
     max_daily_dose: float = 16.0,
+    sheet_name: str | int = 0,
+    encoding: str = "utf-8",
 ) -> Dosing:
     """Read and validate blinatumomab dosing records against the cohort.
 
@@ -238,6 +244,8 @@ def read_dosing(
     max_daily_dose : float
         The protocol's highest daily dose (ug); a dose above three times it is
         taken for a unit error (mg for ug, a total for a daily dose).
+    sheet_name, encoding
+        Excel sheet, and text encoding of CSV and SAS files (as :func:`read_table`).
 
     Returns
     -------
@@ -254,7 +262,7 @@ def read_dosing(
     """
     if isinstance(dosing, Dosing):
         return dosing
-    raw = read_table(dosing, columns=columns)
+    raw = read_table(dosing, columns=columns, sheet_name=sheet_name, encoding=encoding)
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
     id_warnings: list[ValidationWarning] = []

@@ -55,7 +55,9 @@ def build(ctx: Context) -> Part:
         tables=tuple(tables),
         figures=(
             (
-                "Non-hematologic adverse events to day +100 after transplant",
+                f"Non-hematologic adverse events, {n_treated} treated patients: patients with "
+                "an event of any grade and of grade >= 3 by class, onset from the first dose "
+                "to day +100 after transplant",
                 figure_of(ax),
                 "adverse_events",
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..captions import patients
 from ..part import Part
 from ..tables import baseline_table, follow_up
 
@@ -19,12 +20,23 @@ def build(ctx: Context) -> Part:
     os_ = ctx.endpoint("os", origin="transplant", delayed_entry=False)
     dose = ctx.endpoint("os", origin="enrollment") if ctx.cohort.has_enrollment else None
     fu = follow_up(os_, dose)
+    who = patients(ctx.cohort)
     return Part(
         KEY,
         TITLE,
         tables=(
-            ("Baseline characteristics", baseline_table(ctx.cohort), "baseline"),
-            ("Follow-up", fu, "follow_up"),
+            (
+                f"Baseline characteristics, {who}, at transplant: median (range) or n (%)",
+                baseline_table(ctx.cohort),
+                "baseline",
+            ),
+            (
+                f"Median follow-up, {who}, from transplant"
+                + (" and from the first dose" if dose is not None else "")
+                + " to last contact",
+                fu,
+                "follow_up",
+            ),
         ),
         json={"follow_up": fu.to_dict(orient="index")},
     )

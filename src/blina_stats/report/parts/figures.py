@@ -17,11 +17,13 @@ from ...endpoints import EndpointData, NotEstimable
 from ...endpoints.labels import axis_label, horizon_label
 from ...plots.style import PALETTE, figure_of, new_axes
 from ...plots.survival import add_at_risk_table, plot_incidence, plot_survival
+from ..captions import endpoint_caption, horizon
 from ..part import Part, failure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ...data import Cohort
     from ..context import Context
 
 KEY, TITLE = "figures", "Survival and cumulative incidence"
@@ -127,12 +129,40 @@ FIGURES: dict[str, tuple[str, FigureMaker]] = {
 }
 
 
+#: figure -> (caption title, the endpoints whose horizons it marks; the first gives the origin)
+CAPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "os": ("Overall survival (Kaplan-Meier)", ("os",)),
+    "pfs": ("Progression-free survival (Kaplan-Meier)", ("pfs",)),
+    "grfs": ("GVHD-free, relapse-free survival (Kaplan-Meier)", ("grfs",)),
+    "relapse_nrm": (
+        "Cumulative incidence of relapse and non-relapse mortality (competing risks)",
+        ("relapse", "nrm"),
+    ),
+    "agvhd": ("Cumulative incidence of acute GVHD, grade II-IV and III-IV", ("agvhd",)),
+    "cgvhd": ("Cumulative incidence of chronic GVHD, any and moderate/severe", ("cgvhd",)),
+}
+
+
+def figure_caption(name: str, endpoint: Lookup, cohort: Cohort) -> str:
+    """The caption of figure `name`: what, which patients, from when, marked at which horizon."""
+    title, names = CAPTIONS[name]
+    data = endpoint(names[0])
+    if len(names) == 1:
+        return endpoint_caption(title, data, cohort)
+    marks = []
+    for n in names:
+        d = endpoint(n)
+        marks.append(f"{d.endpoint.label.lower()} at {horizon(d)}")
+    return endpoint_caption(title, data, cohort, marks)
+
+
 def build(ctx: Context) -> Part:
     """Every figure the table supports; the others listed with the reason."""
     figures, missing = [], []
     for name, (title, make) in FIGURES.items():
         try:
-            figures.append((title, make(ctx.endpoint), name))
+            figure = make(ctx.endpoint)
+            figures.append((figure_caption(name, ctx.endpoint, ctx.cohort), figure, name))
         except NotEstimable as exc:
             missing.append(f"{title}: {exc}")
         except Exception as exc:  # one figure the data cannot draw fails alone

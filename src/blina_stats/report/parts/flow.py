@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..captions import patients
 from ..part import Part, caption
 
 if TYPE_CHECKING:
@@ -24,18 +25,30 @@ def build(ctx: Context) -> Part:
     flow = consort_flow(ctx.screening, ctx.cohort, labs, endpoints=ctx.derived())
     ax = new_axes(width=7.0, height=5.0)
     flow.plot(ax)
+    counts = (
+        f"{flow.n_screened} screened, {flow.n_enrolled} enrolled, {flow.n_treated} treated patients"
+    )
     tables: list[tuple[str, pd.DataFrame, str]] = [
-        ("CONSORT flow", flow.to_frame(), "consort"),
-        ("Eligibility of the screened patients", flow.eligibility, "eligibility"),
+        (f"CONSORT flow from screening to follow-up: {counts}", flow.to_frame(), "consort"),
+        (
+            f"Eligibility of the {flow.n_screened} screened patients: the criteria each failed",
+            flow.eligibility,
+            "eligibility",
+        ),
     ]
-    figures: list[tuple[str, Figure, str]] = [("CONSORT flow diagram", figure_of(ax), "consort")]
+    figures: list[tuple[str, Figure, str]] = [
+        (f"CONSORT flow diagram: {counts}", figure_of(ax), "consort")
+    ]
     if labs is not None:
         inc = engraftment_incidence(labs, ctx.cohort)
         summary = inc.summary  # its caption counts the patients left out
-        tables.append((caption(summary, "Engraftment (death competing)"), summary, "engraftment"))
+        text = caption(summary, "Engraftment (death competing)")
+        who = patients(ctx.cohort, len(inc.data))
+        text = f"{text}; {who} with daily labs, from transplant (day 0)"
+        tables.append((text, summary, "engraftment"))
         eax = new_axes(height=3.1)
         inc.plot(eax)
-        figures.append(("Cumulative incidence of engraftment", figure_of(eax), "engraftment"))
+        figures.append((f"Cumulative incidence of e{text[1:]}", figure_of(eax), "engraftment"))
     return Part(
         KEY,
         TITLE,

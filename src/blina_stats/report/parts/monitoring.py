@@ -30,6 +30,7 @@ from ...safety import (
     toxicity_outcomes,
 )
 from ...safety.monitoring_rules import NRM_EXPECTED, NRM_UNACCEPTABLE, OC_RATES, nrm_person_time
+from ..captions import patients
 from ..part import Part
 
 if TYPE_CHECKING:
@@ -71,17 +72,19 @@ def build(ctx: Context) -> Part:
         tables += [
             (rule.describe(), rule.to_frame().dropna(), f"monitoring_{key}_boundary"),
             (
-                f"Operating characteristics (outcomes known at once): {stated}",
+                f"Operating characteristics (outcomes known at once): {stated}, up to "
+                f"{cohort.n_patients} patients (exact probabilities at each true rate)",
                 oc,
                 f"monitoring_{key}_oc",
             ),
             (
-                f"Operating characteristics with staggered accrual and the 100-day delay: {stated}",
+                f"Operating characteristics with staggered accrual and the 100-day delay: {stated}, "
+                f"up to {cohort.n_patients} patients",
                 late,
                 f"monitoring_{key}_oc_delayed",
             ),
             (
-                f"Applied to the trial: {stated}",
+                f"Applied to the trial: {stated}, {patients(cohort)}",
                 monitor(rule, outcomes),
                 f"monitoring_{key}_status",
             ),
@@ -98,12 +101,14 @@ def build(ctx: Context) -> Part:
     tables += [
         (sprt.describe(), sprt.boundary(), "monitoring_nrm_sprt_boundary"),
         (
-            f"Operating characteristics of the NRM SPRT (staggered accrual): {nrm.attrs['window']}",
+            f"Operating characteristics of the NRM SPRT (staggered accrual): non-relapse deaths "
+            f"{nrm.attrs['window']}, up to {n} patients",
             sprt_oc,
             "monitoring_nrm_sprt_oc",
         ),
         (
-            f"NRM SPRT applied to the trial: non-relapse deaths {nrm.attrs['window']}",
+            f"NRM SPRT applied to the trial: non-relapse deaths {nrm.attrs['window']}, "
+            f"{patients(cohort)}",
             sprt_now,
             "monitoring_nrm_sprt_status",
         ),

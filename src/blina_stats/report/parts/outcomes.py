@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...endpoints import to_json
 from ...endpoints.labels import origin_label
+from ..captions import patients
 from ..part import Part
 from ..tables import by_origin, endpoint_summary
 
@@ -33,7 +34,12 @@ def build(ctx: Context) -> Part:
     """The outcome table (GVHD from transplant); both origins for OS, PFS, relapse and NRM;
     GVHD again with entry at the first dose."""
     table = ctx.estimates()
-    tables = [("Endpoints at their horizons", endpoint_summary(table), "endpoints")]
+    who = patients(ctx.cohort)
+    since = origin_label(ctx.origin, ctx.cohort.has_enrollment)
+    if ctx.origin == "transplant" and ctx.cohort.has_enrollment:
+        since += "; GVHD from transplant, every patient from day 0"
+    head = f"Endpoints at their horizons, {who}, {since}; each row's horizon as stated"
+    tables = [(head, endpoint_summary(table), "endpoints")]
     notes: list[str] = []
     json = {}
     absent = table.index[~table["estimable"]].tolist()
@@ -63,7 +69,8 @@ def build(ctx: Context) -> Part:
             )
             tables.append(
                 (
-                    "Sensitivity: GVHD with entry at the first dose (conditional)",
+                    f"Sensitivity: GVHD endpoints at their horizons, {who}, from transplant, "
+                    "entry at the first dose (conditional on being free of GVHD then)",
                     endpoint_summary(conditional),
                     "endpoints_gvhd_entry_at_first_dose",
                 )
@@ -89,7 +96,10 @@ def _both_origins(ctx: Context) -> tuple[str, pd.DataFrame, dict[str, Any]]:
         "from transplant": ctx.estimates(BOTH_ORIGINS, origin="transplant"),
         fd: ctx.estimates(BOTH_ORIGINS, origin="enrollment"),
     }
-    caption = f"OS, PFS, relapse and NRM from both time origins: {tx}; and {fd}"
+    caption = (
+        f"OS, PFS, relapse and NRM at their horizons from both time origins, "
+        f"{patients(ctx.cohort)}: {tx}; and {fd}"
+    )
     other = "enrollment" if ctx.origin == "transplant" else "transplant"
     options = {**ctx.options, "origin": other}
     estimates = ctx.estimates(BOTH_ORIGINS, origin=other)

@@ -14,6 +14,7 @@ from ...compare.endpoint import compare_groups, comparison_options
 from ...compare.groups import reference_level
 from ...errors import InputError
 from ...models import cox_regression
+from ..captions import patients, time_origin
 from ..part import Part
 
 if TYPE_CHECKING:
@@ -155,12 +156,25 @@ def build(ctx: Context) -> Part:
     tests = subgroup_tests(ctx.cohort, ctx.endpoint, caught)
     if tests.empty:
         raise InputError(f"{ctx.cohort.source}: no covariate with 2-6 levels to compare")
-    tables = [("Subgroup comparisons (p-values; exploratory, unadjusted)", tests, "subgroup_tests")]
+    pfs = ctx.endpoint("pfs", origin="transplant")
+    who, since = patients(ctx.cohort, pfs.n_used), time_origin(pfs)
+    tables = [
+        (
+            f"Subgroup comparisons of PFS, OS, relapse and NRM, {patients(ctx.cohort)}, "
+            f"{time_origin(ctx.endpoint('pfs'))}, whole follow-up "
+            "(log-rank or Gray p-values; exploratory, unadjusted)",
+            tests,
+            "subgroup_tests",
+        )
+    ]
     figures = []
-    cox, fig = pfs_forest(ctx.cohort, ctx.endpoint("pfs", origin="transplant"), caught)
+    cox, fig = pfs_forest(ctx.cohort, pfs, caught)
     references: dict[str, dict[str, str]] = {}
     if not cox.empty:
-        caption = "Univariable Cox models for PFS by subgroup (exploratory, unadjusted)"
+        caption = (
+            f"Univariable Cox models for PFS by subgroup, {who}, {since}, whole follow-up "
+            "(exploratory, unadjusted)"
+        )
         tables.append((caption, cox, "subgroup_cox_pfs"))
         refs = cox[cox["reference"].to_numpy(bool)]
         references = {
@@ -168,7 +182,10 @@ def build(ctx: Context) -> Part:
             for (c, lev), why in zip(refs.index, refs["reference_reason"], strict=True)
         }
     if fig is not None:
-        caption = "Hazard ratios for PFS by subgroup, each level against its reference"
+        caption = (
+            f"Hazard ratios for PFS by subgroup, {who}, {since}, whole follow-up: each level "
+            "against its reference"
+        )
         figures.append((caption, fig, "forest_pfs"))
     ref_note = (
         "Forest plot and Cox table: each level against its covariate's reference, the largest "

@@ -1,0 +1,161 @@
+"""Word output: ``report.docx`` and :func:`to_docx` for one table (python-docx).
+
+Every table is a real Word table (header row bold and repeated on each page,
+columns of numbers right-aligned, the caption above it as a Word caption with
+a ``SEQ Table`` field), every figure its PNG with a ``SEQ Figure`` caption
+below, in the report's order, so a medical writer can paste them into a
+clinical study report; Word renumbers the captions (update fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .single import shown
+from .tables import numeric_column
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+    from .html import Section
+
+#: the width of a figure on the page (inches; a portrait page with 1-inch margins holds 6.5)
+FIGURE_WIDTH = 6.0
+
+
+def _caption(doc: Document, kind: str, number: int, text: str) -> None:
+    """A Word caption paragraph: ``Table 3: text`` with the number in a SEQ field."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = doc.add_paragraph(style="Caption")
+    paragraph.add_run(f"{kind} ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" SEQ {kind} \\* ARABIC ")
+    run = OxmlElement("w:r")
+    value = OxmlElement("w:t")
+    value.text = str(number)
+    run.append(value)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(f": {text}")
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+def add_table(doc: Document, frame: pd.DataFrame, caption: str | None, number: int) -> None:
+    """Append `frame` (formatted text cells) as a Word table with its caption (if any) above."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    if caption:
+        _caption(doc, "Table", number, caption)
+    right = [numeric_column(frame[c]) for c in frame.columns]
+    table = doc.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Table Grid"
+    for cell, name, r in zip(table.rows[0].cells, frame.columns, right, strict=True):
+        run = cell.paragraphs[0].add_run(str(name))
+        run.bold = True
+        if r:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _repeat_header(table.rows[0])
+    for values in frame.itertuples(index=False):
+        cells = table.add_row().cells
+        for cell, value, r in zip(cells, values, right, strict=True):
+            cell.text = "" if value is None else str(value)
+            if r:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def add_figure(doc: Document, png: Path, caption: str, number: int) -> None:
+    """Append the figure `png` with its caption below."""
+    from docx.shared import Inches
+
+    doc.add_picture(str(png), width=Inches(FIGURE_WIDTH))
+    _caption(doc, "Figure", number, caption)
+
+
+def write_docx(
+    title: str,
+    sections: Sequence[Section],
+    header: Sequence[str],
+    path: Path,
+) -> Path:
+    """``report.docx``: the title, `header` lines, then each section's notes, tables, figures.
+
+    The sections are those of ``report.html``, in its order; a part that is
+    not available says why, as on the page.
+    """
+    from docx import Document as new_document
+
+    doc = new_document()
+    doc.add_heading(title, level=0)
+    for line in header:
+        doc.add_paragraph(line)
+    tables = figures = 0
+    for s in sections:
+        doc.add_heading(s.title, level=1)
+        if s.status != "ok":
+            doc.add_paragraph(f"not available: {s.message}" if s.status == "missing" else s.message)
+        for note in s.notes:
+            doc.add_paragraph(note)
+        for caption, frame in s.tables:
+            tables += 1
+            add_table(doc, frame, caption, tables)
+        for caption, png in s.figures:
+            figures += 1
+            add_figure(doc, png, caption, figures)
+    doc.save(str(path))
+    return path
+
+
+def to_docx(table: Any, path: str | Path, caption: str | None = None) -> Path:
+    """Write one table to a Word file, formatted as the report's tables are.
+
+    Parameters
+    ----------
+    table : DataFrame or result
+        A DataFrame, a result with ``.to_frame()`` (or a ``.summary`` table),
+        or :func:`blina_stats.estimate`'s table (written as the report's
+        outcome table).  Cells go through the report's formatting layer
+        (:func:`blina_stats.report.format.format_table`): percent with one
+        decimal, intervals in the estimate's unit, ``NR``, integers as
+        integers, p-values ``0.041`` / ``<0.001``.
+    path : path
+        The ``.docx`` file written (replaced if it exists).
+    caption : str, optional
+        The caption above the table (default: the frame's ``attrs["caption"]``,
+        else none).
+
+    Returns
+    -------
+    Path
+        `path`.
+
+    Examples
+    --------
+    >>> import blina_stats as bs, tempfile, pathlib
+    >>> cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "outcomes.docx"
+    >>> bs.to_docx(bs.estimate(cohort), out).name
+    'outcomes.docx'
+    """
+    from docx import Document as new_document
+
+    frame = shown(table, caption)
+    doc = new_document()
+    text = frame.attrs.get("caption")
+    add_table(doc, frame, str(text) if text else None, 1)
+    path = Path(path)
+    doc.save(str(path))
+    return path
