@@ -78,8 +78,8 @@ def build(ctx: Context) -> Part:
                 f"monitoring_{key}_oc",
             ),
             (
-                f"Operating characteristics with staggered accrual and the 100-day delay: {stated}, "
-                f"up to {cohort.n_patients} patients",
+                f"Operating characteristics with staggered accrual and the 100-day delay: "
+                f"{stated}, up to {cohort.n_patients} patients",
                 late,
                 f"monitoring_{key}_oc_delayed",
             ),
