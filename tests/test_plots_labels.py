@@ -125,3 +125,34 @@ def test_an_incidence_axis_in_2_5_percent_steps_reads_so() -> None:
     ax.set_yticks(np.arange(5) * 0.025)
     figure_of(ax).draw_without_rendering()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0%", "2.5%", "5.0%", "7.5%", "10.0%"]
+
+
+def test_a_label_is_placed_once_per_layout_whatever_the_formats(
+    trial: bs.Cohort, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the search ran on every draw, and a legend at loc="best" asks every text for its
+    # extent on each draw: 9 of the report's 20 s of savefig under a profile
+    from blina_stats.plots.style import save
+
+    searches: list[PlacedLabel] = []
+    place = PlacedLabel._place
+
+    def counted(self: PlacedLabel, renderer: object) -> object:
+        searches.append(self)
+        return place(self, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PlacedLabel, "_place", counted)
+    ax = trial.plot("pfs", by="mrd_pre_hsct", pvalue=True, horizon=True)
+    fig = figure_of(ax)
+    labels = [t for t in ax.texts if isinstance(t, PlacedLabel)]
+    assert len(labels) >= 3
+    save(fig, tmp_path / "pfs", formats=("png",))
+    after_png = len(searches)
+    assert {id(t) for t in searches} == {id(t) for t in labels}
+    places = [(t.xy, t.xyann) for t in labels]
+    save(fig, tmp_path / "again", formats=("png", "pdf"))
+    assert len(searches) == after_png  # the same layouts at 72 and 300 dpi: no new search
+    assert [(t.xy, t.xyann) for t in labels] == places
+    ax.set_ylim(0.0, 0.9)  # a new layout: placed again
+    fig.draw_without_rendering()
+    assert len(searches) > after_png

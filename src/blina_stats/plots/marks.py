@@ -30,6 +30,9 @@ PVALUE_GID = "p-value"
 #: the dotted vertical line at a horizon: labels may sit beside it
 HORIZON_LINE_GID = "horizon-line"
 
+#: how many label searches are running (a search asks the legend, which asks every text)
+_SEARCHING = [0]
+
 #: (xy, offset in points, ha, va): one place a label may take
 Candidate = tuple[tuple[float, float], tuple[float, float], str, str]
 
@@ -85,15 +88,42 @@ class PlacedLabel(Annotation):
         self.set_clip_on(False)  # a place beside the axes is shown, not cut off
         self._candidates = list(candidates)
         self._placing = False
+        self._placed: dict[tuple[Any, ...], Candidate] = {}
 
     def update_positions(self, renderer: RendererBase) -> None:
         if not self._placing and self.axes is not None:
             self._placing = True
             try:
-                self._place(renderer)
+                key = self._geometry()
+                if key in self._placed:
+                    # a layout seen before, at any dpi: the place found is kept (a candidate
+                    # is in data coordinates and points), so a figure saved as PNG and PDF,
+                    # and a legend asking every text for its extent, do not search again
+                    self._box(renderer, self._placed[key])
+                else:
+                    nested = _SEARCHING[0] > 0
+                    _SEARCHING[0] += 1
+                    try:
+                        place = self._place(renderer)
+                    finally:
+                        _SEARCHING[0] -= 1
+                    if not nested:  # not asked by another label's search: others are settled
+                        self._placed[key] = place
             finally:
                 self._placing = False
         super().update_positions(renderer)
+
+    def _geometry(self) -> tuple[Any, ...]:
+        """What a place depends on, independent of the dpi: the axes' size in inches (kept
+        when ``bbox_inches="tight"`` crops the figure around it) and its limits."""
+        ax = self.axes
+        fig = self.get_figure(root=True) if ax is not None else None
+        if ax is None or fig is None:  # pragma: no cover - checked by update_positions
+            return ()
+        width, height = fig.get_size_inches()
+        box = ax.get_position()
+        inches = (round(float(box.width * width), 4), round(float(box.height * height), 4))
+        return (inches, ax.get_xlim(), ax.get_ylim())
 
     def _box(self, renderer: RendererBase, candidate: Candidate) -> Bbox:
         self.xy, self.xyann, ha, va = candidate
@@ -102,10 +132,10 @@ class PlacedLabel(Annotation):
         super().update_positions(renderer)
         return Text.get_window_extent(self, renderer).expanded(1.06, 1.1)
 
-    def _place(self, renderer: RendererBase) -> None:
+    def _place(self, renderer: RendererBase) -> Candidate:
         ax = self.axes
         if ax is None:  # pragma: no cover - checked by update_positions
-            return
+            return self._candidates[0]
         lines, bands, points = obstacles(ax)  # type: ignore[arg-type]
         frame = ax.get_window_extent(renderer)
         earlier = []
@@ -133,6 +163,7 @@ class PlacedLabel(Annotation):
             if score < 1.0:
                 break
         self._box(renderer, best)
+        return best
 
 
 def mark_candidates(x: float, y: float) -> list[Candidate]:
