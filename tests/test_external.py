@@ -209,12 +209,19 @@ def test_cli_external(capsys) -> None:
     assert main(["external", "--boot", "20", "--json"]) == 0
     out, err = capsys.readouterr()
     doc = json.loads(out)
-    assert [e["endpoint"] for e in doc["endpoints"]] == ["pfs", "os", "relapse", "nrm"]
+    doc_names = [e["endpoint"] for e in doc["endpoints"]]
+    assert doc_names == ["pfs", "os", "relapse", "nrm"]
     assert doc["n_boot"] == 20 and doc["landmark_day"] == 75.5
     assert "warning: trial.csv against controls.csv" in err
     assert main(["external", "--boot", "0", "--landmark-day", "80"]) == 0
     out, _ = capsys.readouterr()
     assert "landmark fixed (day 80)" in out and "pfs" in out
+    assert "horizon 730.5 days from the landmark (trial: from the first dose)" in out
+    # the area under an incidence curve is time lost to the event, not survival time
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()[0] in doc_names}
+    assert "RMST difference" in rows["pfs"] and "RMST difference" in rows["os"]
+    assert "RMTL difference" in rows["relapse"] and "RMTL difference" in rows["nrm"]
+    assert [e["restricted_mean"] for e in doc["endpoints"]] == ["RMST", "RMST", "RMTL", "RMTL"]
 
 
 def test_cli_bad_covariate_is_one_line(capsys) -> None:

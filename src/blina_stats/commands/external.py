@@ -72,7 +72,8 @@ def format_table(doc: dict[str, Any]) -> str:
     pct = f"{doc['conf_level']:.0%}"
     lines = [
         f"External control: {doc['estimand']} weights, landmark {doc['landmark']} "
-        f"(day {doc['landmark_day']:g}), horizon {doc['horizon']:g} days, "
+        f"(day {doc['landmark_day']:g}), horizon {doc['horizon']:g} days from the landmark "
+        "(trial: from the first dose), "
         f"{doc['n_boot']} bootstrap replicates (seed {doc['seed']})",
         f"effective sample size: trial {doc['ess']['trial']:.1f}, "
         f"control {doc['ess']['control']:.1f}",
@@ -90,7 +91,7 @@ def format_table(doc: dict[str, Any]) -> str:
             f"[{pct} {num(r['ci_lower'])}, {num(r['ci_upper'])}]  "
             f"HR {num(r['hazard_ratio'], '.2f')} [{num(r['hr_ci_lower'], '.2f')}, "
             f"{num(r['hr_ci_upper'], '.2f')}]  E-value {num(r['e_value'], '.2f')}  "
-            f"RMST difference {num(r['rmst_difference'], '.1f')} days"
+            f"{r['restricted_mean']} difference {num(r['rmst_difference'], '.1f')} days"
         )
     return "\n".join(lines)
 

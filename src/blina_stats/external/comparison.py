@@ -319,6 +319,9 @@ def _endpoint_row(
         "difference": p_t - p_c,
         "ci_lower": np.nan,
         "ci_upper": np.nan,
+        # the area to the horizon: under the survival curve (restricted mean survival
+        # time), or under the incidence curve (restricted mean time lost to the event)
+        "restricted_mean": "RMST" if kind == "survival" else "RMTL",
         "rmst_trial": r_t,
         "rmst_control": r_c,
         "rmst_difference": r_t - r_c,

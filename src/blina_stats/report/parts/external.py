@@ -60,6 +60,7 @@ def build(ctx: Context, controls: Path) -> Part:
             "difference",
             "ci_lower",
             "ci_upper",
+            "restricted_mean",
             "rmst_difference",
             "rmst_ci_lower",
             "rmst_ci_upper",
@@ -80,9 +81,11 @@ def build(ctx: Context, controls: Path) -> Part:
         f"{result.estimand} propensity weights on {', '.join(COVARIATES)} (logistic model); "
         f"differences trial - weighted control at {result.horizon:g} days with percentile "
         f"bootstrap intervals ({result.n_boot} replicates resampling both cohorts and "
-        f"refitting the propensity model, seed {result.seed}); hazard ratios from a weighted "
-        "Cox model with robust errors (cause-specific for incidence endpoints); E-values "
-        "(VanderWeele & Ding 2017) for the hazard ratios.",
+        f"refitting the propensity model, seed {result.seed}); restricted means to the same "
+        "horizon: the restricted mean survival time (RMST) for survival endpoints, the "
+        "restricted mean time lost to the event (RMTL) for incidence endpoints, in days; "
+        "hazard ratios from a weighted Cox model with robust errors (cause-specific for "
+        "incidence endpoints); E-values (VanderWeele & Ding 2017) for the hazard ratios.",
         "Effective sample size: "
         + ", ".join(f"{arm} {v:.1f}" for arm, v in result.propensity.ess.items()),
         *(f"Excluded: {k}: {n}" for k, n in al.excluded_counts.items()),
@@ -92,7 +95,13 @@ def build(ctx: Context, controls: Path) -> Part:
         KEY,
         TITLE,
         tables=(
-            ("Trial against weighted external control", table, "external_control"),
+            (
+                f"Trial ({al.trial_ids.size} treated patients, from the first dose) against the "
+                f"weighted external control ({al.control_ids.size} controls, from the "
+                f"landmark), at {result.horizon:g} days",
+                table,
+                "external_control",
+            ),
             ("Covariate balance before and after weighting", balance, "external_balance"),
         ),
         figures=(
