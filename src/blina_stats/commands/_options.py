@@ -87,17 +87,31 @@ class UniquePairs(argparse.Action):
     ) -> None:
         key, value = tuple(values or ())  # a pair, from the option's type
         items = dict(getattr(namespace, self.dest, None) or {})
-        if key in items:
-            raise argparse.ArgumentError(
-                self, f"{key!r} given twice ({key}={items[key]} and {key}={value})"
-            )
-        if self.unique_values and value in items.values():
-            first = next(k for k, v in items.items() if v == value)
-            raise argparse.ArgumentError(
-                self, f"two columns renamed to {value!r} ({first}={value} and {key}={value})"
-            )
-        items[key] = value
+        add_pair(self, items, key, value, unique_values=self.unique_values)
         setattr(namespace, self.dest, items)
+
+
+def add_pair(
+    action: argparse.Action,
+    items: dict[str, str],
+    key: str,
+    value: str,
+    *,
+    unique_values: bool,
+    where: str = "",
+) -> None:
+    """Add ``key=value`` to `items`: a key given twice is an error, and with `unique_values`
+    a value given twice (two columns renamed to one name); `where` prefixes the message."""
+    if key in items:
+        raise argparse.ArgumentError(
+            action, f"{where}{key!r} given twice ({key}={items[key]} and {key}={value})"
+        )
+    if unique_values and value in items.values():
+        first = next(k for k, v in items.items() if v == value)
+        raise argparse.ArgumentError(
+            action, f"{where}two columns renamed to {value!r} ({first}={value} and {key}={value})"
+        )
+    items[key] = value
 
 
 #: the tables a report reads, as ``TABLE:`` prefixes of its reading options
@@ -167,20 +181,7 @@ class PerTable(argparse.Action):
         else:
             theirs, ours = value
             renames = items.setdefault(table, {})
-            if theirs in renames:
-                raise argparse.ArgumentError(
-                    self,
-                    f"{table}: {theirs!r} given twice ({theirs}={renames[theirs]} and "
-                    f"{theirs}={ours})",
-                )
-            if ours in renames.values():
-                first = next(k for k, v in renames.items() if v == ours)
-                raise argparse.ArgumentError(
-                    self,
-                    f"{table}: two columns renamed to {ours!r} ({first}={ours} and "
-                    f"{theirs}={ours})",
-                )
-            renames[theirs] = ours
+            add_pair(self, renames, theirs, ours, unique_values=True, where=f"{table}: ")
         setattr(namespace, self.dest, items)
 
 
