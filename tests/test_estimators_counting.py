@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -162,4 +164,86 @@ def test_blocks_of_times_give_the_incidence_of_all_times_at_once(monkeypatch, va
     blocked = bs.cumulative_incidence(t, status, entry=t * 0.2, variance=variance)
     assert whole.time.size > 4 * block
     for name in ("estimate", "variance", "se", "ci_lower", "ci_upper", "survival"):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)
+
+
+def _naive_table(time, status, width, entry):
+    """Counts at each distinct time by a loop over them: the definition, nothing clever."""
+    utime = np.unique(time)
+    n_at_risk, events, censored = [], [], []
+    for u in utime:
+        at = time == u
+        entered = np.ones(time.size, bool) if entry is None else entry < u
+        n_at_risk.append(int(((time >= u) & entered).sum()))
+        events.append([int((at & (status == k)).sum()) for k in range(1, width)])
+        censored.append(int((at & (status == 0)).sum()))
+    return utime, np.array(n_at_risk), np.array(events).reshape(-1, width - 1), np.array(censored)
+
+
+@st.composite
+def any_times(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, np.ndarray | None]:
+    """Continuous times with or without ties, 1 to 6 causes (both sort routes), entry or not."""
+    n = draw(st.integers(1, 40))
+    tied = draw(st.booleans())
+    pool = st.sampled_from([0.5, 1.25, 2.0, 3.75]) if tied else st.floats(0.01, 50.0)
+    time = np.array(draw(st.lists(pool, min_size=n, max_size=n)), dtype=float)
+    width = draw(st.integers(2, 7))
+    status = np.array(draw(st.lists(st.integers(0, width - 1), min_size=n, max_size=n)))
+    entry = time * 0.3 if draw(st.booleans()) else None
+    return time, status, width, entry
+
+
+@given(any_times())
+@settings(max_examples=200, deadline=None)
+def test_every_sort_route_counts_as_the_definition(data) -> None:
+    """Packed keys (one sort per cause, up to PACKED_CAUSES), the argsort beyond, ties or none."""
+    time, status, width, entry = data
+    table = counting._by_sort(time, status.astype(np.int64), width, entry)
+    utime, n_at_risk, events, censored = _naive_table(time, status, width, entry)
+    np.testing.assert_array_equal(table.time, utime)
+    np.testing.assert_array_equal(table.n_at_risk, n_at_risk)
+    np.testing.assert_array_equal(table.n_events, events)
+    np.testing.assert_array_equal(table.n_censored, censored)
+    grid = np.concatenate([utime, utime + 0.1, [0.0, 100.0]])
+    expect = [int(((time >= g) & (True if entry is None else entry < g)).sum()) for g in grid]
+    np.testing.assert_array_equal(table.at_risk(grid), expect)
+    assert table.path == "sort"
+
+
+@pytest.mark.parametrize(("causes", "argsort"), [(counting.PACKED_CAUSES, 0), (4, 1)])
+def test_more_causes_than_packed_sorts_take_the_argsort(monkeypatch, causes, argsort) -> None:
+    """Beyond PACKED_CAUSES causes the counts come from one argsort: same answer."""
+    calls = []
+    real = counting._by_argsort
+    monkeypatch.setattr(counting, "_by_argsort", lambda *a: calls.append(1) or real(*a))
+    rng = np.random.default_rng(7)
+    t = rng.exponential(10, 500)
+    t[::7] = t[1::7][: t[::7].size]  # some ties
+    width = causes + 1
+    status = rng.integers(0, width, t.size)
+    argsorted = counting._by_sort(t, status, width, None)
+    assert len(calls) == argsort
+    utime, n_at_risk, events, censored = _naive_table(t, status, width, None)
+    np.testing.assert_array_equal(argsorted.time, utime)
+    np.testing.assert_array_equal(argsorted.n_at_risk, n_at_risk)
+    np.testing.assert_array_equal(argsorted.n_events, events)
+    np.testing.assert_array_equal(argsorted.n_censored, censored)
+
+
+@pytest.mark.parametrize("conf_type", ["log-log", "plain"])
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_blocks_of_times_give_the_survival_of_all_times_at_once(monkeypatch, conf_type, block):
+    """Kaplan-Meier in blocks carries its product and Greenwood's sum: equal to the last bit."""
+    km_module = importlib.import_module("blina_stats.estimators.kaplan_meier")
+
+    rng = np.random.default_rng(6)
+    t = np.round(rng.exponential(50, 400), 1) + 0.1
+    event = rng.integers(0, 2, t.size)
+    event[t == t.max()] = 1  # the curve reaches 0: NaN variance from there
+    whole = bs.kaplan_meier(t, event, entry=t * 0.2, conf_type=conf_type)
+    monkeypatch.setattr(km_module, "_BLOCK", block)
+    blocked = bs.kaplan_meier(t, event, entry=t * 0.2, conf_type=conf_type)
+    assert whole.time.size > 4 * block
+    assert whole.estimate[-1] == 0
+    for name in ("estimate", "variance", "se", "ci_lower", "ci_upper"):
         np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)

@@ -254,25 +254,28 @@ def cumulative_incidence(
     n = table.n_at_risk
     m, n_k = n.size, causes.size
     dk = table.n_events  # Fortran order: a cause's column is contiguous
-    d = dk[:, 0].copy()
-    for k in range(1, n_k):
-        d += dk[:, k]
     # Every float array of the result in one block: a block of several MB is
     # backed by huge pages, where 20 arrays of 10^5 times would each be
     # page-faulted in (20x slower here than the arithmetic itself).  The
-    # arithmetic runs over blocks of times with scratch space of one block,
-    # so no scratch as long as the curve is faulted in, or kept.
+    # arithmetic, the standard errors and the intervals run over blocks of
+    # times with scratch space of one block: each block is finished while it
+    # is in cache, and no scratch as long as the curve is faulted in, or kept.
     rows = np.empty((5 * n_k + 1, m))
     est, var, se, lower, upper = (rows[i * n_k : (i + 1) * n_k].T for i in range(5))
     surv = rows[5 * n_k]
     scratch = np.empty((9, min(m, BLOCK)))
+    d = np.empty(min(m, BLOCK), dtype=np.int64)  # events of all causes, a block at a time
     sums = np.zeros((n_k, 7))  # running sums of each cause: incidence, variance terms
     s_last = np.ones(1)
     for i in range(0, m, BLOCK):
         at = slice(i, min(i + BLOCK, m))
-        block(scratch, s_last, sums, n[at], d[at], dk[at], surv[at], est[at], var[at], variance)
-    np.sqrt(var, out=se)
-    confidence_interval(est, se, conf_type, z, out=(lower, upper))
+        d_at = d[: at.stop - i]
+        np.copyto(d_at, dk[at, 0])
+        for k in range(1, n_k):
+            d_at += dk[at, k]
+        block(scratch, s_last, sums, n[at], d_at, dk[at], surv[at], est[at], var[at], variance)
+        np.sqrt(var[at], out=se[at])
+        confidence_interval(est[at], se[at], conf_type, z, out=(lower[at], upper[at]))
     return CumulativeIncidenceResult(
         time=table.time,
         causes=tuple(int(c) for c in causes),

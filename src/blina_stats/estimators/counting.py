@@ -10,9 +10,10 @@ last bit):
   the largest day is small enough for the count array to stay within the size
   of the input; the check runs block by block and gives up at the first block
   holding a fraction, so continuous times cost one block.
-* ``"sort"``: any other times.  One sort (of packed ``(time, event)`` keys for
-  a single event type, an ``argsort`` otherwise), then the counts block by
-  block, so no n-long temporary beyond the sort itself is faulted in.
+* ``"sort"``: any other times.  One sort per cause of packed ``(time, cause
+  flag)`` keys (an ``argsort`` and its gathers beyond `PACKED_CAUSES` causes),
+  then running counts read at the ends of the ties; without ties (continuous
+  times) the sorted flags are the counts.
 
 `counting_path` says which route a given input takes.
 """
@@ -157,45 +158,61 @@ def _by_day(
                 return None
             entry_days += np.bincount(eday, minlength=entry_days.size)
     table = counts.reshape(days, width)
-    total = table.sum(axis=1)
+    # column by column: a reduction or gather along rows of `width` counts costs
+    # ten times one along a column of days
+    total = table[:, 0].copy()
+    for k in range(1, width):
+        total += table[:, k]
     seen = np.flatnonzero(total)
     uentry = ecount = None
     if entry_days is not None:
         eseen = np.flatnonzero(entry_days)
         uentry, ecount = eseen.astype(np.float64), entry_days[eseen]
-    at = table[seen]
-    events = np.asfortranarray(at[:, 1:])  # a cause's column is contiguous
-    censored = np.ascontiguousarray(at[:, 0])
+    events = np.empty((seen.size, width - 1), dtype=np.int64, order="F")
+    for k in range(1, width):  # a cause's column is contiguous
+        np.take(table[:, k], seen, out=events[:, k - 1])
+    censored = table[:, 0].take(seen)
     return _table(
         seen.astype(np.float64), total[seen], censored, events, n, uentry, ecount, "counting"
     )
 
 
+#: Up to this many causes, one sort of packed keys per cause beats an argsort
+#: and its gathers (an argsort of 10^7 doubles costs eight sorts here).
+PACKED_CAUSES = 3
+
+
 def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray | None) -> RiskTable:
-    """Counts after one sort: a running count of each status read at the ends of the ties."""
+    """Counts after sorting: a running count of each cause read at the ends of the ties."""
     n = time.size
-    if width == 2:
-        # non-negative doubles sort as their bit patterns; the top (sign) bit is
-        # 0, so shifting it out makes room for the event flag: one sort of one
-        # array instead of an argsort and two gathers
-        key = time.view(np.uint64) << np.uint64(1)
-        np.bitwise_or(key, status.view(np.uint64), out=key)
-        key.sort()
-        running = np.bitwise_and(key, np.uint64(1)).view(np.int64)
-        np.cumsum(running, out=running)
-        key >>= np.uint64(1)
-        srt = key.view(np.float64)
-        ordered = None
-    else:
-        order = np.argsort(time)
-        srt = time[order]
-        small = status.astype(np.int8) if width <= 127 else status
-        ordered = small[order]
-        del order
-        running = np.empty(n, dtype=np.int64)
+    causes = width - 1
+    uentry = ecount = None
+    if entry is not None:
+        uentry, ecount = np.unique(entry, return_counts=True)
+        ecount = ecount.astype(np.int64)
+    if causes > PACKED_CAUSES:
+        return _by_argsort(time, status, width, uentry, ecount)
+    # non-negative doubles sort as their bit patterns; the top (sign) bit is 0,
+    # so shifting it out makes room for a cause's flag: one sort of one array
+    # per cause instead of an argsort and its gathers
+    key = _packed(time, status, 1, width)
+    key.sort()
+    # cause 1's flags, in time order, into the first column of what are the
+    # counts when there are no ties (its other columns are not touched otherwise)
+    counts = np.empty((n, causes), dtype=np.int64, order="F")
+    flag = counts[:, 0]
+    np.bitwise_and(key, np.uint64(1), out=flag.view(np.uint64))
+    key >>= np.uint64(1)
+    srt = key.view(np.float64)
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    flags = _CauseFlags(time, status, width)
+    if new.all():  # continuous times: each patient is a distinct time
+        del new
+        for k in range(2, width):  # the flags are the counts
+            flags.into(k, counts[:, k - 1])
+        return _table(srt, None, _censored(1, counts), counts, n, uentry, ecount, "sort")
     starts = np.flatnonzero(new)
     del new
     last = np.empty_like(starts)  # position of each distinct time's last patient
@@ -203,25 +220,115 @@ def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray |
     last[-1] = n - 1
     total = last - starts
     total += 1
+    events = np.empty((starts.size, causes), dtype=np.int64, order="F")
+    for k in range(1, width):
+        if k > 1:  # cause k's flags over cause k - 1's: one buffer for all causes
+            flags.into(k, flag)
+        # events of cause k at a time: the running count at its last patient less
+        # that before its first
+        np.cumsum(flag, out=flag)
+        np.take(flag, last, out=events[:, k - 1])
+        events[1:, k - 1] -= events[:-1, k - 1]
+    return _table(srt[starts], total, _censored(total, events), events, n, uentry, ecount, "sort")
+
+
+def _censored(total: IntArray | int, events: IntArray) -> IntArray:
+    """Patients at each time less its events of every cause, a cause's column at a time."""
+    censored = np.subtract(total, events[:, 0])
+    for k in range(1, events.shape[1]):
+        censored -= events[:, k]
+    return censored
+
+
+class _CauseFlags:
+    """A cause's 0/1 flags in time order, by one sort of keys flagged by that cause.
+
+    The keys of every cause sort the same times in the same order, so the
+    flags of cause k line up with those of cause 1 (the sort that made the
+    times); one scratch array serves every cause.
+    """
+
+    def __init__(self, time: FloatArray, status: IntArray, width: int) -> None:
+        self.time, self.status, self.width = time, status, width
+        self.scratch: npt.NDArray[np.uint64] | None = None
+
+    def into(self, k: int, out: IntArray) -> None:
+        """Write cause `k`'s flags, in time order, into `out`."""
+        self.scratch = _packed(self.time, self.status, k, self.width, out=self.scratch)
+        self.scratch.sort()
+        np.bitwise_and(self.scratch, np.uint64(1), out=out.view(np.uint64))
+
+
+def _packed(
+    time: FloatArray,
+    status: IntArray,
+    k: int,
+    width: int,
+    out: npt.NDArray[np.uint64] | None = None,
+) -> npt.NDArray[np.uint64]:
+    """``time``'s bits shifted up one, with the lowest bit 1 where `status` is cause `k`."""
+    key = np.left_shift(time.view(np.uint64), np.uint64(1), out=out)
+    if width == 2:
+        np.bitwise_or(key, status.view(np.uint64), out=key)
+    else:
+        np.bitwise_or(key, status == k, out=key)
+    return key
+
+
+def _by_argsort(
+    time: FloatArray,
+    status: IntArray,
+    width: int,
+    uentry: FloatArray | None,
+    ecount: IntArray | None,
+) -> RiskTable:
+    """Counts after one argsort, for many causes: a running count of each, in one buffer."""
+    n = time.size
+    order = np.argsort(time)
+    srt = time[order]
+    small = status.astype(np.int8) if width <= 127 else status
+    ordered = small[order]
+    del order
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    if new.all():
+        del new
+        return _untied(srt, ordered, width, uentry, ecount)
+    starts = np.flatnonzero(new)
+    del new
+    last = np.empty_like(starts)
+    np.subtract(starts[1:], 1, out=last[:-1])
+    last[-1] = n - 1
+    total = last - starts
+    total += 1
+    running = np.empty(n, dtype=np.int64)
     events = np.empty((starts.size, width - 1), dtype=np.int64, order="F")
     for k in range(1, width):
-        if ordered is not None:  # one running count at a time, in one buffer
-            np.cumsum(ordered == k, dtype=np.int64, out=running)
-        # events of code k at a time: the running count at its last patient less
-        # that before its first
+        np.cumsum(ordered == k, dtype=np.int64, out=running)
         np.take(running, last, out=events[:, k - 1])
         events[1:, k - 1] -= events[:-1, k - 1]
-    censored = total - events.sum(axis=1) if width > 2 else total - events[:, 0]
-    uentry = ecount = None
-    if entry is not None:
-        uentry, ecount = np.unique(entry, return_counts=True)
-        ecount = ecount.astype(np.int64)
-    return _table(srt[starts], total, censored, events, n, uentry, ecount, "sort")
+    return _table(srt[starts], total, _censored(total, events), events, n, uentry, ecount, "sort")
+
+
+def _untied(
+    srt: FloatArray,
+    ordered: npt.NDArray[np.integer],
+    width: int,
+    uentry: FloatArray | None,
+    ecount: IntArray | None,
+) -> RiskTable:
+    """The table of distinct times: each sorted status is its time's count, no running sums."""
+    n = srt.size
+    events = np.empty((n, width - 1), dtype=np.int64, order="F")
+    for k in range(1, width):
+        np.equal(ordered, k, out=events[:, k - 1], casting="unsafe")
+    return _table(srt, None, _censored(1, events), events, n, uentry, ecount, "sort")
 
 
 def _table(
     utime: FloatArray,
-    total: IntArray,
+    total: IntArray | None,
     censored: IntArray,
     events: IntArray,
     n: int,
@@ -229,11 +336,17 @@ def _table(
     ecount: IntArray | None,
     path: str,
 ) -> RiskTable:
-    """The risk table from the patients, censorings and events at each distinct time."""
+    """The risk table from the patients, censorings and events at each distinct time.
+
+    `total` None: one patient at each time (no ties).
+    """
     # observed time >= utime[j]: everyone less those whose time came before
-    n_at_risk = np.empty(utime.size, dtype=np.int64)
-    n_at_risk[0] = n
-    np.subtract(n, np.cumsum(total[:-1]), out=n_at_risk[1:])
+    if total is None:
+        n_at_risk = np.arange(n, 0, -1, dtype=np.int64)
+    else:
+        n_at_risk = np.empty(utime.size, dtype=np.int64)
+        n_at_risk[0] = n
+        np.subtract(n, np.cumsum(total[:-1]), out=n_at_risk[1:])
     if uentry is not None and ecount is not None:
         # less those entering at or after utime[j] (not yet at risk there)
         entered_from = _from(ecount)

@@ -102,15 +102,19 @@ def confidence_interval(
             np.square(np.sin(np.minimum(root + half, np.pi / 2)), out=upper)
         else:  # pragma: no cover - validated at the boundary
             raise ValueError(f"unknown conf_type {conf_type!r}")
-    np.clip(lower, 0.0, p, out=lower)
-    np.clip(upper, p, 1.0, out=upper)
+    # np.clip's bounds, without its Python-level dispatch (NaN stays NaN)
+    np.maximum(lower, 0.0, out=lower)
+    np.minimum(lower, p, out=lower)
+    np.maximum(upper, p, out=upper)
+    np.minimum(upper, 1.0, out=upper)
     point = se == 0
     np.copyto(lower, p, where=point)
     np.copyto(upper, p, where=point)
-    undefined = ~np.isfinite(se)
+    undefined = np.isfinite(se, out=point)
+    np.logical_not(undefined, out=undefined)
     if conf_type in ("log-log", "logit"):
         # log(-log p) and log(p / (1 - p)) are infinite at p = 1: no interval (as R)
         undefined |= (p >= 1.0) & (se > 0)
-    lower[undefined] = np.nan
-    upper[undefined] = np.nan
+    np.copyto(lower, np.nan, where=undefined)
+    np.copyto(upper, np.nan, where=undefined)
     return lower, upper

@@ -220,6 +220,46 @@ def _findq(x: FloatArray, y: FloatArray, p: float, tol: float = _QUANTILE_TOL) -
     return float((lo + hi) / 2.0)
 
 
+#: Distinct times whose arithmetic runs at once (two rows of scratch space).
+_BLOCK = 1 << 15
+
+
+def _greenwood(
+    d: IntArray,
+    n: IntArray,
+    scratch: FloatArray,
+    carry: FloatArray,
+    estimate: FloatArray,
+    variance: FloatArray,
+) -> None:
+    """Kaplan-Meier and Greenwood's variance at one block of times, into `estimate`, `variance`.
+
+    `carry` holds the survival and Greenwood's sum before the block and is
+    updated; products and sums run sequentially, so blocks give, to the last
+    bit, what all the times at once would.
+    """
+    nf, work = scratch[:, : n.size]
+    np.copyto(nf, n)  # as floats once, not in every division
+    np.divide(d, nf, out=work)
+    np.subtract(1.0, work, out=work)
+    work[0] *= carry[0]
+    np.cumprod(work, out=estimate)
+    carry[0] = estimate[-1]
+    # Greenwood: sum d / (n (n - d)): 0 without events (n >= 1 at every
+    # observed time), infinite once n == d
+    np.subtract(nf, d, out=work)
+    work *= nf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(d, work, out=work)
+        work[0] += carry[1]
+        np.cumsum(work, out=variance)
+        carry[1] = variance[-1]
+        variance *= estimate  # inf * 0 once the curve reaches 0: NaN, as in R
+        variance *= estimate
+    if estimate[-1] == 0:  # non-increasing: only then can a value be 0
+        np.copyto(variance, np.nan, where=estimate == 0)
+
+
 def kaplan_meier(
     time: npt.ArrayLike,
     event: npt.ArrayLike,
@@ -307,27 +347,18 @@ def kaplan_meier(
         )
     d = table.n_events[:, 0]
     n = table.n_at_risk
-    # the result's arrays in one block, the scratch space in another: a block of
-    # several MB is backed by huge pages instead of page-faulting each array in,
-    # and the result keeps no scratch alive
+    # the result's arrays in one block (several MB are backed by huge pages
+    # instead of page-faulting each array in), computed a block of times at a
+    # time with scratch space of one block: each block is finished while in
+    # cache, and the result keeps no scratch
     estimate, variance, se, lower, upper = np.empty((5, n.size))
-    nf, work = np.empty((2, n.size))
-    np.copyto(nf, n)
-    np.divide(d, nf, out=work)
-    np.subtract(1.0, work, out=work)
-    np.cumprod(work, out=estimate)
-    # Greenwood: sum d / (n (n - d)), 0 without events; infinite once n == d
-    np.subtract(nf, d, out=work)
-    work *= nf
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(d, work, out=work, where=d > 0)
-        work[d == 0] = 0.0
-        np.cumsum(work, out=variance)
-        variance *= estimate  # inf * 0 once the curve reaches 0: NaN, as in R
-        variance *= estimate
-    variance[estimate == 0] = np.nan
-    np.sqrt(variance, out=se)
-    confidence_interval(estimate, se, conf_type, z, out=(lower, upper))
+    scratch = np.empty((2, min(n.size, _BLOCK)))
+    carry = np.array([1.0, 0.0])  # the survival and Greenwood's sum before the block
+    for i in range(0, n.size, _BLOCK):
+        at = slice(i, min(i + _BLOCK, n.size))
+        _greenwood(d[at], n[at], scratch, carry, estimate[at], variance[at])
+        np.sqrt(variance[at], out=se[at])
+        confidence_interval(estimate[at], se[at], conf_type, z, out=(lower[at], upper[at]))
     return KaplanMeierResult(
         time=table.time,
         estimate=estimate,

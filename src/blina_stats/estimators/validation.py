@@ -62,6 +62,12 @@ def as_time(values: Any, name: str) -> FloatArray:
             raise ValueError(f"`{name}` must be one-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty: at least one patient is needed")
+    # two reductions decide for valid times: the minimum is NaN when any time is
+    # NaN and negative when any is, the maximum infinite when any is; the masks
+    # that name the positions are built only for times that fail
+    lo, hi = arr.min(), arr.max()
+    if lo >= 0.0 and hi < np.inf:
+        return arr
     bad = ~np.isfinite(arr)
     if bad.any():
         raise ValueError(f"`{name}` must be finite (no NaN or infinity): {_where(bad, arr)}")
