@@ -268,8 +268,8 @@ def _packed(
 ) -> npt.NDArray[np.uint64]:
     """``time``'s bits shifted up one, with the lowest bit 1 where `status` is cause `k`."""
     key = np.left_shift(time.view(np.uint64), np.uint64(1), out=out)
-    if width == 2:
-        np.bitwise_or(key, status.view(np.uint64), out=key)
+    if width == 2:  # the 0/1 status is the flag (viewed unsigned when 8 bytes wide)
+        np.bitwise_or(key, status.view(np.uint64) if status.itemsize == 8 else status, out=key)
     else:
         np.bitwise_or(key, status == k, out=key)
     return key

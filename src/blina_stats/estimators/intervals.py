@@ -102,11 +102,17 @@ def confidence_interval(
             np.square(np.sin(np.minimum(root + half, np.pi / 2)), out=upper)
         else:  # pragma: no cover - validated at the boundary
             raise ValueError(f"unknown conf_type {conf_type!r}")
-    # np.clip's bounds, without its Python-level dispatch (NaN stays NaN)
-    np.maximum(lower, 0.0, out=lower)
-    np.minimum(lower, p, out=lower)
-    np.maximum(upper, p, out=upper)
-    np.minimum(upper, 1.0, out=upper)
+    if conf_type == "log-log":
+        # p ** a with a > 0 lies in [0, 1]: rounding can only cross p
+        np.minimum(lower, p, out=lower)
+        np.maximum(upper, p, out=upper)
+    else:  # np.clip's bounds, without its Python-level dispatch (NaN stays NaN)
+        np.maximum(lower, 0.0, out=lower)
+        np.minimum(lower, p, out=lower)
+        np.maximum(upper, p, out=upper)
+        np.minimum(upper, 1.0, out=upper)
+    if p.size and se.min() > 0 and se.max() < np.inf and p.max() < 1.0:
+        return lower, upper  # no point intervals and none undefined: three reductions say so
     point = se == 0
     np.copyto(lower, p, where=point)
     np.copyto(upper, p, where=point)

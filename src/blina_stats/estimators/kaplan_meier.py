@@ -11,7 +11,7 @@ import pandas as pd
 
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
 from .intervals import confidence_interval
-from .validation import as_codes, as_entry, as_time, check_conf
+from .validation import as_entry, as_flags, as_time, check_conf
 from .weighted import Subjects, WeightedCounts, as_weights, unit
 from .weighted_results import WeightedSurvival, weighted_result
 
@@ -333,7 +333,7 @@ def kaplan_meier(
     0.6
     """
     t = as_time(time, "time")
-    ev = as_codes(event, "event", t.size, max_code=1)
+    ev = as_flags(event, "event", t.size)
     ent = as_entry(entry, t)
     z = check_conf(conf_type, conf_level)
     w = None if weights is None else as_weights(weights, t.size)
@@ -341,7 +341,7 @@ def kaplan_meier(
         ev = 1 - ev
     table = risk_table(t, ev, np.array([1]), ent)
     if w is not None and not unit(w):
-        subjects = Subjects(t, ev, ent, w)
+        subjects = Subjects(t, ev.astype(np.int64), ent, w)
         return weighted_result(
             KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse=reverse
         )

@@ -22,6 +22,7 @@ __all__ = [
     "CONF_TYPES",
     "as_codes",
     "as_entry",
+    "as_flags",
     "as_labels",
     "as_time",
     "check_conf",
@@ -134,6 +135,19 @@ def as_codes(values: Any, name: str, n: int, max_code: int | None = None) -> Int
         allowed = "0 or 1" if max_code == 1 else "0 (censored) or a positive cause code"
         raise ValueError(f"`{name}` must be {allowed}: {_where(bad, raw)}")
     return flt.astype(np.int64)
+
+
+def as_flags(values: Any, name: str, n: int) -> npt.NDArray[np.integer]:
+    """Return `values` as 0/1 flags: a boolean array is viewed as bytes, not copied.
+
+    Any other input is checked as :func:`as_codes` with ``max_code=1``.  The
+    estimators count with the flags and never negate them, so unsigned bytes
+    are safe there (``1 - flags`` stays 0/1).
+    """
+    raw = np.asarray(values)
+    if raw.dtype == bool and raw.ndim == 1 and raw.size == n:
+        return raw.view(np.uint8)
+    return as_codes(raw, name, n, max_code=1)
 
 
 def as_entry(values: Any, time: FloatArray) -> FloatArray | None:
