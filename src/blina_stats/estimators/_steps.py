@@ -12,14 +12,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .counting import RiskTable, risk_table_counts
+from .counting import Codes, RiskTable, risk_table_counts
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
 def risk_table(
-    time: FloatArray, status: IntArray, causes: IntArray, entry: FloatArray | None
+    time: FloatArray, status: Codes, causes: IntArray, entry: FloatArray | None
 ) -> RiskTable:
     """Count patients at risk, events of each cause and censorings at each distinct time.
 

@@ -27,6 +27,8 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+#: Status codes: int64, or the uint8 view of a boolean event array.
+Codes = npt.NDArray[np.integer]
 
 __all__ = ["RiskTable", "counting_path", "risk_table_counts"]
 
@@ -122,7 +124,7 @@ def _whole(block: FloatArray) -> bool:
 
 
 def risk_table_counts(
-    time: FloatArray, status: IntArray, width: int, entry: FloatArray | None
+    time: FloatArray, status: Codes, width: int, entry: FloatArray | None
 ) -> RiskTable:
     """The risk table of `time`, `status` (codes ``0..width-1``) and `entry`, by either route."""
     table = None
@@ -134,7 +136,7 @@ def risk_table_counts(
 
 
 def _by_day(
-    time: FloatArray, status: IntArray, width: int, entry: FloatArray | None
+    time: FloatArray, status: Codes, width: int, entry: FloatArray | None
 ) -> RiskTable | None:
     """Counts by ``bincount`` of (day, status); None as soon as a time is not a whole day."""
     n = time.size
@@ -182,7 +184,7 @@ def _by_day(
 PACKED_CAUSES = 3
 
 
-def _by_sort(time: FloatArray, status: IntArray, width: int, entry: FloatArray | None) -> RiskTable:
+def _by_sort(time: FloatArray, status: Codes, width: int, entry: FloatArray | None) -> RiskTable:
     """Counts after sorting: a running count of each cause read at the ends of the ties."""
     n = time.size
     causes = width - 1
@@ -248,7 +250,7 @@ class _CauseFlags:
     times); one scratch array serves every cause.
     """
 
-    def __init__(self, time: FloatArray, status: IntArray, width: int) -> None:
+    def __init__(self, time: FloatArray, status: Codes, width: int) -> None:
         self.time, self.status, self.width = time, status, width
         self.scratch: npt.NDArray[np.uint64] | None = None
 
@@ -261,7 +263,7 @@ class _CauseFlags:
 
 def _packed(
     time: FloatArray,
-    status: IntArray,
+    status: Codes,
     k: int,
     width: int,
     out: npt.NDArray[np.uint64] | None = None,
@@ -277,7 +279,7 @@ def _packed(
 
 def _by_argsort(
     time: FloatArray,
-    status: IntArray,
+    status: Codes,
     width: int,
     uentry: FloatArray | None,
     ecount: IntArray | None,
