@@ -43,6 +43,7 @@ baselines: setup
 	BLINA_REGENERATE_BASELINES=1 $(BIN)/python -m pytest -q tests/test_plots_regression.py
 
 bench: setup r-deps
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_estimators.py
 	$(BIN)/python benchmarks/bench_design.py
 	$(BIN)/python benchmarks/bench_scale.py
