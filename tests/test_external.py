@@ -238,7 +238,33 @@ def test_plots(cohorts) -> None:
     axes = r.plot()
     assert len(axes) == 6 and axes[4].get_xlabel() == "absolute standardised mean difference"
     ax = r.plot("os")
-    assert ax.get_title() == "Overall survival"
+    assert ax.get_title() == "Overall survival (ATT weights)"
     assert r.propensity.plot().get_yticklabels()[0].get_text() == "age"
     with pytest.raises(ValueError, match=re.escape("unknown endpoint 'grfs'")):
         r.plot("grfs")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "ylabel"),
+    [("pfs", "Progression-free survival"), ("relapse", "Cumulative incidence")],
+)
+def test_a_panel_is_a_figure_for_a_paper(cohorts, endpoint, ylabel) -> None:
+    """Bands, the horizon marked, labelled numbers at risk that say they are patients."""
+    from matplotlib.collections import PolyCollection
+
+    trial, controls = cohorts
+    r = _compare(trial, controls, n_boot=0)
+    ax = r.plot(endpoint)
+    assert ax.get_ylabel() == ylabel
+    assert ax.get_xlabel() == "Months from first dose (controls: from the landmark)"
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2  # trial and weighted control; the unweighted control has none
+    texts = [t.get_text() for t in ax.texts]
+    assert "No. at risk" in texts and "weighted control" in texts
+    assert "Numbers at risk are patients, not their weights." in texts
+    assert sum(t.startswith("2 years: ") for t in texts) == 2  # the horizon, on both curves
+    assert any(
+        np.allclose(line.get_xdata(), r.horizon) for line in ax.lines if len(line.get_xdata()) == 2
+    )
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0].startswith("trial (n=") and legend[-1].startswith("unweighted control (n=")

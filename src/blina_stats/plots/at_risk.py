@@ -18,6 +18,8 @@ AT_RISK_OFFSET = 42.0  # points below the x axis where the at-risk table starts
 AT_RISK_ROW = 10.0  # points between its rows
 #: the footnote under a table whose counts include patients who enter after a tick
 LATER_ENTRY_NOTE = "Numbers at risk include patients entering later."
+#: the footnote under a table with a weighted curve: its counts are patients
+WEIGHTED_NOTE = "Numbers at risk are patients, not their weights."
 #: the gid of every text of the table
 AT_RISK_GID = "at-risk"
 
@@ -52,7 +54,8 @@ def add_at_risk_table(
     Each row is labelled at its left with its name, in its colour (the colour of
     its curve); the counts are centred under the ticks.  Under delayed entry the
     counts include the patients who enter after the tick, with a footnote saying
-    so (:func:`counts_at`).
+    so (:func:`counts_at`); under a weighted curve they are patients, not
+    weights, and a footnote says that too.
     """
     ticks = np.asarray(ax.get_xticks() if times is None else times, dtype=float)
     lo, hi = ax.get_xlim()
@@ -69,8 +72,9 @@ def add_at_risk_table(
         fontweight="bold",
         gid=AT_RISK_GID,
     )
-    later = False
+    later = weighted = False
     for r, (name, result) in enumerate(rows):
+        weighted = weighted or getattr(result, "variance_method", "") == "robust"
         color = (colors or PALETTE)[r % len(colors or PALETTE)]
         dy = -AT_RISK_OFFSET - AT_RISK_ROW * r
         n, includes_later = counts_at(result, ticks)
@@ -101,12 +105,15 @@ def add_at_risk_table(
                 color=color,
                 gid=AT_RISK_GID,
             )
-    if later:
+    notes = [
+        note for note, shown in ((LATER_ENTRY_NOTE, later), (WEIGHTED_NOTE, weighted)) if shown
+    ]
+    for i, note in enumerate(notes):
         ax.annotate(
-            LATER_ENTRY_NOTE,
+            note,
             xy=(0, 0),
             xycoords="axes fraction",
-            xytext=(-2, -AT_RISK_OFFSET - AT_RISK_ROW * len(rows) - 3),
+            xytext=(-2, -AT_RISK_OFFSET - AT_RISK_ROW * (len(rows) + i) - 3),
             textcoords="offset points",
             ha="left",
             va="top",

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .at_risk import AT_RISK_OFFSET, AT_RISK_ROW
+from .._constants import DAYS_PER_YEAR
 from .love import love_plot
-from .style import PALETTE, new_figure, plain_text, style
+from .style import new_figure, plain_text, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,14 +44,15 @@ def plot_external(
                 f"unknown endpoint {endpoint!r}: expected one of {', '.join(comparison.curves)}"
             )
         if ax is None:
-            fig = new_figure(height=3.2)
+            fig = new_figure(height=3.6)
             with style():
                 ax = fig.add_subplot()
         return _panel(comparison, endpoint, ax, **kwargs)
     names = list(comparison.curves)
-    fig = new_figure(width=7.0, height=3.2 * ((len(names) + 2) // 2))
+    rows = (len(names) + 2) // 2
+    fig = new_figure(width=7.0, height=4.2 * rows)
     with style():
-        axes = fig.subplots((len(names) + 2) // 2, 2, squeeze=False).ravel()
+        axes = fig.subplots(rows, 2, squeeze=False).ravel()
     for name, a in zip(names, axes, strict=False):
         _panel(comparison, name, a, **kwargs)
     love_plot(comparison.propensity, ax=axes[len(names)])
@@ -61,58 +62,55 @@ def plot_external(
 
 
 def _panel(comparison: ExternalComparison, name: str, ax: Axes, **kwargs: Any) -> Axes:
+    """One endpoint: trial and weighted control with bands, the horizon marked, numbers at risk.
+
+    The control's band is the robust (infinitesimal-jackknife) pointwise
+    interval with the weights taken as known; the bootstrap interval of the
+    difference at the horizon, which also carries the weights' estimation, is
+    in the comparison's table.  The unweighted control is drawn dotted, without band.
+    """
+    from ..estimators import cumulative_incidence, kaplan_meier
+    from .survival import plot_incidence, plot_survival
+
     row = comparison.table.loc[name]
-    what = "survival" if row["kind"] == "survival" else "incidence"
-    c = comparison.curves[name]
-    horizon = comparison.horizon
+    survival = row["kind"] == "survival"
+    label = plain_text(str(row["label"]))
+    pw = comparison.propensity
+    (tt, ct), (ts, cs) = comparison.aligned.time[name], comparison.aligned.status[name]
+    arms = (("trial", tt, ts, pw.weights[pw.treated]), (None, ct, cs, pw.weights[~pw.treated]))
+    results: dict[str, Any] = {}
+    for arm, t, st, w in arms:
+        key = arm or "weighted control"
+        if survival:
+            results[key] = kaplan_meier(t, st > 0, weights=w)
+        else:
+            results[key] = cumulative_incidence(t, st, weights=w, n_causes=2)
+    years = comparison.horizon / DAYS_PER_YEAR
+    common: dict[str, Any] = {
+        "ax": ax,
+        "horizon": comparison.horizon,
+        "horizon_name": f"{years:g} years" if years == round(years) else None,
+        "xmax": comparison.horizon * 1.25,
+        "xlabel": "Months from first dose (controls: from the landmark)",
+    }
+    if survival:
+        plot_survival(results, ylabel=label, censor_ticks=False, **common, **kwargs)
+        unweighted = kaplan_meier(ct, cs > 0)
+        y = np.r_[1.0, unweighted.estimate]
+    else:
+        plot_incidence(results, cause=1, **common, **kwargs)
+        unweighted = cumulative_incidence(ct, cs, n_causes=2)
+        y = np.r_[0.0, unweighted.estimate[:, 0]]
     with style():
-        for key, label, color, extra in (
-            ("trial", "trial", PALETTE[0], kwargs),
-            ("control", f"control, weighted ({comparison.estimand})", PALETTE[1], kwargs),
-            ("control_unweighted", "control, unweighted", "0.6", {"linestyle": ":"}),
-        ):
-            cur = c[key]
-            start = 1.0 if what == "survival" else 0.0
-            y = np.r_[start, getattr(cur, what)[0]]
-            ax.step(np.r_[0.0, cur.time], y, where="post", color=color, label=label, **extra)
-        ax.set_xlim(0, horizon * 1.05)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("days from first dose (controls: landmark)")
-        ax.set_ylabel("probability")
-        ax.set_title(plain_text(str(row["label"])))
-        ax.legend(loc="best", frameon=False, fontsize=7)
-    _at_risk(ax, comparison, name)
-    return ax
-
-
-def _at_risk(ax: Axes, comparison: ExternalComparison, name: str) -> None:
-    """Patients (not weights) at risk under the axis: trial, then controls."""
-    ticks = np.asarray(ax.get_xticks(), dtype=float)
-    lo, hi = ax.get_xlim()
-    ticks = ticks[(ticks >= lo) & (ticks <= hi)]
-    times = comparison.aligned.time[name]
-    for r, (label, t) in enumerate((("trial", times[0]), ("control", times[1]))):
-        dy = -AT_RISK_OFFSET - AT_RISK_ROW * r
-        for tick in ticks:
-            ax.annotate(
-                str(int((t >= tick).sum())),
-                xy=(tick, 0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, dy),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=7,
-                color=PALETTE[r],
-            )
-        ax.annotate(
-            label,
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(-14, dy),
-            textcoords="offset points",
-            ha="right",
-            va="top",
-            fontsize=7,
-            color=PALETTE[r],
+        ax.step(
+            np.r_[0.0, unweighted.time],
+            y,
+            where="post",
+            color="0.55",
+            linestyle=":",
+            linewidth=1.0,
+            label=f"unweighted control (n={unweighted.n_patients})",
         )
+        ax.legend(loc="best", fontsize=6)
+        ax.set_title(f"{label} ({comparison.estimand} weights)")
+    return ax

@@ -59,5 +59,5 @@ def love_plot(
         ax.set_yticks(y, labels)
         ax.set_xlabel("absolute standardised mean difference")
         ax.set_xlim(0, max(float(np.nanmax(np.r_[before, after, threshold])) * 1.1, 0.2))
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="best", frameon=False)
     return ax
