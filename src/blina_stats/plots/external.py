@@ -95,21 +95,21 @@ def _panel(comparison: ExternalComparison, name: str, ax: Axes, **kwargs: Any) -
     }
     if survival:
         plot_survival(results, ylabel=label, censor_ticks=False, **common, **kwargs)
-        unweighted = kaplan_meier(ct, cs > 0)
-        y = np.r_[1.0, unweighted.estimate]
+        km = kaplan_meier(ct, cs > 0)
+        x, y = km.time, np.r_[1.0, km.estimate]
     else:
         plot_incidence(results, cause=1, **common, **kwargs)
-        unweighted = cumulative_incidence(ct, cs, n_causes=2)
-        y = np.r_[0.0, unweighted.estimate[:, 0]]
+        ci = cumulative_incidence(ct, cs, n_causes=2)
+        x, y = ci.time, np.r_[0.0, ci.estimate[:, 0]]
     with style():
         ax.step(
-            np.r_[0.0, unweighted.time],
+            np.r_[0.0, x],
             y,
             where="post",
             color="0.55",
             linestyle=":",
             linewidth=1.0,
-            label=f"unweighted control (n={unweighted.n_patients})",
+            label=f"unweighted control (n={ct.size})",
         )
         ax.legend(loc="best", fontsize=6)
         ax.set_title(f"{label} ({comparison.estimand} weights)")
