@@ -114,3 +114,20 @@ def test_outcomes_give_os_pfs_relapse_nrm_from_both_origins(written) -> None:
     follow = doc["follow_up"]
     assert {v["from"] for v in follow.values()} == {"transplant", "the first dose"}
     assert "median follow-up, reverse Kaplan-Meier (95% CI)" in follow  # the existing key
+
+
+def test_a_monitoring_status_caption_counts_the_rows_it_shows(ctx: Context) -> None:
+    """The captions said "all 68 treated patients" over tables of 67 and 65 rows."""
+    from blina_stats.report.parts import monitoring
+
+    tables = {name: (caption, frame) for caption, frame, name in monitoring.build(ctx).tables}
+    for key in ("nrm", "toxicity", "crs_icans"):
+        caption, frame = tables[f"monitoring_{key}_status"]
+        skipped = frame.attrs["not_evaluable"]
+        assert len(frame) + len(skipped) == ctx.cohort.n_patients
+        if skipped:
+            assert caption.endswith(f"and not counted: {', '.join(skipped)}"), caption
+            assert f"; {len(skipped)} not yet evaluable" in caption
+        else:
+            assert "not counted" not in caption
+    assert tables["monitoring_crs_icans_status"][1].attrs["not_evaluable"] == ("BLN-061",)

@@ -116,3 +116,17 @@ def test_report_part_reports_the_unacceptable_rate_and_the_delay() -> None:
     assert f"stops with probability {exact.loc[0.15, 'prob_stop']:.2f} at the unacceptable 15%" in (
         " ".join(part.notes)
     )
+
+
+def test_crs_icans_outcome_of_an_early_death_is_known() -> None:
+    """Bundled BLN-046 dies 27 days after the first dose without CRS/ICANS: a known "no"."""
+    cohort = bs.load_events(bs.synthetic.bundled("trial"))
+    ae = safety.read_adverse_events(bs.synthetic.bundled("adverse_events"), cohort)
+    out = crs_icans_outcomes(ae, cohort)
+    f = cohort.frame.set_index("patient_id")
+    early = f.index[(f["death_day"] < f["enrollment_day"] + 100) & f["death_day"].notna()]
+    assert "BLN-046" in early
+    assert out[early].notna().all() and not out["BLN-046"]
+    # the only one not evaluable is alive and was last seen 70 days after the first dose
+    assert out.index[out.isna()].tolist() == ["BLN-061"]
+    assert np.isnan(f.loc["BLN-061", "death_day"])

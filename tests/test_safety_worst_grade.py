@@ -7,6 +7,9 @@ worked out by hand from its rows.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from blina_stats.safety import (
     crs_table,
     icans_table,
@@ -66,3 +69,21 @@ def test_toxicity_outcomes_evaluability() -> None:
         False,
         True,
     ]
+
+
+def test_a_death_in_the_window_without_the_event_is_a_known_no() -> None:
+    """P4 dies on day 95 (5 days after the first dose) without the toxicity: evaluable, False.
+
+    Before, only follow-up to the window's end made a patient evaluable, so an
+    early death dropped out of the monitoring denominator as "not yet evaluable".
+    """
+    import blina_stats as bs
+
+    from .safety_fixtures import cohort_frame
+
+    frame = cohort_frame()
+    frame.loc[frame["patient_id"] == "P4", "death_day"] = 95.0
+    clean = adverse_events().query("patient_id != 'P4'")
+    dead = toxicity_outcomes(clean, bs.load_events(frame), window="first_dose")
+    alive = toxicity_outcomes(clean, cohort(), window="first_dose")
+    assert alive["P4"] is pd.NA and dead["P4"] is np.False_

@@ -322,6 +322,7 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
         ``stop`` (the boundary is reached); ``attrs["stopped_at"]`` is the
         first patient count at which the rule stops, or None;
         ``attrs["window"]`` the window counted (or None);
+        ``attrs["not_evaluable"]`` the patients skipped (their index labels);
         ``attrs["caption"]`` the rule, its window and the patients not yet evaluable.
     """
     counted = outcomes.attrs.get("window") if isinstance(outcomes, pd.Series) else None
@@ -334,7 +335,8 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
         rule = replace(rule, window=counted)
     s = outcomes if isinstance(outcomes, pd.Series) else pd.Series(list(outcomes))
     s = s.astype("boolean")
-    skipped = int(s.isna().sum())
+    not_evaluable = tuple(s.index[s.isna()].tolist())
+    skipped = len(not_evaluable)
     s = s.dropna()
     if len(s) > rule.n_max:
         raise ValueError(f"{len(s)} evaluable patients but the rule monitors {rule.n_max}")
@@ -357,6 +359,7 @@ def monitor(rule: MonitoringRule, outcomes: pd.Series | Sequence[bool]) -> pd.Da
     )
     table.attrs["stopped_at"] = int(m[stop.argmax()]) if stop.any() else None
     table.attrs["window"] = rule.window
+    table.attrs["not_evaluable"] = not_evaluable
     table.attrs["caption"] = rule.describe()
     if skipped:
         table.attrs["caption"] += (

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..data import Cohort
 from .monitoring import MonitoringRule, monitoring_rule
-from .outcomes import enrollment_order, monitoring_window
+from .outcomes import enrollment_order, evaluable, monitoring_window
 from .protocol import Protocol
 from .worst_grade import CRS_TERMS, ICANS_TERMS, AEInput, _worst
 
@@ -71,7 +71,8 @@ def crs_icans_outcomes(
     """Per treated patient: CRS or ICANS of grade >= `grade_min` within 100 days of the first dose.
 
     Nullable boolean Series in enrollment order, ``<NA>`` when not yet
-    evaluable (no such event and last contact before the window ends);
+    evaluable (alive, no such event and last contact before the window ends;
+    a death in the window without the event is a known "no");
     ``attrs["window"]`` states the window.
     """
     worst, _ = _worst(ae, cohort, "first_dose", (*CRS_TERMS, *ICANS_TERMS), True, None, protocol)
@@ -80,7 +81,7 @@ def crs_icans_outcomes(
     days = (protocol or Protocol()).ae_window_days
     end = f["enrollment_day"].to_numpy(dtype=np.float64) + days
     hit = worst.reindex(order).fillna(0).to_numpy() >= grade_min
-    known = hit | (f["last_contact_day"].to_numpy(dtype=np.float64) >= end)
+    known = evaluable(f, hit, end)
     out = pd.Series(hit, index=order, dtype="boolean", name="crs_icans")
     out[~known] = pd.NA
     out.attrs["window"] = monitoring_window(days, "first_dose")

@@ -1,6 +1,8 @@
 """The outcomes that safety monitoring follows, per treated patient in enrollment order.
 
-Each outcome is a nullable boolean Series (``<NA>``: not yet evaluable) whose
+Each outcome is a nullable boolean Series (``<NA>``: not yet evaluable, i.e.
+alive, without the event and followed less than the window; see
+:func:`evaluable`) whose
 ``attrs["window"]`` states, in words, when the event is counted; by default
 every outcome counts from each patient's first dose, within 100 days after
 it, so that the NRM and the toxicity rules count the same window.
@@ -32,6 +34,19 @@ def monitoring_window(days: float, origin: str = "enrollment") -> str:
     if origin not in texts:
         raise ValueError(f"`origin` must be one of {tuple(texts)}, got {origin!r}")
     return texts[origin]
+
+
+def evaluable(frame: pd.DataFrame, hit: np.ndarray, end: np.ndarray | float) -> np.ndarray:
+    """Whose outcome is known by the end of the window: the event, followed to `end`, or dead.
+
+    A patient without the event is evaluable once followed to the window's
+    end, or once dead within it: no event can come after death, so the
+    answer "no event in the window" is final.  Only the living, followed less
+    than the window, are not yet evaluable.
+    """
+    last = frame["last_contact_day"].to_numpy(dtype=np.float64)
+    death = frame["death_day"].to_numpy(dtype=np.float64)
+    return np.asarray(hit | (last >= end) | (death <= end), dtype=bool)
 
 
 def enrollment_order(cohort: Cohort) -> pd.Index:

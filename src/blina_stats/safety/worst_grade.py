@@ -20,7 +20,7 @@ from .adverse_events import (
     select_events,
     with_caption,
 )
-from .outcomes import enrollment_order, monitoring_window
+from .outcomes import enrollment_order, evaluable, monitoring_window
 from .protocol import Protocol
 
 #: terms counted as cytokine release syndrome (CTCAE v5 / ASTCT 2019 grading)
@@ -187,8 +187,9 @@ def toxicity_outcomes(
 
     Nullable boolean Series indexed by patient in enrollment order
     (:func:`~blina_stats.safety.outcomes.enrollment_order`): ``<NA>`` when
-    not yet evaluable (no such event and last contact before the window
-    ends); ``attrs["window"]`` states the window
+    not yet evaluable (alive, no such event and last contact before the
+    window ends; a death in the window without the event is a known "no",
+    :func:`~blina_stats.safety.outcomes.evaluable`); ``attrs["window"]`` states the window
     (:func:`~blina_stats.safety.outcomes.monitoring_window`).  The outcome
     that :func:`~blina_stats.safety.monitoring.monitor` follows.
     """
@@ -205,7 +206,7 @@ def toxicity_outcomes(
     if window == "all":
         end = np.full(len(f), -np.inf)
     hit = worst.reindex(order).to_numpy() >= grade_min
-    known = hit | (f["last_contact_day"].to_numpy(dtype=np.float64) >= end)
+    known = evaluable(f, hit, end)
     out = pd.Series(hit, index=order, dtype="boolean", name="toxicity")
     out[~known] = pd.NA
     out.attrs["window"] = monitoring_window(days, window)

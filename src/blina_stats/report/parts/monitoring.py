@@ -67,6 +67,7 @@ def build(ctx: Context) -> Part:
     out: dict[str, Any] = {}
     for key, rule, outcomes in rules:
         stated = f"{rule.outcome} {rule.window}"
+        status = monitor(rule, outcomes)
         oc = operating_characteristics(rule, OC_RATES, method="exact")
         late = delayed_operating_characteristics(rule, OC_RATES, n_trials=OC_TRIALS, seed=ctx.seed)
         tables += [
@@ -84,8 +85,8 @@ def build(ctx: Context) -> Part:
                 f"monitoring_{key}_oc_delayed",
             ),
             (
-                f"Applied to the trial: {stated}, {patients(cohort)}",
-                monitor(rule, outcomes),
+                f"Applied to the trial: {stated}, {patients(cohort)}{_skipped(status)}",
+                status,
                 f"monitoring_{key}_status",
             ),
         ]
@@ -137,3 +138,15 @@ def build(ctx: Context) -> Part:
 def oc_at(records: list[dict[str, Any]], rate: float) -> float:
     """Probability of stopping at `rate` from operating-characteristic records."""
     return next(float(r["prob_stop"]) for r in records if abs(r["true_rate"] - rate) < 1e-12)
+
+
+def _skipped(status: pd.DataFrame) -> str:
+    """The caption's words for the patients a status table leaves out, by name."""
+    ids = status.attrs.get("not_evaluable", ())
+    if not ids:
+        return ""
+    who = ", ".join(map(str, ids))
+    return (
+        f"; {len(ids)} not yet evaluable (alive, without the event, followed less than "
+        f"the window) and not counted: {who}"
+    )
