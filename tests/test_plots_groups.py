@@ -251,3 +251,15 @@ def test_no_two_texts_overlap_and_none_leaves_the_figure(trial: bs.Cohort, name:
     for text, box in boxes:
         assert box.x0 >= 0 and box.y0 >= 0, (name, text)
         assert box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1, (name, text)
+
+
+def test_an_incidence_figure_names_its_event_as_the_protocol_writes_it(trial: bs.Cohort) -> None:
+    """The legend read "Grade ii-iv acute gvhd" (str.capitalize); by group nothing named it."""
+    alone = trial.plot("agvhd")
+    assert [t.get_text() for t in alone.get_legend().get_texts()] == ["Grade II-IV acute GVHD"]
+    assert alone.get_ylabel() == "Cumulative incidence"
+    grouped = trial.plot("agvhd", by="mrd_pre_hsct")
+    assert grouped.get_ylabel() == "Cumulative incidence of grade II-IV acute GVHD"
+    assert trial.plot("relapse", by="sex").get_ylabel() == "Cumulative incidence of relapse"
+    both = trial.plot("relapse", by="sex", cause=[1, 2])  # the legend names the causes
+    assert both.get_ylabel() == "Cumulative incidence"

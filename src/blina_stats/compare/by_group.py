@@ -224,6 +224,11 @@ def group_endpoint(
         xlabel=axis_label(data.origin, unit),
         ylabel=data.endpoint.label,
         horizon_name=horizon_label(data.horizon, data.origin, short=True),
-        cause_names={1: data.endpoint.event.capitalize(), 2: competing_words.capitalize()},
+        cause_names={1: _sentence(data.endpoint.event), 2: _sentence(competing_words)},
         plot_options=options,
     )
+
+
+def _sentence(words: str) -> str:
+    """`words` with a capital first letter, the rest as written (str.capitalize lowercases GVHD)."""
+    return words[:1].upper() + words[1:]

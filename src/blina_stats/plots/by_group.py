@@ -46,6 +46,12 @@ def plot_grouped(grouped: GroupedEndpoint, ax: Axes | None = None, **kwargs: Any
         causes = list(grouped.causes)
         names = grouped.cause_names
         options.setdefault("label", [names.get(c, f"Cause {c}") for c in causes])
+        if grouped.by is not None and len(causes) == 1:
+            # the legend names the groups: the axis names the event
+            event = names.get(causes[0], f"cause {causes[0]}")
+            if not event.split(" ")[0].isupper():  # "Relapse" -> "relapse", "MRD ..." stays
+                event = event[:1].lower() + event[1:]
+            options.setdefault("ylabel", f"Cumulative incidence of {event}")
         return plot_incidence(results, ax, cause=causes, **options)
     options.setdefault("ylabel", grouped.ylabel)
     return plot_survival(results, ax, **options)
