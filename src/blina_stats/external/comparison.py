@@ -15,6 +15,7 @@ from .._constants import DEFAULT_SEED, TWO_YEARS
 from ..data import Cohort
 from ..endpoints import ENDPOINTS, KAPLAN_MEIER, lookup
 from ..errors import InputError
+from ..estimators import cumulative_incidence, kaplan_meier
 from .bootstrap import bootstrap
 from .cox import e_value, weighted_hazard_ratio
 from .landmark import Aligned, align
@@ -43,6 +44,10 @@ class ExternalComparison:
         Times from the first dose / landmark, the landmark, the patients left out.
     curves : dict
         Endpoint -> ``{"trial", "control", "control_unweighted"}`` weighted curves.
+    results : dict
+        The same three curves as estimator results with pointwise intervals
+        (Kaplan-Meier or Aalen-Johansen; the weighted control's robust, its
+        weights taken as known), which :meth:`plot` draws with bands.
     horizon, conf_level : float
     estimand : str
     n_boot, seed : int
@@ -63,6 +68,7 @@ class ExternalComparison:
     seed: int
     n_not_converged: int = 0
     warnings: tuple[Any, ...] = field(default=(), repr=False)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Per endpoint: ``trial``, ``control`` (weighted), ``control_unweighted``
@@ -214,7 +220,7 @@ def external_control(
     for w in caught:
         warnings.warn(w.message, stacklevel=2)
     treated = pw.treated
-    rows, curves = [], {}
+    rows, curves, results = [], {}, {}
     for name in names:
         rows.append(_endpoint_row(name, al, pw.weights, treated, horizon, conf_level))
         tt, ct = al.time[name]
@@ -223,6 +229,11 @@ def external_control(
             "trial": weighted_curves(tt, ts, pw.weights[treated]),
             "control": weighted_curves(ct, cs, pw.weights[~treated]),
             "control_unweighted": weighted_curves(ct, cs, np.ones(ct.size)),
+        }
+        results[name] = {
+            "trial": _result(name, tt, ts, pw.weights[treated]),
+            "control": _result(name, ct, cs, pw.weights[~treated]),
+            "control_unweighted": _result(name, ct, cs, None),
         }
     table = pd.DataFrame(rows).set_index("endpoint")
     bad = 0
@@ -265,7 +276,15 @@ def external_control(
         seed=int(seed),
         n_not_converged=bad,
         warnings=pw.warnings,
+        results=results,
     )
+
+
+def _result(name: str, time: FloatArray, status: npt.NDArray[np.int64], weights: Any) -> Any:
+    """One arm's curve of endpoint `name` with its pointwise interval (weighted when given)."""
+    if _kind(name) == "survival":
+        return kaplan_meier(time, status > 0, weights=weights)
+    return cumulative_incidence(time, status, weights=weights, n_causes=2)
 
 
 def _kind(name: str) -> str:

@@ -69,22 +69,14 @@ def _panel(comparison: ExternalComparison, name: str, ax: Axes, **kwargs: Any) -
     difference at the horizon, which also carries the weights' estimation, is
     in the comparison's table.  The unweighted control is drawn dotted, without band.
     """
-    from ..estimators import cumulative_incidence, kaplan_meier
     from .survival import plot_incidence, plot_survival
 
     row = comparison.table.loc[name]
     survival = row["kind"] == "survival"
     label = plain_text(str(row["label"]))
-    pw = comparison.propensity
-    (tt, ct), (ts, cs) = comparison.aligned.time[name], comparison.aligned.status[name]
-    arms = (("trial", tt, ts, pw.weights[pw.treated]), (None, ct, cs, pw.weights[~pw.treated]))
-    results: dict[str, Any] = {}
-    for arm, t, st, w in arms:
-        key = arm or "weighted control"
-        if survival:
-            results[key] = kaplan_meier(t, st > 0, weights=w)
-        else:
-            results[key] = cumulative_incidence(t, st, weights=w, n_causes=2)
+    arms = comparison.results[name]
+    results = {"trial": arms["trial"], "weighted control": arms["control"]}
+    unweighted = arms["control_unweighted"]
     years = comparison.horizon / DAYS_PER_YEAR
     common: dict[str, Any] = {
         "ax": ax,
@@ -95,12 +87,10 @@ def _panel(comparison: ExternalComparison, name: str, ax: Axes, **kwargs: Any) -
     }
     if survival:
         plot_survival(results, ylabel=label, censor_ticks=False, **common, **kwargs)
-        km = kaplan_meier(ct, cs > 0)
-        x, y = km.time, np.r_[1.0, km.estimate]
+        x, y = unweighted.time, np.r_[1.0, unweighted.estimate]
     else:
         plot_incidence(results, cause=1, **common, **kwargs)
-        ci = cumulative_incidence(ct, cs, n_causes=2)
-        x, y = ci.time, np.r_[0.0, ci.estimate[:, 0]]
+        x, y = unweighted.time, np.r_[0.0, unweighted.estimate[:, 0]]
     with style():
         ax.step(
             np.r_[0.0, x],
@@ -109,7 +99,7 @@ def _panel(comparison: ExternalComparison, name: str, ax: Axes, **kwargs: Any) -
             color="0.55",
             linestyle=":",
             linewidth=1.0,
-            label=f"unweighted control (n={ct.size})",
+            label=f"unweighted control (n={unweighted.n_patients})",
         )
         ax.legend(loc="best", fontsize=6)
         ax.set_title(f"{label} ({comparison.estimand} weights)")
