@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import blina_stats as bs
 from blina_stats.data import _fast
+from blina_stats.data._csv import _records
 
 #: identifiers: plain, padded, of either case, look-alike, control, empty
 IDS = [
@@ -125,3 +126,44 @@ def test_the_fast_paths_are_taken_on_a_plain_table(tmp_path: Path) -> None:
 def test_ids_the_fast_path_refuses_go_the_careful_way(tmp_path: Path, ids: list[str]) -> None:
     assert _fast.plain_ids(pd.Series(ids, dtype=object)) is None or ids == ["A", "a"]
     _same(_write(tmp_path / "t.csv", ids, []))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "", " ", '"x,y"', '"q""', '"l\nm"', "7", "\u00e9"]), max_size=4
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_cell_counts_are_the_same_by_both_paths(
+    lines: list[list[str]], newline: str, final_newline: bool
+) -> None:
+    """Blank, short, long and quoted lines: the uniform count agrees with the line-by-line one."""
+    text = newline.join(",".join(cells) for cells in lines) + (newline if final_newline else "")
+    data = text.encode("utf-8")
+    before = _fast.ENABLED
+    try:
+        _fast.ENABLED = True
+        fast = _records(data, ",", "utf-8")
+        _fast.ENABLED = False
+        careful = _records(data, ",", "utf-8")
+    finally:
+        _fast.ENABLED = before
+    assert fast == careful
+
+
+def test_a_uniform_file_takes_the_strided_count() -> None:
+    data = b"patient_id,x\nP1,1\nP2,2\n"
+    buf = np.frombuffer(data, dtype=np.uint8)
+    assert _fast.uniform_cells(np.flatnonzero(buf == 44), np.flatnonzero(buf == 10)) == 2
+    short = b"patient_id,x\nP1\nP2,2,3\n"
+    buf = np.frombuffer(short, dtype=np.uint8)
+    assert _fast.uniform_cells(np.flatnonzero(buf == 44), np.flatnonzero(buf == 10)) is None
+    assert _records(short, ",", "utf-8") == (
+        ["patient_id", "x"],
+        [(2, ["P1"]), (3, ["P2", "2", "3"])],
+    )

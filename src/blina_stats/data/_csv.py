@@ -97,16 +97,22 @@ def _records(data: bytes, sep: str, encoding: str) -> tuple[list[str], list[tupl
         ends = np.append(ends, buf.size)
     starts = np.concatenate([[0], ends[:-1] + 1])
     seps = outside(np.flatnonzero(buf == ord(sep)))
-    counts = np.diff(np.concatenate([[0], np.searchsorted(seps, ends)])) + 1
-    blank = counts == 1
-    blank[blank] = [not data[s:e].strip() for s, e in zip(starts[blank], ends[blank], strict=True)]
-    filled = np.flatnonzero(~blank)
-    if filled.size == 0:
-        return [], []
-    first = filled[0]
     decode = lambda k: data[starts[k] : ends[k]].decode(encoding, errors="replace")  # noqa: E731
-    header = _cells(decode(first).lstrip("\ufeff"), sep)
-    wrong = filled[1:][counts[filled[1:]] != len(header)]
+    per_line = _fast.uniform_cells(seps, ends)
+    header = _cells(decode(0).lstrip("\ufeff"), sep) if per_line else []
+    if per_line and len(header) == per_line:  # every line as many cells as the header
+        wrong = np.zeros(0, dtype=np.intp)
+    else:
+        counts = np.diff(np.concatenate([[0], np.searchsorted(seps, ends)])) + 1
+        blank = counts == 1
+        blank[blank] = [
+            not data[s:e].strip() for s, e in zip(starts[blank], ends[blank], strict=True)
+        ]
+        filled = np.flatnonzero(~blank)
+        if filled.size == 0:
+            return [], []
+        header = _cells(decode(filled[0]).lstrip("\ufeff"), sep)
+        wrong = filled[1:][counts[filled[1:]] != len(header)]
     nul = _positions(data, buf, 0)
     if nul.size:
         wrong = np.union1d(wrong, np.searchsorted(ends, nul))
