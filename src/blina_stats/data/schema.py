@@ -353,6 +353,7 @@ def _severities(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
         ),
     )
     kept = text.where(~blank & ~pd.Series(bad_cell)).astype(object)
-    out = pd.Series(np.append(kept.to_numpy(), [None])[codes], dtype=object)
-    out[out.isna()] = None
-    return out
+    # missing as None, once per distinct cell (slot -1: a missing cell)
+    distinct = np.append(kept.to_numpy(dtype=object), [None])
+    distinct[np.append(kept.isna().to_numpy(), True)] = None
+    return pd.Series(distinct[codes], dtype=object)
