@@ -394,3 +394,16 @@ def test_distinct_cells_rebuild_every_cell(cells: list[Any]) -> None:
     assert all(
         type(a) is type(b) and a == b for a, b in zip(rebuilt, values[~missing], strict=True)
     )
+
+
+def test_dates_centuries_apart_are_counted_in_days_not_an_overflow() -> None:
+    """The nanosecond difference of dates 550 years apart overflowed (a bare OverflowError)."""
+    frame = pd.DataFrame(
+        {"patient_id": ["a"], "hsct_date": ["1700-01-01"], "last_contact_date": ["2250-01-01"]}
+    )
+    cohort = bs.load_events(frame)
+    days = (pd.Timestamp("2250-01-01") - pd.Timestamp("1970-01-01")).days + (
+        pd.Timestamp("1970-01-01") - pd.Timestamp("1700-01-01")
+    ).days
+    assert cohort.frame["last_contact_day"].tolist() == [float(days)]
+    assert [w.column for w in cohort.warnings] == ["last_contact"]  # a sentinel value?

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import _fast
 
 #: at most this many data rows are listed in one message
 MAX_SHOWN = 3
@@ -196,6 +197,27 @@ def patient_ids(
         control character.
     """
     values = column.reset_index(drop=True)
+    plain = _fast.plain_ids(values) if unique else None
+    if plain is not None:  # ASCII text, no space, control character, empty or repeated id
+        ids, joined = plain
+        distinct = ids.to_numpy(dtype=object)
+    else:
+        ids, joined, distinct = _careful_ids(values, source, unique=unique)
+    one_case = joined.isascii() and joined in (joined.upper(), joined.lower())
+    # ASCII ids written in one case cannot differ only in case: nothing to compare
+    pairs = [] if one_case else _similar(distinct, ascii_only=joined.isascii())
+    found = [ValidationWarning(source, a, "patient_id", _lookalike(a, b)) for a, b in pairs]
+    if warnings is not None:
+        warnings.extend(found)
+    for w in found if warnings is None else ():
+        py_warnings.warn(str(w), UserWarning, stacklevel=2)
+    return ids
+
+
+def _careful_ids(
+    values: pd.Series, source: str, *, unique: bool
+) -> tuple[pd.Series, str, np.ndarray]:
+    """:func:`patient_ids`'s checks cell by cell: the ids, their text joined, the distinct ones."""
     known = values.dropna()
     if (
         pd.api.types.is_float_dtype(values)
@@ -220,15 +242,7 @@ def patient_ids(
         raise SchemaError(
             [f"{source}: patient {p!r}: patient_id appears more than once" for p in dup]
         )
-    one_case = joined.isascii() and joined in (joined.upper(), joined.lower())
-    # ASCII ids written in one case cannot differ only in case: nothing to compare
-    pairs = [] if one_case else _similar(distinct, ascii_only=joined.isascii())
-    found = [ValidationWarning(source, a, "patient_id", _lookalike(a, b)) for a, b in pairs]
-    if warnings is not None:
-        warnings.extend(found)
-    for w in found if warnings is None else ():
-        py_warnings.warn(str(w), UserWarning, stacklevel=2)
-    return ids
+    return ids, joined, distinct
 
 
 def _lookalike(a: str, b: str) -> str:

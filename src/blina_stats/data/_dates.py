@@ -68,6 +68,21 @@ def days_to_timedelta(days: Any) -> np.ndarray:
     return out
 
 
+def days_between(when: Any, day0: Any) -> np.ndarray:
+    """Whole days from `day0` to `when` (dates at midnight) as floats, NaN where either is NaT.
+
+    Counted in days, not nanoseconds: the nanosecond difference of two dates
+    more than 292 years apart overflows (pandas raised OverflowError).
+    """
+    later = np.asarray(when, dtype="datetime64[ns]").astype("datetime64[D]")
+    start = np.asarray(day0, dtype="datetime64[ns]").astype("datetime64[D]")
+    delta = later - start
+    out = np.full(delta.shape, np.nan)
+    known = ~np.isnat(delta)
+    out[known] = delta[known].astype(np.int64)
+    return out
+
+
 def _is_native(value: Any) -> bool:
     return isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "year")
 
@@ -208,40 +223,44 @@ class Dates:
         written = np.append((text.notna() & text.ne("")).to_numpy(dtype=bool), False)
         when = np.full(len(text) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
         shown = text.to_numpy(dtype=object, na_value="")
-        row_written = written[codes]
 
-        def message(rows: np.ndarray, what: str) -> None:
-            p.error(rows, lambda i: f"{p.col(name)} {shown[codes[i]]!r} {what}")
+        def message(cells: np.ndarray, what: str) -> None:
+            """One error per row whose distinct cell is in `cells` (a mask of them)."""
+            if cells.any():
+                p.error(cells[codes], lambda i: f"{p.col(name)} {shown[codes[i]]!r} {what}")
 
         if self.date_format is not None:
             fmt = self.date_format
             keep = np.flatnonzero(written[:-1])
             when[keep] = _to_dates(text.iloc[keep], fmt)
-            out[row_written] = when[codes][row_written]
-            message(row_written & np.isnat(when)[codes], f"does not match date_format {fmt!r}")
+            np.copyto(out, when[codes], where=written[codes])
+            message(written & np.isnat(when), f"does not match date_format {fmt!r}")
             return
-        layout = np.full(len(text) + 1, -1)
+        layout = np.full(len(text) + 1, -1, dtype=np.int8)
         for k, (pattern, _, _) in enumerate(LAYOUTS):
             hit = text.str.match(pattern).to_numpy(dtype=bool, na_value=False)
             layout[:-1][written[:-1] & (layout[:-1] < 0) & hit] = k
+        # per distinct cell first, then one pass over the rows for each outcome that occurs
+        row_layout = layout[codes]
         for k, (_, family, fmt) in enumerate(LAYOUTS):
             mine = np.flatnonzero(layout == k)
             if not mine.size:
                 continue
             when[mine] = _to_dates(text.iloc[mine], fmt)
-            rows = layout[codes] == k
-            first = int(np.flatnonzero(rows)[0])
+            first = int(np.argmax(row_layout == k))
             self.layouts.setdefault(family, (name, first, str(shown[codes[first]])))
-            out[rows] = when[codes][rows]
-            message(rows & np.isnat(when)[codes], "is not a valid date")
-        rest = row_written & (layout[codes] < 0)
+        np.copyto(out, when[codes], where=codes >= 0)  # NaT where no layout read the cell
+        invalid = np.isnat(when)
+        for k in range(len(LAYOUTS)):
+            message((layout == k) & invalid, "is not a valid date")
+        rest = written & (layout < 0)
         ambiguous = np.append(text.str.match(AMBIGUOUS).to_numpy(dtype=bool, na_value=False), False)
         message(
-            rest & ambiguous[codes],
+            rest & ambiguous,
             "is ambiguous (day/month or month/day?): pass date_format, e.g. '%d/%m/%Y'",
         )
         message(
-            rest & ~ambiguous[codes],
+            rest & ~ambiguous,
             "is not a date (expected e.g. 2021-03-14 or 14MAR2021, or pass date_format)",
         )
 

@@ -47,7 +47,7 @@ import pandas as pd
 
 from ._cells import Problems, SchemaError, blank, data_rows, numbers, parse_days, patient_ids, show
 from ._columns import GRADE, SEVERITIES, SEVERITY
-from ._dates import Dates
+from ._dates import Dates, days_between
 
 if TYPE_CHECKING:
     from .readers import RawTable
@@ -182,7 +182,7 @@ def _onsets(
             when = dates.parse(text, "onset_date")
             dates.check_mixed()
             day0 = pd.Series(np.append(hsct.to_numpy(), np.datetime64("NaT"))[row])
-            from_date = (when - day0).dt.days.to_numpy(dtype=np.float64)
+            from_date = days_between(when, day0)
             clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
             p.error(
                 clash,

@@ -112,7 +112,7 @@ from ._columns import (
     SEVERITY,
     TIMED,
 )
-from ._dates import Dates, days_to_timedelta, distinct_cells
+from ._dates import Dates, days_between, days_to_timedelta, distinct_cells
 from .gvhd import gvhd_fields, merge_gvhd
 
 if TYPE_CHECKING:
@@ -306,7 +306,7 @@ def _event_days(
                     "the transplant date is day 0 of every date"
                 ),
             )
-            from_date = pd.Series((when - hsct).dt.days.to_numpy(dtype=np.float64))
+            from_date = pd.Series(days_between(when, hsct))
             value = from_date if from_day is None else from_day.fillna(from_date)
         if from_day is not None and from_date is not None:
             both = from_day.notna() & from_date.notna()
@@ -353,6 +353,7 @@ def _severities(raw: pd.DataFrame, ctx: Problems) -> pd.Series:
         ),
     )
     kept = text.where(~blank & ~pd.Series(bad_cell)).astype(object)
-    out = pd.Series(np.append(kept.to_numpy(), [None])[codes], dtype=object)
-    out[out.isna()] = None
-    return out
+    # missing as None, once per distinct cell (slot -1: a missing cell)
+    distinct = np.append(kept.to_numpy(dtype=object), [None])
+    distinct[np.append(kept.isna().to_numpy(), True)] = None
+    return pd.Series(distinct[codes], dtype=object)

@@ -308,12 +308,11 @@ def _analysed(
                 "reason": exc.reason,
             }
             continue
-        reasons = dict(Counter(r for _, r in data.exclusions))
         rows[name] = {
             "label": label,
             "n_analysed": data.n_used,
-            "n_excluded": len(data.exclusions),
-            "excluded": reasons,
+            "n_excluded": data.n_excluded,
+            "excluded": data.excluded,
             "reason": "",
         }
     out = pd.DataFrame.from_dict(rows, orient="index")

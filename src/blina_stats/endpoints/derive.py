@@ -11,6 +11,7 @@ tests that read them.  An endpoint the table cannot support raises (or, in
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,18 +33,24 @@ from .definitions import (
     RULE_FIELDS,
     lookup,
 )
-from .endpoint_data import EndpointData
+from .endpoint_data import EndpointData, Exclusions
 from .gvhd import episodes_hint, from_transplant, gvhd_days, timing_notes
 from .horizon import horizon_problem
 from .intercurrent import check_options, recode, relapse_days
 from .not_estimable import NotEstimable
-from .outcome import outcome_codes
+from .outcome import outcome_codes, text_field
 
 if TYPE_CHECKING:
     from ..data.cohort import Cohort
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: while :func:`derive_all` runs: its cohort, and the rule fields read from it (per relapse
+#: definition), so that each endpoint's :func:`derive` reads them once, not once per endpoint
+_SHARED: ContextVar[tuple[Cohort, dict[str, dict[str, Any]]] | None] = ContextVar(
+    "_SHARED", default=None
+)
 
 
 #: Reasons found at enrollment, after the endpoint's own rules (in this order).
@@ -133,6 +140,42 @@ def derive(
     (:class:`~blina_stats.errors.HorizonWarning`); deriving alone does not
     warn, since tables that only count patients (CONSORT) derive too.
     """
+    held = _SHARED.get()
+    return _derive(
+        cohort,
+        name,
+        held[1] if held is not None and held[0] is cohort else {},
+        origin=origin,
+        horizon=horizon,
+        gvhd_competing=gvhd_competing,
+        delayed_entry=delayed_entry,
+        conf_type=conf_type,
+        conf_level=conf_level,
+        intercurrent=intercurrent,
+        relapse_definition=relapse_definition,
+        assessment_gap=assessment_gap,
+        gvhd_entry=gvhd_entry,
+    )
+
+
+def _derive(
+    cohort: Cohort,
+    name: str,
+    shared: dict[str, dict[str, Any]],
+    *,
+    origin: str = "transplant",
+    horizon: float | None = None,
+    gvhd_competing: str = "relapse_or_death",
+    delayed_entry: bool = True,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+    intercurrent: Mapping[str, str] | None = None,
+    relapse_definition: str = "hematologic",
+    assessment_gap: float | None = None,
+    gvhd_entry: str = "transplant",
+) -> EndpointData:
+    """:func:`derive`, with the rule fields shared between endpoints (`shared`: per relapse
+    definition, filled on first use)."""
     ep = lookup(name)
     if origin not in ORIGINS:
         raise InputError(f"origin must be one of {ORIGINS}, got {origin!r}")
@@ -152,9 +195,9 @@ def derive(
             cohort.source, name, "missing_column", why, hz, cohort.n_patients, origin
         )
     frame = table_of(cohort)  # read only: no copy of the table per endpoint
-    days = {f: frame[f].to_numpy() for f in RULE_FIELDS}
-    days["relapse_day"] = relapse_days(frame, relapse_definition)
-    days.update(gvhd_days(frame))
+    days = shared.get(relapse_definition)
+    if days is None:
+        days = shared[relapse_definition] = rule_days(frame, relapse_definition)
     # exclusion reasons as codes into `texts`: text only for the excluded patients
     time, status, code = outcome_codes(days, ep, gvhd_competing=gvhd_competing)
     texts = ["", *(rule.reason for rule in ep.exclusions), *_AT_ENROLLMENT]
@@ -168,8 +211,8 @@ def derive(
         enr = frame["enrollment_day"].to_numpy(dtype=np.float64)
         code[(code == 0) & np.isnan(enr)] = late  # enrollment missing
         early = (code == 0) & (time <= enr)
-        for k, st in ((1, 1), (2, 2), (3, 0)):  # event, competing event, no follow-up
-            code[early & (status == st)] = late + k
+        for k, kind in ((1, 1), (2, 2), (3, 0)):  # event, competing event, no follow-up
+            code[early & (status == kind)] = late + k
         if origin == "enrollment":
             time = time - enr
         else:
@@ -182,8 +225,13 @@ def derive(
         raise NotEstimable(
             cohort.source, name, "no_patient_left", "no patient left", hz, n_all, origin
         )
-    t, st = time[used], status[used]
-    ent = None if entry is None else entry[used]
+    if used.all():  # every patient: the arrays themselves (read-only views), no copy
+        t, st, ent, kept = time, status, entry, ids
+    else:
+        t, st, kept = time[used], status[used], ids[used]
+        ent = None if entry is None else entry[used]
+    t, st, kept = _read_only(t), _read_only(st), _read_only(kept)
+    ent = None if ent is None else _read_only(ent)
     result: KaplanMeierResult | CumulativeIncidenceResult
     if ep.kind == KAPLAN_MEIER:
         result = kaplan_meier(t, st, ent, conf_type=conf_type, conf_level=conf_level)
@@ -191,24 +239,18 @@ def derive(
         result = cumulative_incidence(
             t, st, ent, conf_type=conf_type, conf_level=conf_level, n_causes=2
         )
-    for a in (t, st, ent):
-        if a is not None:
-            a.setflags(write=False)
     return EndpointData(
         endpoint=ep,
         origin=origin,
         gvhd_competing=gvhd_competing,
         horizon=hz,
-        patient_id=ids[used],
+        patient_id=kept,
         time=t,
         status=st,
         entry=ent,
         n_patients=n_all,
         n_used=int(used.sum()),
-        exclusions=tuple(
-            zip(ids[~used].tolist(), [texts[k] for k in code[~used].tolist()], strict=True)
-        )
-        + cohort.excluded,
+        excluded_reasons=Exclusions(_read_only(ids), code, tuple(texts), cohort.excluded),
         result=result,
         note=horizon_problem(name, hz, t, ent),
         recoded=recoded,
@@ -216,6 +258,22 @@ def derive(
         relapse_definition=relapse_definition,
         notes=timing_notes(name, cohort.present),
     )
+
+
+def rule_days(frame: Any, relapse_definition: str) -> dict[str, Any]:
+    """The per-patient fields the endpoint rules read, each once per cohort (no copy)."""
+    days: dict[str, Any] = {f: frame[f].to_numpy() for f in RULE_FIELDS}
+    days["cgvhd_severity"] = text_field(days["cgvhd_severity"])
+    days["relapse_day"] = relapse_days(frame, relapse_definition)
+    days.update(gvhd_days(frame))
+    return days
+
+
+def _read_only(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A read-only view: the caller's array (possibly the cohort's own column) stays writable."""
+    view = a.view()
+    view.setflags(write=False)
+    return view
 
 
 def derive_all(
@@ -270,20 +328,25 @@ def derive_all(
     for key in [*horizons, *names]:
         lookup(key)
     out: dict[str, EndpointData | NotEstimable] = {}
-    for name in dict.fromkeys(names):
-        try:
-            out[name] = derive(
-                cohort,
-                name,
-                origin=origin,
-                horizon=horizons.get(name),
-                gvhd_competing=gvhd_competing,
-                delayed_entry=delayed_entry,
-                conf_type=conf_type,
-                conf_level=conf_level,
-                **estimand,
-                gvhd_entry=gvhd_entry,
-            )
-        except NotEstimable as exc:
-            out[name] = exc
+    # the rule fields, read once for every endpoint (derive finds them for this cohort)
+    token = _SHARED.set((cohort, {}))
+    try:
+        for name in dict.fromkeys(names):
+            try:
+                out[name] = derive(
+                    cohort,
+                    name,
+                    origin=origin,
+                    horizon=horizons.get(name),
+                    gvhd_competing=gvhd_competing,
+                    delayed_entry=delayed_entry,
+                    conf_type=conf_type,
+                    conf_level=conf_level,
+                    **estimand,
+                    gvhd_entry=gvhd_entry,
+                )
+            except NotEstimable as exc:
+                out[name] = exc
+    finally:
+        _SHARED.reset(token)
     return out

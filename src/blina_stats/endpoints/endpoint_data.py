@@ -22,6 +22,47 @@ IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
+class Exclusions:
+    """Why patients are left out of an endpoint, as codes: text only when it is read.
+
+    Attributes
+    ----------
+    patient_id : ndarray of str
+        Every cohort patient, in cohort order.
+    code : ndarray of int
+        Per patient: 0 used, k > 0 the reason ``reasons[k]``.
+    reasons : tuple of str
+        The text of each code (``reasons[0]`` is ``""``).
+    extra : tuple of (patient_id, reason)
+        Patients the cohort left out (after the data cut-off), listed last.
+    """
+
+    patient_id: npt.NDArray[np.object_] = field(repr=False)
+    code: npt.NDArray[np.int8] = field(repr=False)
+    reasons: tuple[str, ...]
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """``(patient_id, reason)`` of every patient left out, in cohort order, then `extra`."""
+        out = np.flatnonzero(self.code)
+        ids = self.patient_id[out].tolist()
+        texts = [self.reasons[k] for k in self.code[out].tolist()]
+        return tuple(zip(ids, texts, strict=True)) + self.extra
+
+    def counts(self) -> dict[str, int]:
+        """Patients left out by reason, in the order the reasons first occur."""
+        codes = self.code[self.code != 0]
+        found, first, count = np.unique(codes, return_index=True, return_counts=True)
+        out: dict[str, int] = {}
+        for k in np.argsort(first, kind="stable"):
+            reason = self.reasons[int(found[k])]
+            out[reason] = out.get(reason, 0) + int(count[k])
+        for _, reason in self.extra:
+            out[reason] = out.get(reason, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
 class EndpointData:
     """An endpoint derived from a cohort: the arrays handed to the estimator, and its result.
 
@@ -44,8 +85,9 @@ class EndpointData:
         Delayed-entry times (enrollment, days since transplant), None without.
     n_patients, n_used : int
         Patients in the cohort, and those used.
-    exclusions : tuple of (patient_id, reason)
-        Every patient not used, with the reason.
+    excluded_reasons : Exclusions
+        Why each patient is not used, as integer codes (the text is made
+        only when `exclusions` or `excluded` is read).
     result : KaplanMeierResult or CumulativeIncidenceResult
     note : str
         Why the horizon says nothing (before any patient entered, no patient
@@ -67,7 +109,7 @@ class EndpointData:
     entry: FloatArray | None
     n_patients: int
     n_used: int
-    exclusions: tuple[tuple[str, str], ...]
+    excluded_reasons: Exclusions = field(repr=False)
     result: KaplanMeierResult | CumulativeIncidenceResult = field(repr=False)
     note: str = ""
     recoded: Mapping[str, int] = field(default_factory=dict)
@@ -81,12 +123,22 @@ class EndpointData:
         return self.endpoint
 
     @property
+    def exclusions(self) -> tuple[tuple[str, str], ...]:
+        """Every patient not used, with the reason: ``(patient_id, reason)`` in cohort order.
+
+        Patients the cohort itself left out (enrolled after the data cut-off) come last.
+        """
+        return self.excluded_reasons.pairs()
+
+    @property
+    def n_excluded(self) -> int:
+        """Patients not used (``n_patients - n_used``)."""
+        return self.n_patients - self.n_used
+
+    @property
     def excluded(self) -> dict[str, int]:
-        """Number of patients excluded, by reason."""
-        out: dict[str, int] = {}
-        for _, reason in self.exclusions:
-            out[reason] = out.get(reason, 0) + 1
-        return out
+        """Number of patients excluded, by reason (in the order the reasons first occur)."""
+        return self.excluded_reasons.counts()
 
     def at(self, times: npt.ArrayLike) -> pd.DataFrame:
         """The estimate (survival or incidence of the event) at `times` from the origin."""

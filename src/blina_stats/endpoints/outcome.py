@@ -107,12 +107,27 @@ def _floats(days: Mapping[str, npt.ArrayLike], name: str) -> FloatArray:
 def _holds(days: Mapping[str, npt.ArrayLike], c: Condition) -> npt.NDArray[np.bool_]:
     if c.test == "at_least" and isinstance(c.value, float):
         return _floats(days, c.field) >= c.value
-    values = np.asarray(days[c.field], dtype=object)
+    given = days[c.field]
+    if isinstance(given, pd.Categorical):  # text read once per cohort: test the categories
+        codes = np.asarray(given.codes)
+        if c.test == "missing":
+            return codes < 0
+        if c.test == "one_of" and isinstance(c.value, tuple):
+            hit = np.asarray(given.categories.isin(c.value), dtype=bool)
+            return np.append(hit, False)[codes]  # code -1 (missing) reads the last slot
+    if isinstance(given, np.ndarray) and given.dtype.kind == "f" and c.test == "missing":
+        return np.isnan(given)
+    values = np.asarray(given, dtype=object)
     if c.test == "missing":
         return np.asarray(pd.isna(values), dtype=bool)
     if c.test == "one_of" and isinstance(c.value, tuple):
         return pd.Series(values).isin(c.value).to_numpy(dtype=bool)
     raise ValueError(f"a condition's value does not fit its test: {c!r}")
+
+
+def text_field(values: npt.ArrayLike) -> pd.Categorical:
+    """A text field (``cgvhd_severity``) as categories, so that each rule reads each text once."""
+    return pd.Categorical(np.asarray(values, dtype=object))
 
 
 def _first(days: Mapping[str, npt.ArrayLike], onsets: tuple[Onset, ...], n: int) -> FloatArray:

@@ -202,7 +202,7 @@ def summary_table(derived: Mapping[str, EndpointData | NotEstimable]) -> pd.Data
             n_at_risk=int(h["n_at_risk"]),
             n_events=int(h["n_events"]),
             n_used=data.n_used,
-            n_excluded=len(data.exclusions),
+            n_excluded=data.n_excluded,
             excluded=data.excluded,
             estimable=True,
             reason="; ".join(n for n in (data.note, *data.notes) if n),
