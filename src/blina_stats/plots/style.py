@@ -146,8 +146,10 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
     base.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib as mpl
 
+    from .pdf_fonts import lean_subsets
+
     written = []
-    with style():
+    with style(), lean_subsets():  # PDF text stays editable (Type 42), its subsets lean
         # one layout for every format: savefig would lay a constrained figure
         # out again (and measure its tight box) for each format it writes
         engine, dpi = fig.get_layout_engine(), fig.dpi
