@@ -1,4 +1,5 @@
-"""How a figure is saved: editable PDF text in lean font subsets, one layout for every format."""
+"""How a figure is saved: editable PDF text in lean font subsets, one layout and one legend
+search for every format."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps
+from matplotlib.figure import Figure
 
+import blina_stats as bs
 from blina_stats.plots.pdf_fonts import LAYOUT_TABLES, lean_subsets
-from blina_stats.plots.style import new_axes, save, style
+from blina_stats.plots.style import figure_of, new_axes, save, style
+from blina_stats.synthetic import bundled
 
 
 def _font_streams(pdf: bytes) -> list[TTFont]:
@@ -77,3 +81,32 @@ def test_lean_subsets_restores_matplotlib_after_an_error() -> None:
     with pytest.raises(RuntimeError, match=re.escape("boom")), lean_subsets():
         raise RuntimeError("boom")
     assert _backend_pdf_ps.subset is subset
+
+
+@pytest.fixture(scope="module")
+def trial() -> bs.Cohort:
+    return bs.load_events(bundled("trial"))
+
+
+@pytest.fixture
+def pfs_by_mrd(trial: bs.Cohort) -> Figure:
+    """Curves by group: a legend at "best" and placed horizon labels that ask for it."""
+    return figure_of(trial.plot("pfs", by="mrd_pre_hsct", pvalue=True, horizon=True))
+
+
+def test_a_figure_is_drawn_once_for_its_layout_and_once_per_format(
+    pfs_by_mrd: Figure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with a placeholder layout engine, savefig drew the figure again before each format:
+    # 5 draws for a PNG and a PDF
+    draws = []
+    draw = Figure.draw
+
+    def counted(self: Figure, renderer: object) -> None:
+        draws.append(type(renderer).__name__)
+        draw(self, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    save(pfs_by_mrd, tmp_path / "fig")
+    assert len(draws) == 3  # the layout (at the PNG's dpi), the PNG, the PDF
+    assert pfs_by_mrd.get_layout_engine() is not None  # the figure's engine given back

@@ -159,10 +159,10 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
             bbox = None
             if mpl.rcParams["savefig.bbox"] == "tight":
                 bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
-        finally:
             fig.set_dpi(dpi)
-        fig.set_layout_engine("none")
-        try:
+            # no engine at all (not "none", a placeholder): savefig draws a figure
+            # that has any engine once more before writing each format
+            _set_layout_engine(fig, None)
             for fmt in formats:
                 out = base.with_suffix(f".{fmt}")
                 fig.savefig(
@@ -173,8 +173,17 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
                 )
                 written.append(out)
         finally:
-            fig.set_layout_engine(engine)
+            fig.set_dpi(dpi)
+            _set_layout_engine(fig, engine)
     return written
+
+
+def _set_layout_engine(fig: Figure, engine: Any) -> None:
+    """`engine` (None: none at all, whatever the rc file says) as `fig`'s layout engine."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(engine)
 
 
 def _metadata(fmt: str) -> dict[str, Any] | None:
