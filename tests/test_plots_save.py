@@ -14,8 +14,10 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 import blina_stats as bs
+from blina_stats.plots.legends import BEST, best_legends, found_places, kept_at
 from blina_stats.plots.pdf_fonts import LAYOUT_TABLES, lean_subsets
 from blina_stats.plots.style import figure_of, new_axes, save, style
 from blina_stats.synthetic import bundled
@@ -110,3 +112,46 @@ def test_a_figure_is_drawn_once_for_its_layout_and_once_per_format(
     save(pfs_by_mrd, tmp_path / "fig")
     assert len(draws) == 3  # the layout (at the PNG's dpi), the PNG, the PDF
     assert pfs_by_mrd.get_layout_engine() is not None  # the figure's engine given back
+
+
+def test_a_best_legend_is_searched_by_the_layout_draw_alone(
+    trial: bs.Cohort, pfs_by_mrd: Figure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each draw searched the legend's place again, asking every artist (and each placed
+    # label, which asks the legend) for its extent: once per format, and the two could differ
+    searches: list[Legend] = []
+    search = Legend._find_best_position
+
+    def counted(self: Legend, *args: object) -> object:
+        searches.append(self)
+        return search(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Legend, "_find_best_position", counted)
+    same = figure_of(trial.plot("pfs", by="mrd_pre_hsct", pvalue=True, horizon=True))
+    same.set_dpi(300)
+    same.draw_without_rendering()  # what the layout draw of a save searches
+    one_draw = len(searches)
+    assert one_draw > 0
+    searches.clear()
+    (legend,) = best_legends(pfs_by_mrd)
+    save(pfs_by_mrd, tmp_path / "fig")  # the layout draw, the PNG, the PDF
+    assert len(searches) == one_draw
+    assert {id(s) for s in searches} == {id(legend)}
+    assert legend._loc == BEST  # given back: searched again when the figure changes
+    searches.clear()
+    save(pfs_by_mrd, tmp_path / "again")
+    assert 0 < len(searches) <= one_draw
+
+
+def test_a_kept_legend_is_where_best_put_it(pfs_by_mrd: Figure) -> None:
+    pfs_by_mrd.set_dpi(300)
+    pfs_by_mrd.draw_without_rendering()
+    (legend,) = best_legends(pfs_by_mrd)
+    searched = legend.legendPatch.get_bbox().bounds
+    places = found_places(pfs_by_mrd)
+    pfs_by_mrd.set_layout_engine("none")  # the layout of the search, drawn again
+    with kept_at(places):
+        assert legend._loc == places[0][1]
+        pfs_by_mrd.draw_without_rendering()
+        assert legend.legendPatch.get_bbox().bounds == pytest.approx(searched, abs=1e-9)
+    assert legend._loc == BEST

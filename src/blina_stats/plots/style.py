@@ -146,6 +146,7 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
     base.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib as mpl
 
+    from .legends import found_places, kept_at
     from .pdf_fonts import lean_subsets
 
     written = []
@@ -156,22 +157,24 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
         fig.set_dpi(300)  # laid out and measured as the PNG is drawn
         try:
             fig.draw_without_rendering()
-            bbox = None
-            if mpl.rcParams["savefig.bbox"] == "tight":
-                bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
-            fig.set_dpi(dpi)
-            # no engine at all (not "none", a placeholder): savefig draws a figure
-            # that has any engine once more before writing each format
-            _set_layout_engine(fig, None)
-            for fmt in formats:
-                out = base.with_suffix(f".{fmt}")
-                fig.savefig(
-                    out,
-                    dpi=300 if fmt == "png" else None,
-                    metadata=_metadata(fmt),
-                    bbox_inches=bbox,
-                )
-                written.append(out)
+            # a "best" legend is searched by this draw alone, then kept where it found
+            with kept_at(found_places(fig)):
+                bbox = None
+                if mpl.rcParams["savefig.bbox"] == "tight":
+                    bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+                fig.set_dpi(dpi)
+                # no engine at all (not "none", a placeholder): savefig draws a figure
+                # that has any engine once more before writing each format
+                _set_layout_engine(fig, None)
+                for fmt in formats:
+                    out = base.with_suffix(f".{fmt}")
+                    fig.savefig(
+                        out,
+                        dpi=300 if fmt == "png" else None,
+                        metadata=_metadata(fmt),
+                        bbox_inches=bbox,
+                    )
+                    written.append(out)
         finally:
             fig.set_dpi(dpi)
             _set_layout_engine(fig, engine)
