@@ -96,7 +96,7 @@ def one_build(out: Path) -> tuple[float, Clock]:
         try:
             wrap("figures: layout + PNG + PDF", write_module, "save")
             wrap("  of which PDF font embedding", backend_pdf.PdfFile, "writeFonts")
-            wrap("tables", write_module, "write_table")
+            wrap("tables", write_module, "write_formatted")
             wrap("docx", build_module, "write_docx")
             wrap("latex", build_module, "write_tables_tex")
             wrap("html", build_module, "write_html")
