@@ -155,3 +155,42 @@ def test_a_kept_legend_is_where_best_put_it(pfs_by_mrd: Figure) -> None:
         pfs_by_mrd.draw_without_rendering()
         assert legend.legendPatch.get_bbox().bounds == pytest.approx(searched, abs=1e-9)
     assert legend._loc == BEST
+
+
+def test_a_text_is_laid_out_once_per_renderer_kind_and_dpi(
+    pfs_by_mrd: Figure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every text was laid out afresh by each of the save's measures and draws (a fifth of it)
+    from matplotlib.text import Text
+
+    from blina_stats.plots.text_layouts import cached_layouts
+
+    computed: list[tuple[object, ...]] = []
+    layout = Text._get_layout
+
+    def counted(self: Text, renderer: object) -> object:
+        fig = self.get_figure(root=True)
+        how = (self.get_fontsize(), self.get_ha(), self.get_va(), self.get_rotation())
+        computed.append((self.get_text(), *how, type(renderer).__name__, fig.dpi if fig else 0))
+        return layout(self, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Text, "_get_layout", counted)
+    save(pfs_by_mrd, tmp_path / "fig")
+    assert computed
+    assert len(computed) == len(set(computed))  # never twice the same text, renderer, dpi
+    assert Text._get_layout is counted  # given back after the save
+
+    ax = new_axes()
+    text = ax.text(0.5, 0.5, "Relapse\n(95% CI)")
+    fig = ax.get_figure(root=True)
+    renderer = fig._get_renderer()  # type: ignore[attr-defined]
+    with cached_layouts():
+        first = text._get_layout(renderer)
+        assert text._get_layout(renderer)[0].bounds == first[0].bounds
+        text.set_fontsize(14)  # set another way: laid out again
+        bigger = text._get_layout(renderer)
+        text.set_horizontalalignment("right")
+        moved = text._get_layout(renderer)
+    assert bigger[0].width > first[0].width and moved[0].x1 == pytest.approx(0.0)
+    monkeypatch.setattr(Text, "_get_layout", layout)
+    assert layout(text, renderer)[0].bounds == moved[0].bounds

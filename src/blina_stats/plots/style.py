@@ -148,9 +148,11 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
 
     from .legends import found_places, kept_at
     from .pdf_fonts import lean_subsets
+    from .text_layouts import cached_layouts
 
     written = []
-    with style(), lean_subsets():  # PDF text stays editable (Type 42), its subsets lean
+    # PDF text stays editable (Type 42), its subsets lean; each text laid out once per dpi
+    with style(), lean_subsets(), cached_layouts():
         # one layout for every format: savefig would lay a constrained figure
         # out again (and measure its tight box) for each format it writes
         engine, dpi = fig.get_layout_engine(), fig.dpi
