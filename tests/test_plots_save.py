@@ -194,3 +194,34 @@ def test_a_text_is_laid_out_once_per_renderer_kind_and_dpi(
     assert bigger[0].width > first[0].width and moved[0].x1 == pytest.approx(0.0)
     monkeypatch.setattr(Text, "_get_layout", layout)
     assert layout(text, renderer)[0].bounds == moved[0].bounds
+
+
+def test_a_report_build_subsets_each_glyph_set_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the figures share fonts and glyph sets: each PDF subset the same glyphs again
+    from blina_stats.plots.pdf_fonts import shared_subsets
+
+    made: list[int] = []
+    subset_font = subset.Subsetter.subset
+
+    def counted(self: object, font: object) -> None:
+        made.append(1)
+        subset_font(self, font)
+
+    alone = [save(_text_figure("Overall survival"), tmp_path / f"alone{i}")[1] for i in (1, 2)]
+    monkeypatch.setattr(subset.Subsetter, "subset", counted)
+    with shared_subsets():
+        with shared_subsets():  # nested: the outer block's subsets
+            first = save(_text_figure("Overall survival"), tmp_path / "shared1")[1]
+        assert made
+        once = len(made)
+        second = save(_text_figure("Overall survival"), tmp_path / "shared2")[1]
+        assert len(made) == once  # the same glyphs: no new subset
+        save(_text_figure("Relapse (%)"), tmp_path / "other")
+        assert len(made) > once  # other glyphs: subset
+    after = len(made)
+    save(_text_figure("Overall survival"), tmp_path / "after")
+    assert len(made) > after  # outside the block, every save subsets
+    for path in (first, second):  # what subsetting again writes, byte for byte
+        assert path.read_bytes() == alone[0].read_bytes() == alone[1].read_bytes()

@@ -17,11 +17,36 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from io import BytesIO
 from typing import Any
 
 #: OpenType layout tables: read by text shapers, never by a PDF reader
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "JSTF", "BASE", "kern")
+
+#: while :func:`shared_subsets` runs: (font file, face, glyphs) -> (subset bytes, index map)
+_SHARED: list[dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] | None] = [None]
+
+
+@contextmanager
+def shared_subsets() -> Iterator[None]:
+    """Within the block, a PDF font subset of the same glyphs as an earlier one is its copy.
+
+    The report's figures share fonts and often glyph sets (the bold of every
+    curve figure's at-risk title, the oblique of its p-value): the subset is
+    made once per build and its bytes written again into each PDF, exactly
+    what subsetting again would write.  Used by
+    :func:`blina_stats.report.build.build_report` around its figures; a
+    nested block shares the outer one's subsets.
+    """
+    if _SHARED[0] is not None:
+        yield
+        return
+    _SHARED[0] = {}
+    try:
+        yield
+    finally:
+        _SHARED[0] = None
 
 
 @contextmanager
@@ -43,11 +68,42 @@ def lean_subsets() -> Iterator[None]:
     if getattr(_backend_pdf_ps, "subset", None) is not subset:  # pragma: no cover - other mpl
         yield
         return
+    make = _backend_pdf_ps.get_glyphs_subset
     _backend_pdf_ps.subset = _lean_module(subset)
+    if hasattr(_backend_pdf_ps, "SubsetResults"):  # matplotlib >= 3.11: glyph ids, a context
+        _backend_pdf_ps.get_glyphs_subset = _shared(make)
     try:
         yield
     finally:
         _backend_pdf_ps.subset = subset
+        _backend_pdf_ps.get_glyphs_subset = make
+
+
+class _SavedFont:
+    """A subset already written: ``save`` writes its bytes (what matplotlib asks of a font)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def save(self, file: BytesIO, reorderTables: bool = False) -> None:  # fontTools names it
+        file.write(self.data)
+
+
+def _shared(make: Any) -> Any:
+    def get_glyphs_subset(fontfile: Any, glyphs: Any) -> Any:
+        cache = _SHARED[0]
+        if cache is None:
+            return make(fontfile, glyphs)
+        key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), frozenset(glyphs))
+        if key not in cache:
+            with make(fontfile, glyphs) as made:
+                fh = BytesIO()
+                made.font.save(fh, reorderTables=False)  # as matplotlib's font_as_file does
+                cache[key] = (fh.getvalue(), dict(made.glyph_index_map))
+        data, index = cache[key]
+        return nullcontext(types.SimpleNamespace(font=_SavedFont(data), glyph_index_map=index))
+
+    return get_glyphs_subset
 
 
 def _lean_module(subset: Any) -> types.ModuleType:
