@@ -135,3 +135,29 @@ def test_markdown_right_aligns_the_formatted_numbers_and_left_aligns_text(tmp_pa
     )
     _, md = write_table(frame, tmp_path / "t")
     assert md.read_text().splitlines()[1] == "|:---|---:|---:|"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["12", "-0.5", "<0.001", "12.9-33.8", "399-NR", "896 (709-1051)", "NR", "-"],
+        ["12", "Fever"],
+        ["", None, float("nan")],
+        [None, "3", "", pd.NA, pd.NaT, np.nan, "4"],
+        [1, 2.5, np.float64(3)],
+        [],
+        ["1 ", " 2"],
+    ],
+)
+def test_numeric_column_decides_as_the_pandas_version_did(cells: list[object]) -> None:
+    # numeric_column loops over the cells now (the report asks it of ~1,100 columns, four
+    # times each); the decision must be that of the dropna/astype/map version it replaced
+    from blina_stats.report.tables import _NUMBER_CELL, numeric_column
+
+    series = pd.Series(cells, dtype=object)
+    text = series.dropna().astype(str)
+    text = text[text != ""]
+    before = bool(len(text)) and bool(
+        text.map(lambda v: _NUMBER_CELL.fullmatch(v) is not None).all()
+    )
+    assert numeric_column(series) is before

@@ -146,33 +146,49 @@ def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"
     base.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib as mpl
 
+    from .legends import found_places, kept_at
+    from .pdf_fonts import lean_subsets
+    from .text_layouts import cached_layouts
+
     written = []
-    with style():
+    # PDF text stays editable (Type 42), its subsets lean; each text laid out once per dpi
+    with style(), lean_subsets(), cached_layouts():
         # one layout for every format: savefig would lay a constrained figure
         # out again (and measure its tight box) for each format it writes
         engine, dpi = fig.get_layout_engine(), fig.dpi
         fig.set_dpi(300)  # laid out and measured as the PNG is drawn
         try:
             fig.draw_without_rendering()
-            bbox = None
-            if mpl.rcParams["savefig.bbox"] == "tight":
-                bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+            # a "best" legend is searched by this draw alone, then kept where it found
+            with kept_at(found_places(fig)):
+                bbox = None
+                if mpl.rcParams["savefig.bbox"] == "tight":
+                    bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+                fig.set_dpi(dpi)
+                # no engine at all (not "none", a placeholder): savefig draws a figure
+                # that has any engine once more before writing each format
+                _set_layout_engine(fig, None)
+                for fmt in formats:
+                    out = base.with_suffix(f".{fmt}")
+                    fig.savefig(
+                        out,
+                        dpi=300 if fmt == "png" else None,
+                        metadata=_metadata(fmt),
+                        bbox_inches=bbox,
+                    )
+                    written.append(out)
         finally:
             fig.set_dpi(dpi)
-        fig.set_layout_engine("none")
-        try:
-            for fmt in formats:
-                out = base.with_suffix(f".{fmt}")
-                fig.savefig(
-                    out,
-                    dpi=300 if fmt == "png" else None,
-                    metadata=_metadata(fmt),
-                    bbox_inches=bbox,
-                )
-                written.append(out)
-        finally:
-            fig.set_layout_engine(engine)
+            _set_layout_engine(fig, engine)
     return written
+
+
+def _set_layout_engine(fig: Figure, engine: Any) -> None:
+    """`engine` (None: none at all, whatever the rc file says) as `fig`'s layout engine."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(engine)
 
 
 def _metadata(fmt: str) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
 from ..errors import InputError
+from ..plots.pdf_fonts import shared_subsets
 from .context import Context, Inputs
 from .docx import write_docx
 from .folder import (
@@ -193,7 +194,7 @@ def build_report(
     digests = inputs.sha256() | {str(p.controls): sha256(p.controls) for p in extra}
     if cohort is not None:
         digests = {f"in-memory Cohort ({cohort.source})": frame_sha256(cohort.frame), **digests}
-    with staging(out) as tmp:
+    with staging(out) as tmp, shared_subsets():  # a PDF font subset made once per build
         parts, sections, files = [], [], []
         for module in (*PARTS, *extra):
             say(module.TITLE)

@@ -11,7 +11,7 @@ from ..plots.style import close, save
 from .format import format_table
 from .html import Section, render
 from .part import Part
-from .tables import write_table
+from .tables import write_formatted
 
 
 def merge_json(doc: dict[str, Any], parts: Sequence[Part]) -> dict[str, Any]:
@@ -36,8 +36,9 @@ def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
     files: list[Path] = []
     try:
         for caption, frame, name in part.tables:
-            files += write_table(frame, out / "tables" / name, caption)
-            section.tables.append((caption, format_table(frame)))
+            shown = format_table(frame)  # once for the CSV, Markdown, page, docx and LaTeX
+            files += write_formatted(shown, out / "tables" / name, caption)
+            section.tables.append((caption, shown))
             section.table_names.append(name)
         for caption, fig, name in part.figures:
             paths = save(fig, out / "figures" / name)

@@ -1,0 +1,142 @@
+"""The default report, ``blina-stats report`` on the bundled trial, timed in-process against 4 s.
+
+Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 3]``.
+One warm-up build (imports, font cache), then `--repeat` builds, each into a
+new folder; the best total is printed against the target with the breakdown
+of that build:
+
+- ``build <part>``: the part's computations and the drawing of its figures
+  (``design`` is the design review's simulations, ``adverse_events`` and
+  ``monitoring`` the safety parts, ``subgroups`` the subgroup analyses),
+- ``figures: layout + PNG + PDF``: :func:`blina_stats.plots.style.save` of
+  every figure, with its PDF font embedding apart,
+- ``tables``: CSV and Markdown of every table,
+- ``docx``, ``latex``, ``html``, ``json + manifest``: the documents.
+
+The rest (reading the inputs, deriving the endpoints, the folder) is
+``other``.  The clocks are wall time: run it on a quiet machine (the load
+average is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends import backend_pdf
+
+from blina_stats.report import build as build_module
+from blina_stats.report import write as write_module
+
+TARGET = 4.0  # seconds of work for the default report
+
+
+class Clock:
+    """Wall and CPU seconds (this process) spent in each named piece of the build."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def add(self, key: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[key] += time.perf_counter() - wall
+            self.cpu[key] += time.process_time() - cpu
+
+
+@contextmanager
+def timed(clock: Clock) -> Iterator[Callable[[str, Any, str], None]]:
+    """Wrap ``owner.name`` so that its calls add their seconds to ``clock[key]``; undone on exit."""
+    undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(key: str, owner: Any, name: str) -> None:
+        original = getattr(owner, name)
+
+        def timer(*args: Any, **kwargs: Any) -> Any:
+            with clock.add(key):
+                return original(*args, **kwargs)
+
+        undo.append((owner, name, original))
+        setattr(owner, name, timer)
+
+    try:
+        yield wrap
+    finally:
+        for owner, name, original in reversed(undo):
+            setattr(owner, name, original)
+
+
+def one_build(out: Path) -> tuple[float, Clock]:
+    """Wall seconds of one default build into `out`, and its breakdown."""
+    clock = Clock()
+    with timed(clock) as wrap:
+        original_build_part = build_module.build_part
+
+        def build_part(key: str, *args: Any) -> Any:
+            with clock.add(f"build {key}"):
+                return original_build_part(key, *args)
+
+        build_module.build_part = build_part  # type: ignore[assignment]
+        try:
+            wrap("figures: layout + PNG + PDF", write_module, "save")
+            wrap("  of which PDF font embedding", backend_pdf.PdfFile, "writeFonts")
+            wrap("tables", write_module, "write_formatted")
+            wrap("docx", build_module, "write_docx")
+            wrap("latex", build_module, "write_tables_tex")
+            wrap("html", build_module, "write_html")
+            wrap("json + manifest", build_module, "write_json")
+            wrap("json + manifest", build_module, "write_manifest")
+            with clock.add("total"):
+                build_module.build_report(out=out, quiet=True)
+        finally:
+            build_module.build_part = original_build_part
+    for times in (clock.wall, clock.cpu):
+        times["other"] = 2 * times["total"] - sum(
+            v for k, v in times.items() if not k.startswith("  ")
+        )
+    return clock.wall["total"], clock
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bench_report-"))
+    try:
+        one_build(root / "warm-up")
+        runs = [one_build(root / f"run{i}") for i in range(args.repeat)]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    total, clock = min(runs, key=lambda run: run[0])
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"default report, best of {args.repeat}: {total:.2f} s wall (target {TARGET:.1f} s)")
+    print(f"  {'':<34} {'wall':>7} {'cpu':>7}")
+    order = sorted(clock.wall, key=lambda k: (k == "total", -clock.wall[k]))
+    for key in order:
+        if not key.startswith("  "):
+            print(f"  {key:<34} {clock.wall[key]:6.2f}s {clock.cpu[key]:6.2f}s")
+        if key.startswith("figures"):
+            for sub in (k for k in order if k.startswith("  ")):
+                print(f"  {sub:<34} {clock.wall[sub]:6.2f}s {clock.cpu[sub]:6.2f}s")
+    print(f"all runs (wall): {', '.join(f'{t:.2f}' for t, _ in runs)} s")
+    print("within target" if total < TARGET else f"{total / TARGET:.1f}x the target")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Lean TrueType subsets in the PDF figures: the glyphs and their metrics, no layout tables.
+
+A PDF figure embeds each font it uses as a TrueType (Type 42) subset, so its
+text stays text: selectable, searchable and editable in Illustrator or
+Inkscape.  matplotlib makes the subset with fontTools and keeps the font's
+OpenType layout tables (GSUB, GPOS, GDEF, MATH: ligatures, kerning pairs,
+mark positioning, maths layout).  A PDF reader never uses them: matplotlib has
+already placed every glyph and writes the positions into the page, and the
+subset holds only the glyphs drawn.  Subsetting those tables is most of the
+time a PDF takes to write (DejaVu Sans carries large ones), so
+:func:`lean_subsets` drops them while a figure is saved.  The outlines,
+widths, hinting and names (glyf, loca, hmtx, cmap, post, name, ...) are
+subset exactly as before; the text and its look are unchanged.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from io import BytesIO
+from typing import Any
+
+#: OpenType layout tables: read by text shapers, never by a PDF reader
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "JSTF", "BASE", "kern")
+
+#: while :func:`shared_subsets` runs: (font file, face, glyphs) -> (subset bytes, index map)
+_SHARED: list[dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] | None] = [None]
+
+
+@contextmanager
+def shared_subsets() -> Iterator[None]:
+    """Within the block, a PDF font subset of the same glyphs as an earlier one is its copy.
+
+    The report's figures share fonts and often glyph sets (the bold of every
+    curve figure's at-risk title, the oblique of its p-value): the subset is
+    made once per build and its bytes written again into each PDF, exactly
+    what subsetting again would write.  Used by
+    :func:`blina_stats.report.build.build_report` around its figures; a
+    nested block shares the outer one's subsets.
+    """
+    if _SHARED[0] is not None:
+        yield
+        return
+    _SHARED[0] = {}
+    try:
+        yield
+    finally:
+        _SHARED[0] = None
+
+
+@contextmanager
+def lean_subsets() -> Iterator[None]:
+    """Within the block, matplotlib's PDF font subsets drop :data:`LAYOUT_TABLES`.
+
+    matplotlib's ``_backend_pdf_ps.get_glyphs_subset`` builds its fontTools
+    ``subset.Options`` from the module it imported as ``subset``; for the
+    block, that name is a copy of the module whose ``Options`` adds the
+    layout tables to the tables dropped and whose ``load_font`` removes them
+    from the font as it is opened (fontTools would read them otherwise, to
+    check their formats, before dropping them).  Every other option of matplotlib's
+    (glyph names, recommended glyphs, its own dropped tables) is kept.  A
+    matplotlib that does not subset this way is left as it is.
+    """
+    from fontTools import subset  # type: ignore[import-untyped]
+    from matplotlib.backends import _backend_pdf_ps
+
+    if getattr(_backend_pdf_ps, "subset", None) is not subset:  # pragma: no cover - other mpl
+        yield
+        return
+    make = _backend_pdf_ps.get_glyphs_subset
+    _backend_pdf_ps.subset = _lean_module(subset)
+    if hasattr(_backend_pdf_ps, "SubsetResults"):  # matplotlib >= 3.11: glyph ids, a context
+        _backend_pdf_ps.get_glyphs_subset = _shared(make)
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.subset = subset
+        _backend_pdf_ps.get_glyphs_subset = make
+
+
+class _SavedFont:
+    """A subset already written: ``save`` writes its bytes (what matplotlib asks of a font)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def save(self, file: BytesIO, reorderTables: bool = False) -> None:  # fontTools names it
+        file.write(self.data)
+
+
+def _shared(make: Any) -> Any:
+    def get_glyphs_subset(fontfile: Any, glyphs: Any) -> Any:
+        cache = _SHARED[0]
+        if cache is None:
+            return make(fontfile, glyphs)
+        key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), frozenset(glyphs))
+        if key not in cache:
+            with make(fontfile, glyphs) as made:
+                fh = BytesIO()
+                made.font.save(fh, reorderTables=False)  # as matplotlib's font_as_file does
+                cache[key] = (fh.getvalue(), dict(made.glyph_index_map))
+        data, index = cache[key]
+        return nullcontext(types.SimpleNamespace(font=_SavedFont(data), glyph_index_map=index))
+
+    return get_glyphs_subset
+
+
+def _lean_module(subset: Any) -> types.ModuleType:
+    class Options(subset.Options):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            options: Any = self  # fontTools has no type hints
+            options.drop_tables = [*options.drop_tables, *LAYOUT_TABLES]
+
+    def load_font(path: Any, options: Any, *args: Any, **kwargs: Any) -> Any:
+        font = subset.load_font(path, options, *args, **kwargs)
+        for tag in LAYOUT_TABLES:  # before fontTools reads them to check their formats
+            if tag in font:
+                del font[tag]
+        return font
+
+    lean = types.ModuleType(subset.__name__)
+    lean.__dict__.update(vars(subset))
+    lean.Options = Options  # type: ignore[attr-defined]
+    lean.load_font = load_font  # type: ignore[attr-defined]
+    return lean
