@@ -26,3 +26,28 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--times", "365.25"]) == 0
     out = capsys.readouterr().out
     assert "Overall survival" in out and "Relapse" in out
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """``blina-stats --help`` imports no sub-command, ``demo --help`` not the report's code."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from blina_stats.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('blina_stats.commands.')))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    runs = {
+        what: subprocess.run(
+            [sys.executable, "-c", probe, *what.split()], capture_output=True, text=True
+        ).stdout.splitlines()[-2:]
+        for what in ("--help", "demo --help")
+    }
+    assert runs["--help"] == ["[]", "False"]
+    assert runs["demo --help"][0] == "['blina_stats.commands.demo']"

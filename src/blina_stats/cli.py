@@ -42,9 +42,17 @@ class Parser(argparse.ArgumentParser):
         raise OptionError(self.prog, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command (errors raise :class:`OptionError`)."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (errors raise :class:`OptionError`).
+
+    With `argv`, only the sub-command it names has its options added (its
+    module imported): ``blina-stats report`` does not import what the design
+    review or the external comparison need, and ``blina-stats --help`` imports
+    none.  Without `argv`, every sub-command's.
+    """
     from . import __version__
+
+    named = None if argv is None else next((a for a in argv if not a.startswith("-")), "")
 
     parser = Parser(
         prog="blina-stats",
@@ -53,10 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"blina_stats.commands.{name}")
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(cmd)
-        cmd.set_defaults(_run=module.run)
+        if named is None or named == name:
+            module = importlib.import_module(f"blina_stats.commands.{name}")
+            module.add_arguments(cmd)
+            cmd.set_defaults(_run=module.run)
     return parser
 
 
@@ -67,7 +76,8 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(argv).parse_args(argv)
     except OptionError as exc:
         print(f"{exc.prog}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
