@@ -196,10 +196,10 @@ def test_a_text_is_laid_out_once_per_renderer_kind_and_dpi(
     assert layout(text, renderer)[0].bounds == moved[0].bounds
 
 
-def test_a_report_build_subsets_each_glyph_set_once(
+def test_a_report_build_subsets_each_font_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the figures share fonts and glyph sets: each PDF subset the same glyphs again
+    # the figures share fonts: one subset a font holds their glyphs and the common ones
     from blina_stats.plots.pdf_fonts import shared_subsets
 
     made: list[int] = []
@@ -218,10 +218,19 @@ def test_a_report_build_subsets_each_glyph_set_once(
         once = len(made)
         second = save(_text_figure("Overall survival"), tmp_path / "shared2")[1]
         assert len(made) == once  # the same glyphs: no new subset
-        save(_text_figure("Relapse (%)"), tmp_path / "other")
-        assert len(made) > once  # other glyphs: subset
+        other = save(_text_figure("Relapse (%) 2.5 \u2265 1"), tmp_path / "other")[1]
+        assert len(made) == once  # other common glyphs: the same subset, one a font
+        save(_text_figure("\u2192 \u221e"), tmp_path / "rare")
+        assert len(made) > once  # a glyph beyond the common ones: a subset of its own
     after = len(made)
     save(_text_figure("Overall survival"), tmp_path / "after")
     assert len(made) > after  # outside the block, every save subsets
-    for path in (first, second):  # what subsetting again writes, byte for byte
-        assert path.read_bytes() == alone[0].read_bytes() == alone[1].read_bytes()
+    assert first.read_bytes() == second.read_bytes()  # one subset, written again
+    assert alone[0].read_bytes() == alone[1].read_bytes()
+    for path, text in ((first, "Overall survival"), (other, "Relapse (%) 2.5 \u2265 1")):
+        fonts = _font_streams(path.read_bytes())  # the page's glyphs are in its subsets
+        names = {name for font in fonts for name in font.getGlyphOrder()}
+        full = TTFont(font_manager.findfont("DejaVu Sans")).getBestCmap()
+        wanted = {full[ord(c)] for c in set(text)}
+        assert wanted <= names, wanted - names
+        assert len(names) > len(wanted)  # and the common glyphs beside them

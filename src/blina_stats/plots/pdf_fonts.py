@@ -30,12 +30,13 @@ _SHARED: list[dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]
 
 @contextmanager
 def shared_subsets() -> Iterator[None]:
-    """Within the block, a PDF font subset of the same glyphs as an earlier one is its copy.
+    """Within the block, the PDF font subsets of one font are one subset, made once.
 
-    The report's figures share fonts and often glyph sets (the bold of every
-    curve figure's at-risk title, the oblique of its p-value): the subset is
-    made once per build and its bytes written again into each PDF, exactly
-    what subsetting again would write.  Used by
+    Each subset holds the glyphs a figure draws and every glyph of
+    :data:`COMMON_CHARACTERS`, so the report's figures, which draw from those,
+    share one subset a font (regular, bold, oblique): it is made once per
+    build and its bytes written into each PDF.  A glyph beyond the common ones
+    makes a subset of its own, as before.  Used by
     :func:`blina_stats.report.build.build_report` around its figures; a
     nested block shares the outer one's subsets.
     """
@@ -89,12 +90,40 @@ class _SavedFont:
         file.write(self.data)
 
 
+#: the characters every shared subset holds: printable ASCII, Latin-1 and the
+#: report's symbols, so that the figures of one build share one subset a font
+COMMON_CHARACTERS = (
+    "".join(map(chr, range(0x20, 0x7F)))
+    + "".join(map(chr, range(0xA0, 0x100)))
+    + "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2212\u2264\u2265\u00b1\u00d7"
+)
+
+#: (font file, face) -> the glyph indices of COMMON_CHARACTERS in that font
+_COMMON: dict[tuple[str, int], frozenset[int]] = {}
+
+
+def _common_glyphs(fontfile: Any, face: int) -> frozenset[int]:
+    """The glyph indices of :data:`COMMON_CHARACTERS` that the font has (read once per font)."""
+    key = (str(fontfile), face)
+    if key not in _COMMON:
+        from matplotlib.ft2font import FT2Font
+
+        charmap = FT2Font(str(fontfile), face_index=face).get_charmap()
+        found = (charmap.get(ord(c)) for c in COMMON_CHARACTERS)
+        _COMMON[key] = frozenset(g for g in found if g)
+    return _COMMON[key]
+
+
 def _shared(make: Any) -> Any:
     def get_glyphs_subset(fontfile: Any, glyphs: Any) -> Any:
         cache = _SHARED[0]
         if cache is None:
             return make(fontfile, glyphs)
-        key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), frozenset(glyphs))
+        # the figure's glyphs and the common ones: one subset a font for the whole
+        # build (a PDF reader uses the glyphs its page draws; the rest stay unread)
+        face = int(getattr(fontfile, "face_index", 0))
+        glyphs = frozenset(glyphs) | _common_glyphs(fontfile, face)
+        key = (str(fontfile), face, glyphs)
         if key not in cache:
             with make(fontfile, glyphs) as made:
                 fh = BytesIO()
