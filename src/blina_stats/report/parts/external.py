@@ -106,7 +106,12 @@ def build(ctx: Context, controls: Path) -> Part:
         ),
         figures=(
             (
-                "Trial against weighted external control, and the Love plot",
+                f"Trial ({al.trial_ids.size} treated patients, from the first dose) against the "
+                f"{result.estimand}-weighted external control ({al.control_ids.size} controls, "
+                "from the landmark) and the unweighted control (dotted): pointwise "
+                f"{result.conf_level:.0%} bands (the weighted control's robust, its weights "
+                f"taken as known; the bootstrap interval of the difference is in the table), "
+                f"each arm marked at {result.horizon:g} days; the Love plot of covariate balance",
                 figure_of(axes[0]),
                 "external_control",
             ),
