@@ -206,15 +206,30 @@ def _by_sort(time: FloatArray, status: Codes, width: int, entry: FloatArray | No
     np.bitwise_and(key, np.uint64(1), out=flag.view(np.uint64))
     key >>= np.uint64(1)
     srt = key.view(np.float64)
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(srt[1:], srt[:-1], out=new[1:])
     flags = _CauseFlags(time, status, width)
-    if new.all():  # continuous times: each patient is a distinct time
-        del new
+    ends = _tie_ends(srt)
+    if ends is None:  # continuous times: each patient is a distinct time
         for k in range(2, width):  # the flags are the counts
             flags.into(k, counts[:, k - 1])
         return _table(srt, None, _censored(1, counts), counts, n, uentry, ecount, "sort")
+    starts, last, total = ends
+    events = np.empty((starts.size, causes), dtype=np.int64, order="F")
+    for k in range(1, width):
+        if k > 1:  # cause k's flags over cause k - 1's: one buffer for all causes
+            flags.into(k, flag)
+        np.cumsum(flag, out=flag)
+        _per_time(flag, last, events[:, k - 1])
+    return _table(srt[starts], total, _censored(total, events), events, n, uentry, ecount, "sort")
+
+
+def _tie_ends(srt: FloatArray) -> tuple[IntArray, IntArray, IntArray] | None:
+    """Each distinct sorted time's first and last position and its patients; None without ties."""
+    n = srt.size
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    if new.all():
+        return None
     starts = np.flatnonzero(new)
     del new
     last = np.empty_like(starts)  # position of each distinct time's last patient
@@ -222,16 +237,14 @@ def _by_sort(time: FloatArray, status: Codes, width: int, entry: FloatArray | No
     last[-1] = n - 1
     total = last - starts
     total += 1
-    events = np.empty((starts.size, causes), dtype=np.int64, order="F")
-    for k in range(1, width):
-        if k > 1:  # cause k's flags over cause k - 1's: one buffer for all causes
-            flags.into(k, flag)
-        # events of cause k at a time: the running count at its last patient less
-        # that before its first
-        np.cumsum(flag, out=flag)
-        np.take(flag, last, out=events[:, k - 1])
-        events[1:, k - 1] -= events[:-1, k - 1]
-    return _table(srt[starts], total, _censored(total, events), events, n, uentry, ecount, "sort")
+    return starts, last, total
+
+
+def _per_time(running: IntArray, last: IntArray, out: IntArray) -> None:
+    """Events at each distinct time into `out`: the running count at its last patient
+    less that before its first."""
+    np.take(running, last, out=out)
+    out[1:] -= out[:-1]
 
 
 def _censored(total: IntArray | int, events: IntArray) -> IntArray:
@@ -291,25 +304,15 @@ def _by_argsort(
     small = status.astype(np.int8) if width <= 127 else status
     ordered = small[order]
     del order
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(srt[1:], srt[:-1], out=new[1:])
-    if new.all():
-        del new
+    ends = _tie_ends(srt)
+    if ends is None:
         return _untied(srt, ordered, width, uentry, ecount)
-    starts = np.flatnonzero(new)
-    del new
-    last = np.empty_like(starts)
-    np.subtract(starts[1:], 1, out=last[:-1])
-    last[-1] = n - 1
-    total = last - starts
-    total += 1
+    starts, last, total = ends
     running = np.empty(n, dtype=np.int64)
     events = np.empty((starts.size, width - 1), dtype=np.int64, order="F")
     for k in range(1, width):
         np.cumsum(ordered == k, dtype=np.int64, out=running)
-        np.take(running, last, out=events[:, k - 1])
-        events[1:, k - 1] -= events[:-1, k - 1]
+        _per_time(running, last, events[:, k - 1])
     return _table(srt[starts], total, _censored(total, events), events, n, uentry, ecount, "sort")
 
 
