@@ -11,6 +11,7 @@ times the weights, squared and summed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -48,25 +49,46 @@ class WeightedHazardRatio:
     n_events: int
 
 
-def _efron(
-    beta: float, x: FloatArray, time: FloatArray, event: npt.NDArray[np.bool_], w: FloatArray
-) -> tuple[float, float, float]:
-    """Weighted Efron log partial likelihood, score and information at `beta`."""
-    r = w * np.exp(beta * x)
+class _Slots(NamedTuple):
+    """Efron's slots: a tied time with d events is d slots k = 0..d-1, in which the
+    events of that time are at risk with weight 1 - k/d (R ``coxscore2.c``)."""
+
+    ut: FloatArray  # distinct event times
+    inv: npt.NDArray[np.intp]  # each event's distinct time
+    d: npt.NDArray[np.intp]  # events at each distinct time
+    first: npt.NDArray[np.intp]  # each distinct time's first slot
+    slot: npt.NDArray[np.intp]  # each slot's distinct time
+    frac: FloatArray  # k/d of each slot
+    s0: FloatArray  # weighted risk set of each slot
+    s1: FloatArray  # and its sum of x
+    mean_w: FloatArray  # mean case weight of the events of each slot's time
+
+
+def _slots(
+    wr: FloatArray, x: FloatArray, time: FloatArray, event: npt.NDArray[np.bool_], w: FloatArray
+) -> _Slots:
+    """The slots of the events, with risk weights `wr` (case weight times exp(beta x))."""
     ut, inv, d = np.unique(time[event], return_inverse=True, return_counts=True)
     order = np.argsort(time, kind="stable")
-    ts = time[order]
-    cum = np.vstack([np.cumsum(np.column_stack([r, r * x])[order][::-1], axis=0)[::-1], [0, 0]])
-    risk = cum[np.searchsorted(ts, ut, side="left")]  # S0, S1 (x binary: S2 = S1)
+    cum = np.vstack([np.cumsum(np.column_stack([wr, wr * x])[order][::-1], axis=0)[::-1], [0, 0]])
+    risk = cum[np.searchsorted(time[order], ut, side="left")]  # S0, S1 (x binary: S2 = S1)
     ev = np.zeros((ut.size, 3))
-    np.add.at(ev, inv, np.column_stack([r, r * x, w])[event])
+    np.add.at(ev, inv, np.column_stack([wr, wr * x, w])[event])
     slot = np.repeat(np.arange(ut.size), d)
     first = np.concatenate(([0], np.cumsum(d)[:-1]))
     frac = (np.arange(slot.size) - np.repeat(first, d)) / d[slot]
     s0 = risk[slot, 0] - frac * ev[slot, 0]
     s1 = risk[slot, 1] - frac * ev[slot, 1]
-    mean_w = ev[slot, 2] / d[slot]
-    xbar = s1 / s0
+    return _Slots(ut, inv, d, first, slot, frac, s0, s1, ev[slot, 2] / d[slot])
+
+
+def _efron(
+    beta: float, x: FloatArray, time: FloatArray, event: npt.NDArray[np.bool_], w: FloatArray
+) -> tuple[float, float, float]:
+    """Weighted Efron log partial likelihood, score and information at `beta`."""
+    sl = _slots(w * np.exp(beta * x), x, time, event, w)
+    s0, mean_w = sl.s0, sl.mean_w
+    xbar = sl.s1 / s0
     we = w[event]
     loglik = float((we * beta * x[event]).sum() - (mean_w * np.log(s0)).sum())
     score = float((we * x[event]).sum() - (mean_w * xbar).sum())
@@ -77,25 +99,12 @@ def _efron(
 def _score_residuals(
     beta: float, x: FloatArray, time: FloatArray, event: npt.NDArray[np.bool_], w: FloatArray
 ) -> FloatArray:
-    """Efron score residuals of each patient (R ``residuals(fit, type = "score")``).
-
-    A tied time with d events is d slots k = 0..d-1, the events in it at risk
-    with weight 1 - k/d (R ``coxscore2.c``).
-    """
+    """Efron score residuals of each patient (R ``residuals(fit, type = "score")``), by slot."""
     r = np.exp(beta * x)
-    ut, inv, d = np.unique(time[event], return_inverse=True, return_counts=True)
-    wr = w * r
-    order = np.argsort(time, kind="stable")
-    cum = np.vstack([np.cumsum(np.column_stack([wr, wr * x])[order][::-1], axis=0)[::-1], [0, 0]])
-    risk = cum[np.searchsorted(time[order], ut, side="left")]
-    ev = np.zeros((ut.size, 3))
-    np.add.at(ev, inv, np.column_stack([wr, wr * x, w])[event])
-    slot = np.repeat(np.arange(ut.size), d)
-    first = np.concatenate(([0], np.cumsum(d)[:-1]))
-    frac = (np.arange(slot.size) - np.repeat(first, d)) / d[slot]
-    s0 = risk[slot, 0] - frac * ev[slot, 0]
-    xbar = (risk[slot, 1] - frac * ev[slot, 1]) / s0
-    h = ev[slot, 2] / d[slot] / s0  # hazard increment of each slot
+    sl = _slots(w * r, x, time, event, w)
+    ut, inv, d, first, frac = sl.ut, sl.inv, sl.d, sl.first, sl.frac
+    xbar = sl.s1 / sl.s0
+    h = sl.mean_w / sl.s0  # hazard increment of each slot
     hh, hx = np.add.reduceat(h, first), np.add.reduceat(h * xbar, first)
     ah, ahx = np.add.reduceat(frac * h, first), np.add.reduceat(frac * h * xbar, first)
     mean_xbar = np.add.reduceat(xbar, first) / d
