@@ -41,26 +41,23 @@ OC_RATES = (0.05, 0.10, 0.15, 0.20, 0.25)
 
 def nrm_rule(n_max: int = 68, *, window: str | None = None) -> MonitoringRule:
     """The proposed NRM rule (see the module notes for the choices)."""
-    return monitoring_rule(
-        NRM_THRESHOLD,
-        prior=PRIOR,
-        probability=0.90,
-        n_max=n_max,
-        min_patients=min(MIN_PATIENTS, n_max),
-        outcome="non-relapse death",
-        window=window,
-    )
+    return _proposed(NRM_THRESHOLD, "non-relapse death", n_max, window)
 
 
 def crs_icans_rule(n_max: int = 68, *, window: str | None = None) -> MonitoringRule:
     """The proposed grade >= 3 CRS/ICANS rule (see the module notes)."""
+    return _proposed(CRS_THRESHOLD, "grade >= 3 CRS or ICANS", n_max, window)
+
+
+def _proposed(threshold: float, outcome: str, n_max: int, window: str | None) -> MonitoringRule:
+    """A proposed rule: stop when P(rate > threshold) > 0.90 under PRIOR, from MIN_PATIENTS."""
     return monitoring_rule(
-        CRS_THRESHOLD,
+        threshold,
         prior=PRIOR,
         probability=0.90,
         n_max=n_max,
         min_patients=min(MIN_PATIENTS, n_max),
-        outcome="grade >= 3 CRS or ICANS",
+        outcome=outcome,
         window=window,
     )
 
