@@ -18,8 +18,6 @@ estimator and the rejections against the unfused path.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
 
@@ -81,12 +79,7 @@ def draw(
     np.maximum(t, floor, out=t)  # keep entry < time at rounding edges
     admin_end = np.subtract(sc.accrual + sc.followup, enrol, out=enrol)
     admin_end += v
-    if sc.dropout > 0:
-        window = max(landmark - 0.5 * (sc.entry[0] + sc.entry[1]), 1.0)
-        rate = -math.log1p(-sc.dropout) / window
-        censor = np.minimum(admin_end, v + rng.exponential(1.0 / rate, size=shape))
-    else:
-        censor = admin_end
+    censor = sc.censoring(v, admin_end, landmark, rng)
     event = np.less_equal(t, censor, out=buf.get("event", shape, np.bool_))
     x = np.minimum(t, censor, out=t)  # where(event, t, censor), bit for bit
     return x, event, v, admin_end

@@ -212,6 +212,25 @@ class Scenario:
         if self.dropout != 0:
             probability("dropout", self.dropout)
 
+    def censoring(
+        self,
+        entry: npt.NDArray[np.float64],
+        admin_end: npt.NDArray[np.float64],
+        landmark: float,
+        rng: np.random.Generator,
+    ) -> npt.NDArray[np.float64]:
+        """Each patient's censoring time: the analysis date, or loss to follow-up first.
+
+        The loss hazard from enrolment (`entry`, days since transplant) makes
+        `dropout` the probability of loss within the window to `landmark`;
+        without dropout `admin_end` itself, and nothing is drawn.
+        """
+        if self.dropout <= 0:
+            return admin_end
+        window = max(landmark - 0.5 * (self.entry[0] + self.entry[1]), 1.0)
+        rate = -math.log1p(-self.dropout) / window
+        return np.minimum(admin_end, entry + rng.exponential(1.0 / rate, size=entry.shape))
+
 
 @dataclass(frozen=True)
 class Analysis:

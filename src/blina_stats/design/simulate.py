@@ -307,12 +307,7 @@ def sample_trials(
     t = model.inverse_survival(u * model.survival(v))
     t = np.maximum(t, v + 1e-9 * (1.0 + v))  # keep entry < time at rounding edges
     admin_end = v + (sc.accrual + sc.followup - enrol)
-    if sc.dropout > 0:
-        window = max(landmark - 0.5 * (sc.entry[0] + sc.entry[1]), 1.0)
-        rate = -math.log1p(-sc.dropout) / window
-        censor = np.minimum(admin_end, v + rng.exponential(1.0 / rate, size=shape))
-    else:
-        censor = admin_end
+    censor = sc.censoring(v, admin_end, landmark, rng)
     event = t <= censor
     return SimulatedTrials(
         time=np.where(event, t, censor), event=event, entry=v, censor=censor, admin_end=admin_end
