@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .counting import Codes, RiskTable, risk_table_counts
+from .intervals import band_at
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,9 +38,9 @@ def evaluate(
     times: npt.ArrayLike,
     *,
     estimate: FloatArray,
-    se: FloatArray,
-    ci_lower: FloatArray,
-    ci_upper: FloatArray,
+    variance: FloatArray,
+    conf_type: str,
+    conf_level: float,
     n_events: IntArray,
     start: float,
     final: bool,
@@ -49,22 +50,27 @@ def evaluate(
     At or after a grid time, the value there; before the first, `start` with
     se 0 (its interval the point); beyond the last observed time NaN, unless
     the curve is `final` (everyone had an event), when it keeps its last value.
-    `n_at_risk` counts the patients at risk at each time itself, `n_events`
-    the events at or before it.
+    The standard error and interval are computed at the rows asked for only
+    (elementwise, so they equal the whole curve's ``se``, ``ci_lower`` and
+    ``ci_upper`` there).  `n_at_risk` counts the patients at risk at each time
+    itself, `n_events` the events at or before it.
     """
     t = as_query_times(times)
     idx = step_index(table.time, t)
     before = idx < 0
     safe = np.maximum(idx, 0)
     undefined = (t > table.time[-1]) & (not final)
+    est = estimate[safe]
+    se = np.sqrt(variance[safe])
+    lower, upper = band_at(est, se, conf_type, conf_level)
     columns = {}
     for name, values, first in (
-        ("estimate", estimate, start),
+        ("estimate", est, start),
         ("se", se, 0.0),
-        ("ci_lower", ci_lower, start),
-        ("ci_upper", ci_upper, start),
+        ("ci_lower", lower, start),
+        ("ci_upper", upper, start),
     ):
-        columns[name] = np.where(undefined, np.nan, np.where(before, first, values[safe]))
+        columns[name] = np.where(undefined, np.nan, np.where(before, first, values))
     columns["n_at_risk"] = table.at_risk(t)
     columns["n_events"] = np.where(before, 0, np.cumsum(n_events)[safe])
     return pd.DataFrame(columns, index=pd.Index(t, name="time"))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._incidence import BLOCK, block
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
-from .intervals import confidence_interval
+from .intervals import PointwiseBand
 from .validation import as_codes, as_entry, as_time, check_conf
 from .weighted import Subjects, WeightedCounts, as_weights, unit
 from .weighted_results import WeightedIncidence, weighted_result
@@ -27,7 +27,7 @@ VARIANCES = ("aalen", "delta")
 
 
 @dataclass(frozen=True)
-class CumulativeIncidenceResult(WeightedIncidence):
+class CumulativeIncidenceResult(PointwiseBand, WeightedIncidence):
     """Cumulative incidence of every cause, at every distinct observed time.
 
     Attributes
@@ -38,7 +38,9 @@ class CumulativeIncidenceResult(WeightedIncidence):
         The cause codes, 1..K; column k of the 2-d arrays is ``causes[k]``.
     estimate, variance, se, ci_lower, ci_upper : ndarray, shape (m, K)
         Cumulative incidence of each cause just after each time, its variance
-        (`variance_method`), standard error and pointwise interval.
+        (`variance_method`), standard error and pointwise interval (`se` and
+        the interval computed from `variance` when first read, and kept:
+        `blina_stats.estimators.intervals.PointwiseBand`).
     survival : ndarray, shape (m,)
         Probability of no event of any cause (the all-cause Kaplan-Meier);
         ``survival + estimate.sum(axis=1) == 1``.
@@ -56,9 +58,6 @@ class CumulativeIncidenceResult(WeightedIncidence):
     causes: tuple[int, ...]
     estimate: FloatArray
     variance: FloatArray
-    se: FloatArray
-    ci_lower: FloatArray
-    ci_upper: FloatArray
     survival: FloatArray
     n_at_risk: IntArray
     n_events: IntArray
@@ -98,9 +97,9 @@ class CumulativeIncidenceResult(WeightedIncidence):
             self._table,
             times,
             estimate=self.estimate[:, k],
-            se=self.se[:, k],
-            ci_lower=self.ci_lower[:, k],
-            ci_upper=self.ci_upper[:, k],
+            variance=self.variance[:, k],
+            conf_type=self.conf_type,
+            conf_level=self.conf_level,
             n_events=self.n_events[:, k],
             start=0.0,
             final=bool(self.survival[-1] == 0),
@@ -233,7 +232,7 @@ def cumulative_incidence(
     t = as_time(time, "time")
     st = as_codes(status, "status", t.size)
     ent = as_entry(entry, t)
-    z = check_conf(conf_type, conf_level)
+    check_conf(conf_type, conf_level)
     if variance not in VARIANCES:
         raise ValueError(f"`variance` must be one of {VARIANCES}, got {variance!r}")
     k_max = int(st.max())
@@ -249,20 +248,21 @@ def cumulative_incidence(
     subjects = Subjects(t, st, ent, None if weights is None else as_weights(weights, t.size))
     if subjects.weights is not None and not unit(subjects.weights):
         return weighted_result(
-            CumulativeIncidenceResult, table, subjects, causes, conf_type, z, conf_level, variance
+            CumulativeIncidenceResult, table, subjects, causes, conf_type, conf_level, variance
         )
     n = table.n_at_risk
     m, n_k = n.size, causes.size
     dk = table.n_events  # Fortran order: a cause's column is contiguous
     # Every float array of the result in one block: a block of several MB is
-    # backed by huge pages, where 20 arrays of 10^5 times would each be
+    # backed by huge pages, where many arrays of 10^5 times would each be
     # page-faulted in (20x slower here than the arithmetic itself).  The
-    # arithmetic, the standard errors and the intervals run over blocks of
-    # times with scratch space of one block: each block is finished while it
-    # is in cache, and no scratch as long as the curve is faulted in, or kept.
-    rows = np.empty((5 * n_k + 1, m))
-    est, var, se, lower, upper = (rows[i * n_k : (i + 1) * n_k].T for i in range(5))
-    surv = rows[5 * n_k]
+    # arithmetic runs over blocks of times with scratch space of one block:
+    # each block is finished while it is in cache, and no scratch as long as
+    # the curve is faulted in, or kept.  The standard errors and intervals are
+    # computed from the variance when first read (`PointwiseBand`).
+    rows = np.empty((2 * n_k + 1, m))
+    est, var = (rows[i * n_k : (i + 1) * n_k].T for i in range(2))
+    surv = rows[2 * n_k]
     scratch = np.empty((9, min(m, BLOCK)))
     d = np.empty(min(m, BLOCK), dtype=np.int64)  # events of all causes, a block at a time
     sums = np.zeros((n_k, 7))  # running sums of each cause: incidence, variance terms
@@ -274,16 +274,11 @@ def cumulative_incidence(
         for k in range(1, n_k):
             d_at += dk[at, k]
         block(scratch, s_last, sums, n[at], d_at, dk[at], surv[at], est[at], var[at], variance)
-        np.sqrt(var[at], out=se[at])
-        confidence_interval(est[at], se[at], conf_type, z, out=(lower[at], upper[at]))
     return CumulativeIncidenceResult(
         time=table.time,
         causes=tuple(int(c) for c in causes),
         estimate=est,
         variance=var,
-        se=se,
-        ci_lower=lower,
-        ci_upper=upper,
         survival=surv,
         n_at_risk=n,
         n_events=dk,

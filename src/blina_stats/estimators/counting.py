@@ -34,6 +34,8 @@ __all__ = ["RiskTable", "counting_path", "risk_table_counts"]
 
 #: Elements per block: a block's time, status and key arrays stay in L2 cache.
 BLOCK = 1 << 17
+#: Times looked at before the first block is converted to days.
+PROBE = 64
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def risk_table_counts(
 ) -> RiskTable:
     """The risk table of `time`, `status` (codes ``0..width-1``) and `entry`, by either route."""
     table = None
-    if _day_limit(time, width) and (entry is None or _day_limit(entry, 1)):
+    # a few times first: continuous times are turned away without converting a block
+    if _day_limit(time, width) and _whole(time[:PROBE]) and (entry is None or _day_limit(entry, 1)):
         table = _by_day(time, status, width, entry)
     if table is None:
         table = _by_sort(time, status, width, entry)

@@ -16,8 +16,12 @@ Conventions where the transform is undefined, stated once here:
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import numpy.typing as npt
+
+from .validation import check_conf
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -124,3 +128,61 @@ def confidence_interval(
     np.copyto(lower, np.nan, where=undefined)
     np.copyto(upper, np.nan, where=undefined)
     return lower, upper
+
+
+class PointwiseBand:
+    """A curve's standard error and pointwise interval, computed from its variance when asked.
+
+    A Kaplan-Meier or incidence result stores its step function: `estimate`,
+    `variance` and the counts.  `se` (``sqrt(variance)``) and `ci_lower`,
+    `ci_upper` (`confidence_interval` of `conf_type` at `conf_level`) are
+    functions of them: each is computed the first time it is read, over the
+    whole curve, and then kept, read-only.  A fit that is only evaluated at a
+    few times (``.at()``, which computes them at those rows alone) or tested
+    never holds three more arrays as long as the curve; one that is drawn
+    computes them once.  The values are those an eager computation gives, to
+    the last bit (elementwise operations on the same inputs).
+    """
+
+    estimate: FloatArray
+    variance: FloatArray
+    conf_type: str
+    conf_level: float
+
+    @cached_property
+    def _band(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        # the three arrays in one block (one allocation faulted in, not three),
+        # laid out as the estimate (an incidence's causes are columns of
+        # contiguous times), filled by the blocks of `confidence_interval`
+        est = self.estimate
+        by_column = est.ndim > 1 and not est.flags.c_contiguous
+        block = np.empty((3, *(est.shape[::-1] if by_column else est.shape)))
+        se, lower, upper = (b.T if by_column else b for b in block)
+        np.sqrt(self.variance, out=se)
+        z = check_conf(self.conf_type, self.conf_level)
+        confidence_interval(est, se, self.conf_type, z, out=(lower, upper))
+        for values in (block, se, lower, upper):  # views made before keep their flag
+            values.setflags(write=False)
+        return se, lower, upper
+
+    @property
+    def se(self) -> FloatArray:
+        """Standard error of `estimate`, ``sqrt(variance)``."""
+        return self._band[0]
+
+    @property
+    def ci_lower(self) -> FloatArray:
+        """Lower bound of the pointwise interval at each time (`conf_type`, `conf_level`)."""
+        return self._band[1]
+
+    @property
+    def ci_upper(self) -> FloatArray:
+        """Upper bound of the pointwise interval at each time."""
+        return self._band[2]
+
+
+def band_at(
+    estimate: FloatArray, se: FloatArray, conf_type: str, conf_level: float
+) -> tuple[FloatArray, FloatArray]:
+    """`confidence_interval` of `conf_type` at `conf_level` (validated there)."""
+    return confidence_interval(estimate, se, conf_type, check_conf(conf_type, conf_level))

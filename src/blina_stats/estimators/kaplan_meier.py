@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._steps import RiskTable, evaluate, lock_arrays, risk_table
-from .intervals import confidence_interval
+from .intervals import PointwiseBand
 from .validation import as_entry, as_flags, as_time, check_conf
 from .weighted import Subjects, WeightedCounts, as_weights, unit
 from .weighted_results import WeightedSurvival, weighted_result
@@ -36,7 +36,7 @@ class Quantile:
 
 
 @dataclass(frozen=True)
-class KaplanMeierResult(WeightedSurvival):
+class KaplanMeierResult(PointwiseBand, WeightedSurvival):
     """The Kaplan-Meier step function at every distinct observed time.
 
     Attributes
@@ -48,7 +48,9 @@ class KaplanMeierResult(WeightedSurvival):
     variance, se : ndarray
         Variance of S(t) (`variance_method`) and its square root (NaN once S reaches 0).
     ci_lower, ci_upper : ndarray
-        Pointwise interval of `conf_type` at `conf_level`.
+        Pointwise interval of `conf_type` at `conf_level`.  `se` and the
+        interval are computed from `variance` when first read, and kept
+        (`blina_stats.estimators.intervals.PointwiseBand`).
     n_at_risk, n_events, n_censored : ndarray
         Patients at risk at, events at and censorings at each time.
     conf_type, conf_level : str, float
@@ -67,9 +69,6 @@ class KaplanMeierResult(WeightedSurvival):
     time: FloatArray
     estimate: FloatArray
     variance: FloatArray
-    se: FloatArray
-    ci_lower: FloatArray
-    ci_upper: FloatArray
     n_at_risk: IntArray
     n_events: IntArray
     n_censored: IntArray
@@ -104,9 +103,9 @@ class KaplanMeierResult(WeightedSurvival):
             self._table,
             times,
             estimate=self.estimate,
-            se=self.se,
-            ci_lower=self.ci_lower,
-            ci_upper=self.ci_upper,
+            variance=self.variance,
+            conf_type=self.conf_type,
+            conf_level=self.conf_level,
             n_events=self.n_events,
             start=1.0,
             final=bool(self.estimate[-1] == 0),
@@ -335,7 +334,7 @@ def kaplan_meier(
     t = as_time(time, "time")
     ev = as_flags(event, "event", t.size)
     ent = as_entry(entry, t)
-    z = check_conf(conf_type, conf_level)
+    check_conf(conf_type, conf_level)
     w = None if weights is None else as_weights(weights, t.size)
     if reverse:
         ev = 1 - ev
@@ -343,29 +342,25 @@ def kaplan_meier(
     if w is not None and not unit(w):
         subjects = Subjects(t, ev.astype(np.int64), ent, w)
         return weighted_result(
-            KaplanMeierResult, table, subjects, None, conf_type, z, conf_level, reverse=reverse
+            KaplanMeierResult, table, subjects, None, conf_type, conf_level, reverse=reverse
         )
     d = table.n_events[:, 0]
     n = table.n_at_risk
-    # the result's arrays in one block (several MB are backed by huge pages
-    # instead of page-faulting each array in), computed a block of times at a
-    # time with scratch space of one block: each block is finished while in
-    # cache, and the result keeps no scratch
-    estimate, variance, se, lower, upper = np.empty((5, n.size))
+    # the result's two float arrays in one block (several MB are backed by huge
+    # pages instead of page-faulting each array in), computed a block of times
+    # at a time with scratch space of one block: each block is finished while
+    # in cache, and the result keeps no scratch (se and the interval are
+    # computed from the variance when first read)
+    estimate, variance = np.empty((2, n.size))
     scratch = np.empty((2, min(n.size, _BLOCK)))
     carry = np.array([1.0, 0.0])  # the survival and Greenwood's sum before the block
     for i in range(0, n.size, _BLOCK):
         at = slice(i, min(i + _BLOCK, n.size))
         _greenwood(d[at], n[at], scratch, carry, estimate[at], variance[at])
-        np.sqrt(variance[at], out=se[at])
-        confidence_interval(estimate[at], se[at], conf_type, z, out=(lower[at], upper[at]))
     return KaplanMeierResult(
         time=table.time,
         estimate=estimate,
         variance=variance,
-        se=se,
-        ci_lower=lower,
-        ci_upper=upper,
         n_at_risk=n,
         n_events=d,
         n_censored=table.n_censored,

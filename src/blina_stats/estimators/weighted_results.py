@@ -12,7 +12,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ._steps import RiskTable
-from .intervals import confidence_interval
 from .weighted import Subjects, WeightedCounts, weighted_incidence, weighted_survival
 
 if TYPE_CHECKING:
@@ -73,7 +72,6 @@ def weighted_result(
     subjects: Subjects,
     causes: IntArray | None,
     conf_type: str,
-    z: float,
     conf_level: float,
     asked: str = "aalen",
     reverse: bool = False,
@@ -111,14 +109,9 @@ def weighted_result(
             "causes": tuple(int(c) for c in causes),
             "survival": surv,
         }
-    se = np.sqrt(variance)
-    lower, upper = confidence_interval(estimate, se, conf_type, z)
     return cls(
         estimate=estimate,
         variance=variance,
-        se=se,
-        ci_lower=lower,
-        ci_upper=upper,
         _weighted=counts,
         **common,
         **extra,
