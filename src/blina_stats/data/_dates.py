@@ -68,15 +68,23 @@ def days_to_timedelta(days: Any) -> np.ndarray:
     return out
 
 
+def as_days(when: Any) -> np.ndarray:
+    """Dates as ``datetime64[D]``; native datetimes are not passed through nanoseconds."""
+    arr = np.asarray(when)
+    if arr.dtype.kind != "M":
+        arr = np.asarray(when, dtype="datetime64[ns]")
+    return arr.astype("datetime64[D]")
+
+
 def days_between(when: Any, day0: Any) -> np.ndarray:
     """Whole days from `day0` to `when` (dates at midnight) as floats, NaN where either is NaT.
 
     Counted in days, not nanoseconds: the nanosecond difference of two dates
-    more than 292 years apart overflows (pandas raised OverflowError).
+    more than 292 years apart overflows (pandas raised OverflowError).  A
+    ``datetime64`` of days (a cut-off after 2262, beyond nanoseconds) is used
+    as it is; either argument may be one date.
     """
-    later = np.asarray(when, dtype="datetime64[ns]").astype("datetime64[D]")
-    start = np.asarray(day0, dtype="datetime64[ns]").astype("datetime64[D]")
-    delta = later - start
+    delta = as_days(when) - as_days(day0)
     out = np.full(delta.shape, np.nan)
     known = ~np.isnat(delta)
     out[known] = delta[known].astype(np.int64)
