@@ -15,13 +15,14 @@ Readers only read: they neither parse dates nor check values (that is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, MissingFileError
 from ._cells import SchemaError
 from ._csv import COLUMN_TYPES, apply_types, read_csv
 from .schema import SCHEMA_COLUMNS
@@ -72,6 +73,8 @@ def read_table(
     sheet_name: str | int = 0,
     encoding: str = "utf-8",
     column_types: Mapping[str, str] | None = None,
+    argument: str = "path_or_frame",
+    table: str = "table",
 ) -> RawTable:
     """Read an event table and rename its columns to the schema's.
 
@@ -90,6 +93,10 @@ def read_table(
         Column -> ``"text"`` (kept as written) or ``"number"``, overriding the
         rule for CSV columns (numbers only when every cell is a plain number);
         for other formats, ``"text"`` turns the values into their text.
+    argument, table : str
+        The caller's name of `path_or_frame` and what the table is (``"ae"``,
+        ``"adverse-event table"``), named by the message when it is no file:
+        None, an empty name, a folder, a file that does not exist.
 
     Returns
     -------
@@ -102,9 +109,10 @@ def read_table(
         mapping that names a missing column or maps two columns to one name, a
         column name given twice or with a leading or trailing space, a CSV
         line with more or fewer cells than the header, a NUL byte in a CSV
-        cell, or a ``"number"`` column holding text.
-    FileNotFoundError
-        The file does not exist.
+        cell, or a ``"number"`` column holding text; `path_or_frame` None, not
+        a path, an empty name or a folder.
+    MissingFileError
+        The file does not exist (an InputError and a FileNotFoundError).
     """
     mapping = dict(columns or {})
     types = dict(column_types or {})
@@ -116,10 +124,8 @@ def read_table(
         source, frame, sas = "<DataFrame>", path_or_frame.copy(), False
         frame.columns = [str(c) for c in frame.columns]
     else:
-        path = Path(path_or_frame)
+        path = table_path(path_or_frame, argument, table)
         source = path.name
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file")
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
             raise InputError(
@@ -155,6 +161,30 @@ def read_table(
     frame = apply_types(frame, skip, types, source, infer=text_read)
     frame.index = pd.RangeIndex(len(frame))  # our own copy: no need to copy it again
     return RawTable(frame, source, names, sas)
+
+
+def table_path(value: object, argument: str, table: str = "table") -> Path:
+    """`value` as the path of an existing file; one InputError line naming `argument` if not.
+
+    ``Path("")`` is the current folder, and ``Path(None)`` a TypeError from
+    pathlib: both are said here, with what the argument should have been.
+    """
+    label = f"the {table} ({argument})"
+    if value is None:
+        raise InputError(f"{label} is None: give the file's path or a DataFrame")
+    if not isinstance(value, str | os.PathLike):
+        raise InputError(
+            f"{label}: {value!r} ({type(value).__name__}) is not a file's path or a DataFrame"
+        )
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{label}: the file name is empty ({os.fspath(value)!r})")
+    path = Path(value)
+    if path.is_dir():
+        here = " (the current folder: an empty file name?)" if path == Path() else ""
+        raise InputError(f"{label}: {path} is a folder{here}, not a table file")
+    if not path.exists():
+        raise MissingFileError(f"{label}: {path}: no such file")
+    return path
 
 
 def _read(
