@@ -69,7 +69,11 @@ def read_csv(
     return pd.read_csv(
         io.BytesIO(data),
         sep=sep,
-        dtype={name: "category" if name in date_names else str for name in header},
+        dtype={
+            # pandas names a blank header cell "Unnamed: k"; read as text like the rest
+            (name if name.strip() else f"Unnamed: {k}"): "category" if name in date_names else str
+            for k, name in enumerate(header)
+        },
         keep_default_na=False,
         na_values=list(na_values),
         encoding=encoding,

@@ -11,19 +11,26 @@ Readers only read: they neither parse dates nor check values (that is
 * A column name given twice is an error in every format (pandas would rename
   the second to ``name.1``), and so is a name with a leading or trailing space
   (``"death_date "`` would silently become a covariate).
+* A column without a name (a blank header cell, which pandas calls
+  ``Unnamed: 0``) is an error when it holds a value (a table saved with its
+  row index); when every cell is empty too (a separator at the end of every
+  line) it holds nothing and is left out.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MissingFileError
-from ._cells import SchemaError
+from ._cells import SchemaError, show
+from ._cells import blank as blank_cells
 from ._csv import COLUMN_TYPES, apply_types, read_csv
 from .schema import SCHEMA_COLUMNS
 
@@ -119,7 +126,8 @@ def read_table(
     odd = {k: v for k, v in types.items() if v not in COLUMN_TYPES}
     if odd:
         raise InputError(f"column_types: {odd} ({' or '.join(map(repr, COLUMN_TYPES))} expected)")
-    text_read = False
+    text_read = pandas_named = False
+    id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
     if isinstance(path_or_frame, pd.DataFrame):
         source, frame, sas = "<DataFrame>", path_or_frame.copy(), False
         frame.columns = [str(c) for c in frame.columns]
@@ -131,11 +139,12 @@ def read_table(
             raise InputError(
                 f"{source}: not a table file: expected one of {', '.join(sorted(SUFFIXES))}"
             )
-        id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
         dates = {c for c in SCHEMA_COLUMNS if c.endswith("_date") and c not in mapping.values()}
         dates |= {k for k, v in mapping.items() if v in SCHEMA_COLUMNS and v.endswith("_date")}
         frame = _read(path, kind, id_columns, dates, sheet_name, encoding)
         sas, text_read = kind == "sas", kind == "csv"
+        pandas_named = kind in ("csv", "excel")
+    frame = _unnamed(frame, source, id_columns, pandas_named=pandas_named)
     _check_table(frame, source)
     _check_repeated([str(c) for c in frame.columns], source)
     absent = [k for k in mapping if k not in frame.columns]
@@ -274,6 +283,46 @@ def _check_spaces(names: list[str], source: str) -> None:
                     f"rename it, or map it with columns={{{c!r}: {c.strip()!r}}}"
                 ]
             )
+
+
+#: pandas' name of a blank header cell (CSV, Excel): ``Unnamed: <position>``
+_UNNAMED = re.compile(r"Unnamed: (\d+)")
+
+
+def _unnamed(
+    frame: pd.DataFrame, source: str, id_columns: set[str], *, pandas_named: bool
+) -> pd.DataFrame:
+    """Columns without a name: left out when empty, an error naming a value otherwise.
+
+    A blank name is one of spaces, or (`pandas_named`: read from a file by
+    pandas) ``Unnamed: k`` at position ``k``.
+    """
+    names = [str(c) for c in frame.columns]
+
+    def blank(k: int, name: str) -> bool:
+        if not name.strip():
+            return True
+        m = _UNNAMED.fullmatch(name) if pandas_named else None
+        return m is not None and int(m.group(1)) == k
+
+    positions = [k for k, name in enumerate(names) if blank(k, name)]
+    if not positions:
+        return frame
+    id_at = next((k for k, name in enumerate(names) if name in id_columns), None)
+    for k in positions:
+        values = frame.iloc[:, k]
+        filled = ~blank_cells(values).to_numpy()
+        if filled.any():
+            row = int(np.argmax(filled))
+            patient = "" if id_at is None else f", patient {frame.iloc[row, id_at]!r}"
+            raise SchemaError(
+                [
+                    f"{source}: column {k + 1} has no name in the header but holds values "
+                    f"(data row {row + 1}{patient}: {show(values.iloc[row])}): name it, or "
+                    "delete it (a table saved with its row index?)"
+                ]
+            )
+    return frame.drop(columns=frame.columns[positions])
 
 
 def _check_table(frame: pd.DataFrame, source: str) -> None:
