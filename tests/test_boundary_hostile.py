@@ -11,6 +11,7 @@ import pytest
 
 import blina_stats as bs
 from blina_stats import safety
+from blina_stats.cli import main
 from blina_stats.data import SchemaError
 from blina_stats.synthetic import bundled
 
@@ -64,3 +65,46 @@ def test_an_unnamed_column_in_a_dataframe_with_values_is_named_by_position() -> 
     msg = "<DataFrame>: column 4 has no name in the header but holds values (data row 1, "
     with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
         bs.load_events(frame)
+
+
+@pytest.mark.parametrize(("suffix", "sep"), [(".txt", ","), (".tsv", "\t"), (".csv", ",")])
+def test_utf16_with_its_byte_order_mark_is_read_without_an_encoding(
+    suffix: str, sep: str, tmp_path: Path
+) -> None:
+    """A spreadsheet's "Unicode text" export: 'could not be read as CSV: 'utf-8' codec can't
+    decode byte 0xff in position 0'."""
+    path = tmp_path / f"unicode{suffix}"
+    path.write_bytes(trial_text().to_csv(index=False, sep=sep).encode("utf-16"))
+    assert bs.load_events(path).frame.equals(bs.load_events(TRIAL).frame)
+
+
+def latin1(tmp_path: Path) -> Path:
+    frame = trial_text()
+    frame.loc[1, "donor_type"] = "haplo-mère"
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(frame.to_csv(index=False).encode("latin-1"))
+    return path
+
+
+LATIN1 = (
+    "latin1.csv: line 3, patient 'BLN-002', column 'donor_type': 'haplo-m\\xe8re' is not "
+    "utf-8 text (byte 0xe8): read the file with its encoding (e.g. cp1252 for a Windows "
+    "export, or latin-1)"
+)
+
+
+def test_a_cell_in_another_encoding_names_line_patient_and_column(tmp_path: Path) -> None:
+    """It said only 'could not be read as CSV: 'utf-8' codec can't decode byte 0xe8 in
+    position 343: invalid continuation byte'."""
+    path = latin1(tmp_path)
+    with pytest.raises(SchemaError, match=f"^{re.escape(LATIN1)}$"):
+        bs.load_events(path)
+    cohort = bs.load_events(path, encoding="latin-1")
+    assert cohort.frame["donor_type"].iloc[1] == "haplo-mère"
+
+
+def test_cli_a_cell_in_another_encoding_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["estimate", str(latin1(tmp_path))]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"blina-stats estimate: error: {LATIN1}"]
