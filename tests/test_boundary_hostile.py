@@ -108,3 +108,47 @@ def test_cli_a_cell_in_another_encoding_is_one_line(
 ) -> None:
     assert main(["estimate", str(latin1(tmp_path))]) == 2
     assert capsys.readouterr().err.splitlines() == [f"blina-stats estimate: error: {LATIN1}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "shown"),
+    [("semicolon.csv", ";", "';'"), ("tabs.csv", "\t", "'\\t'"), ("commas.tsv", ",", "','")],
+)
+def test_a_header_of_one_column_holding_another_separator_says_so(
+    name: str, sep: str, shown: str, tmp_path: Path
+) -> None:
+    """A European Excel's semicolons said only 'missing required column patient_id'."""
+    path = tmp_path / name
+    trial_text().to_csv(path, index=False, sep=sep)
+    header = sep.join(trial_text().columns)
+    msg = (
+        f"{name}: the header is one column, {header[:57] + '...'!r}: are the cells separated "
+        f"by {shown}? .csv and .txt files are read with commas between cells, .tsv files "
+        "with tabs"
+    )
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}$"):
+        bs.load_events(path)
+
+
+@pytest.mark.parametrize("written", ["1600-01-01", "2300-01-01", "01JAN2300", "2300/01/01"])
+def test_a_real_date_outside_what_pandas_holds_is_not_called_invalid(
+    written: str, tmp_path: Path
+) -> None:
+    """'2300-01-01' is a calendar date: 'is not a valid date' sent the user looking for a typo
+    in the day or month."""
+    frame = trial_text().iloc[:3].copy()
+    frame.loc[0, "last_contact_date"] = written
+    msg = (
+        f"<DataFrame>: patient 'BLN-001': last_contact_date {written!r} is outside 1677-09-22 "
+        "to 2262-04-11, the dates read (a typo in the year?)"
+    )
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
+        bs.load_events(frame)
+
+
+def test_an_impossible_day_is_still_not_a_valid_date() -> None:
+    frame = trial_text().iloc[:3].copy()
+    frame.loc[0, "last_contact_date"] = "2023-02-30"
+    msg = "<DataFrame>: patient 'BLN-001': last_contact_date '2023-02-30' is not a valid date"
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
+        bs.load_events(frame)

@@ -89,6 +89,7 @@ def _read_csv(
     else:  # UTF-16 and friends: the csv module on the decoded text (rare, slower)
         header, records = _records_decoded(data.decode(encoding), sep)
     _check_header(path_name, header)
+    _check_separator(path_name, header, sep)
     id_at = next((k for k, name in enumerate(header) if name in id_names), None)
     problems = [
         _cell_problem(path_name, line, cells, len(header), id_at) for line, cells in records
@@ -220,6 +221,22 @@ def _undecodable(path_name: str, data: bytes, sep: str, encoding: str, id_names:
         f"{where}: '{shown}' is not {encoding} text (byte 0x{byte:02x}): read the file with "
         "its encoding (e.g. cp1252 for a Windows export, or latin-1)"
     )
+
+
+def _check_separator(path_name: str, header: list[str], sep: str) -> None:
+    """A header of one column holding another separator: ``;`` (a European Excel), tabs."""
+    if len(header) != 1:
+        return
+    other = next((c for c in (";", "\t", ",", "|") if c != sep and c in header[0]), None)
+    if other is not None:
+        name = header[0] if len(header[0]) <= 60 else header[0][:57] + "..."
+        raise SchemaError(
+            [
+                f"{path_name}: the header is one column, {name!r}: are the cells separated by "
+                f"{other!r}? .csv and .txt files are read with commas between cells, .tsv "
+                "files with tabs"
+            ]
+        )
 
 
 def _cell_problem(

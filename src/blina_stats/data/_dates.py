@@ -91,6 +91,29 @@ def days_between(when: Any, day0: Any) -> np.ndarray:
     return out
 
 
+#: the first and last whole days pandas holds in nanoseconds, which the date columns are
+FIRST_DAY = (pd.Timestamp.min + pd.Timedelta(days=1)).date().isoformat()
+LAST_DAY = pd.Timestamp.max.date().isoformat()
+_OUTSIDE = f"is outside {FIRST_DAY} to {LAST_DAY}, the dates read (a typo in the year?)"
+
+
+def _calendar(text: str, fmt: str) -> bool:
+    """A real calendar date (one pandas could not hold: 1600, 2300), not a 30 February.
+
+    ASCII only: strptime reads other digits (Arabic-Indic), which pandas does not.
+    """
+    if not text.isascii():
+        return False
+    try:
+        if fmt == "ISO8601":
+            dt.datetime.fromisoformat(text)
+        else:
+            dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_native(value: Any) -> bool:
     return isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "year")
 
@@ -216,7 +239,8 @@ class Dates:
         out[native] = when.to_numpy(dtype="datetime64[ns]")
         bad = np.zeros(len(values), dtype=bool)
         bad[native] = when.isna().to_numpy() & cells.notna().to_numpy()
-        p.error(bad, lambda i: f"{p.col(name)} {values.iloc[i]!s} is not a valid date")
+        # a native date is a calendar date: one pandas cannot hold is out of its range
+        p.error(bad, lambda i: f"{p.col(name)} {values.iloc[i]!s} {_OUTSIDE}")
 
     def _written(self, values: pd.Series, out: np.ndarray, name: str) -> None:
         """Written dates by the cell-by-cell rule, applied once to each distinct cell.
@@ -259,8 +283,14 @@ class Dates:
             self.layouts.setdefault(family, (name, first, str(shown[codes[first]])))
         np.copyto(out, when[codes], where=codes >= 0)  # NaT where no layout read the cell
         invalid = np.isnat(when)
-        for k in range(len(LAYOUTS)):
-            message((layout == k) & invalid, "is not a valid date")
+        for k, (_, _, fmt) in enumerate(LAYOUTS):
+            bad = (layout == k) & invalid
+            if not bad.any():
+                continue
+            far = np.zeros_like(bad)
+            far[np.flatnonzero(bad)] = [_calendar(str(shown[i]), fmt) for i in np.flatnonzero(bad)]
+            message(bad & ~far, "is not a valid date")
+            message(far, _OUTSIDE)
         rest = written & (layout < 0)
         ambiguous = np.append(text.str.match(AMBIGUOUS).to_numpy(dtype=bool, na_value=False), False)
         message(
