@@ -152,3 +152,25 @@ def test_an_impossible_day_is_still_not_a_valid_date() -> None:
     msg = "<DataFrame>: patient 'BLN-001': last_contact_date '2023-02-30' is not a valid date"
     with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
         bs.load_events(frame)
+
+
+def test_a_native_date_column_in_seconds_is_read_as_the_written_one() -> None:
+    """pandas 2 keeps a datetime64[s] column (read_parquet, astype): the cohort's hsct_date
+    was datetime64[s], not the [ns] every other source gives."""
+    frame = pd.read_csv(TRIAL)
+    frame["hsct_date"] = pd.to_datetime(frame["hsct_date"]).astype("datetime64[s]")
+    assert bs.load_events(frame).frame.equals(bs.load_events(TRIAL).frame)
+
+
+def test_a_native_date_in_seconds_outside_what_pandas_holds_is_the_same_error() -> None:
+    """A datetime64[s] 1500-01-01 loaded (follow-up of 525 years, a warning), where the
+    written '1500-01-01' is an error; later ns arithmetic on it overflows."""
+    frame = pd.read_csv(TRIAL)
+    frame["hsct_date"] = pd.to_datetime(frame["hsct_date"]).astype("datetime64[s]")
+    frame.loc[0, "hsct_date"] = pd.Timestamp("1500-01-01", unit="s")
+    msg = (
+        "<DataFrame>: patient 'BLN-001': hsct_date 1500-01-01 is outside 1677-09-22 to "
+        "2262-04-11, the dates read (a typo in the year?)"
+    )
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
+        bs.load_events(frame)

@@ -205,7 +205,8 @@ class Dates:
         values = column.reset_index(drop=True)
         if pd.api.types.is_datetime64_any_dtype(values):
             # a zone-aware column: each value's own calendar date (the module docstring)
-            return pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
+            local = pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
+            return local if local.dtype == "datetime64[ns]" else self._units(local, name)
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if self.sas_dates:
                 return pd.Series(SAS_EPOCH + days_to_timedelta(values.to_numpy())).dt.floor("D")
@@ -229,6 +230,17 @@ class Dates:
                 values = values.where(~native)
         self._written(values, out, name)
         return pd.Series(out, index=values.index)
+
+    def _units(self, values: pd.Series, name: str) -> pd.Series:
+        """A date column in seconds or days (pandas 2 keeps them) in nanoseconds, as every
+        other date; one pandas cannot hold there is the error of the written date."""
+        p = self.problems
+        days = values.to_numpy().astype("datetime64[D]")
+        known = ~np.isnat(days)
+        outside = known & ((days < np.datetime64(FIRST_DAY)) | (days > np.datetime64(LAST_DAY)))
+        p.error(outside, lambda i: f"{p.col(name)} {days[i]} {_OUTSIDE}")
+        days[outside] = np.datetime64("NaT")
+        return pd.Series(days.astype("datetime64[ns]"))
 
     def _natives(self, values: pd.Series, native: np.ndarray, out: np.ndarray, name: str) -> None:
         """Native dates (of an object column) at midnight of their own calendar date."""
