@@ -174,3 +174,26 @@ def test_a_native_date_in_seconds_outside_what_pandas_holds_is_the_same_error() 
     )
     with pytest.raises(SchemaError, match=f"^{re.escape(msg)}"):
         bs.load_events(frame)
+
+
+def test_a_title_above_the_header_of_a_sheet_is_said(tmp_path: Path) -> None:
+    """It said 'column 2 has no name in the header ... (a table saved with its row index?)'."""
+    path = tmp_path / "titled.xlsx"
+    with pd.ExcelWriter(path) as sheet:
+        pd.DataFrame([["Trial export 2025"]]).to_excel(sheet, index=False, header=False)
+        trial_text().to_excel(sheet, index=False, startrow=2)
+    msg = (
+        "titled.xlsx: the header is below the first line (data row 2 holds 'patient_id'): "
+        "delete the lines above it"
+    )
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}$"):
+        bs.load_events(path)
+
+
+def test_a_comment_above_the_header_of_a_csv_is_said(tmp_path: Path) -> None:
+    """It said 'line 2: 19 cells where the header has 1 columns (and 68 more problems)'."""
+    path = tmp_path / "commented.csv"
+    path.write_text("# exported 2025-06-30\n" + TRIAL.read_text())
+    msg = "commented.csv: the header is on line 2, not the first line: delete the lines above it"
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}$"):
+        bs.load_events(path)

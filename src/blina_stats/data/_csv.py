@@ -95,6 +95,12 @@ def _read_csv(
         _cell_problem(path_name, line, cells, len(header), id_at) for line, cells in records
     ]
     if problems:
+        titled = next((n for n, cells in records[:20] if id_names & set(cells)), None)
+        if len(header) == 1 and id_at is None and titled is not None:
+            problems = [
+                f"{path_name}: the header is on line {titled}, not the first line: delete the "
+                "lines above it"
+            ]
         raise SchemaError(problems)
     return pd.read_csv(
         io.BytesIO(data),

@@ -285,6 +285,8 @@ def _check_spaces(names: list[str], source: str) -> None:
             )
 
 
+#: how far down a header under a title is looked for
+_TITLE_ROWS = 20
 #: pandas' name of a blank header cell (CSV, Excel): ``Unnamed: <position>``
 _UNNAMED = re.compile(r"Unnamed: (\d+)")
 
@@ -309,6 +311,18 @@ def _unnamed(
     if not positions:
         return frame
     id_at = next((k for k, name in enumerate(names) if name in id_columns), None)
+    if id_at is None:  # a title above the header (a spreadsheet's first rows)
+        cells = frame.head(_TITLE_ROWS).astype(str)
+        head = cells.isin(id_columns).any(axis=1).to_numpy()
+        if head.any():
+            row = int(np.argmax(head))
+            found = next(c for c in cells.iloc[row] if c in id_columns)
+            raise SchemaError(
+                [
+                    f"{source}: the header is below the first line (data row {row + 1} holds "
+                    f"{found!r}): delete the lines above it"
+                ]
+            )
     for k in positions:
         values = frame.iloc[:, k]
         filled = ~blank_cells(values).to_numpy()
