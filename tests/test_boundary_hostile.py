@@ -197,3 +197,29 @@ def test_a_comment_above_the_header_of_a_csv_is_said(tmp_path: Path) -> None:
     msg = "commented.csv: the header is on line 2, not the first line: delete the lines above it"
     with pytest.raises(SchemaError, match=f"^{re.escape(msg)}$"):
         bs.load_events(path)
+
+
+@pytest.mark.parametrize("empty", ["," * 18 + "\n", " " + "," * 18 + " \n"])
+def test_rows_of_empty_cells_at_the_end_are_left_out_like_blank_lines(
+    empty: str, tmp_path: Path
+) -> None:
+    """They were 'patient_id is empty in data row(s) 69, 70, 71'."""
+    path = tmp_path / "trailing.csv"
+    path.write_text(TRIAL.read_text() + empty * 3)
+    assert bs.load_events(path).frame.equals(bs.load_events(TRIAL).frame)
+    ae = tmp_path / "ae.csv"
+    ae.write_text(bundled("adverse_events").read_text() + ",,,,,,\n" * 2)
+    reference = safety.read_adverse_events(bundled("adverse_events"), bs.load_events(TRIAL))
+    assert safety.read_adverse_events(ae, bs.load_events(TRIAL)).frame.equals(reference.frame)
+
+
+def test_a_row_of_empty_cells_between_patients_is_named(tmp_path: Path) -> None:
+    lines = TRIAL.read_text().splitlines(keepends=True)
+    path = tmp_path / "gap.csv"
+    path.write_text("".join([*lines[:3], ",,,,,,,,,,,,,,,,,,\n", *lines[3:]]))
+    msg = (
+        "gap.csv: data row(s) 3 are empty (every cell empty) between rows that are not: "
+        "delete them, or fill them in"
+    )
+    with pytest.raises(SchemaError, match=f"^{re.escape(msg)}$"):
+        bs.load_events(path)

@@ -15,6 +15,9 @@ Readers only read: they neither parse dates nor check values (that is
   ``Unnamed: 0``) is an error when it holds a value (a table saved with its
   row index); when every cell is empty too (a separator at the end of every
   line) it holds nothing and is left out.
+* Rows with every cell empty at the end of a file (``,,,,`` lines a
+  spreadsheet writes) are left out, as blank lines are; such a row between
+  rows that are not is an error naming it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MissingFileError
-from ._cells import SchemaError, show
+from ._cells import MAX_SHOWN, SchemaError, show
 from ._cells import blank as blank_cells
 from ._csv import COLUMN_TYPES, apply_types, read_csv
 from .schema import SCHEMA_COLUMNS
@@ -145,6 +148,8 @@ def read_table(
         sas, text_read = kind == "sas", kind == "csv"
         pandas_named = kind in ("csv", "excel")
     frame = _unnamed(frame, source, id_columns, pandas_named=pandas_named)
+    if not isinstance(path_or_frame, pd.DataFrame):
+        frame = _empty_rows(frame, source)
     _check_table(frame, source)
     _check_repeated([str(c) for c in frame.columns], source)
     absent = [k for k in mapping if k not in frame.columns]
@@ -337,6 +342,34 @@ def _unnamed(
                 ]
             )
     return frame.drop(columns=frame.columns[positions])
+
+
+def _empty_rows(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Rows with every cell empty: left out at the end of a file (a spreadsheet's ``,,,,``
+    lines, like the blank lines skipped), an error naming them elsewhere."""
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        return frame
+    n = tail = len(frame)
+    while tail > 0 and _blank_frame(frame.iloc[tail - 1 : tail]).to_numpy().all():
+        tail -= 1  # the rows at the end, one by one: a few at most
+    # inside: only rows whose first cell is missing can be empty (one cheap column)
+    candidates = np.flatnonzero(frame.iloc[:tail, 0].isna().to_numpy())
+    inside = candidates[_blank_frame(frame.iloc[candidates]).all(axis=1).to_numpy()]
+    if inside.size:
+        shown = ", ".join(str(r + 1) for r in inside[:MAX_SHOWN])
+        more = f" and {inside.size - MAX_SHOWN} more" if inside.size > MAX_SHOWN else ""
+        raise SchemaError(
+            [
+                f"{source}: data row(s) {shown}{more} are empty (every cell empty) between "
+                "rows that are not: delete them, or fill them in"
+            ]
+        )
+    return frame if tail == n else frame.iloc[:tail].copy()
+
+
+def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells of a frame: missing, or only spaces."""
+    return frame.isna() | frame.astype(str).apply(lambda c: c.str.strip().eq(""))
 
 
 def _check_table(frame: pd.DataFrame, source: str) -> None:
