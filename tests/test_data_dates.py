@@ -86,7 +86,19 @@ def reference_parse(self: Dates, column: pd.Series, name: str) -> pd.Series:
         out[hit] = parsed.dt.normalize()
         invalid = np.zeros(len(values), dtype=bool)
         invalid[hit.to_numpy(dtype=bool)] = parsed.isna().to_numpy(dtype=bool)
-        p.error(invalid, lambda i: f"{p.col(name)} {text.iloc[i]!r} is not a valid date")
+        # a calendar date pandas cannot hold (1500, 9999) is out of range, not invalid
+        far = np.array(
+            [bool(v) and _ref_calendar(str(t), fmt) for v, t in zip(invalid, text, strict=True)],
+            dtype=bool,
+        )
+        p.error(invalid & ~far, lambda i: f"{p.col(name)} {text.iloc[i]!r} is not a valid date")
+        p.error(
+            far,
+            lambda i: (
+                f"{p.col(name)} {text.iloc[i]!r} is outside 1677-09-22 to 2262-04-11, "
+                "the dates read (a typo in the year?)"
+            ),
+        )
     rest = (written & ~matched).to_numpy()
     ambiguous = rest & text.str.match(_REF_AMBIGUOUS).fillna(False).astype(bool).to_numpy()
     p.error(
@@ -104,6 +116,18 @@ def reference_parse(self: Dates, column: pd.Series, name: str) -> pd.Series:
         ),
     )
     return out
+
+
+def _ref_calendar(text: str, fmt: str) -> bool:
+    """A calendar date by the standard library, written in ASCII digits."""
+    try:
+        if fmt == "ISO8601":
+            dt.datetime.fromisoformat(text)
+        else:
+            dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return text.isascii()
 
 
 # fmt: off
@@ -247,7 +271,10 @@ def test_a_native_date_pandas_cannot_hold_is_one_error() -> None:
     p = Problems("t.xlsx", pd.Series(["P1", "P2"]))
     got = Dates(p).parse(pd.Series([dt.date(1, 1, 1), pd.NaT], dtype=object), "d")
     assert got.isna().all()
-    assert p.errors == ["t.xlsx: patient 'P1': d 0001-01-01 is not a valid date"]
+    assert p.errors == [
+        "t.xlsx: patient 'P1': d 0001-01-01 is outside 1677-09-22 to 2262-04-11, the dates "
+        "read (a typo in the year?)"
+    ]
 
 
 def test_a_date_format_with_a_zone_keeps_the_written_date() -> None:

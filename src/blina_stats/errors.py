@@ -10,3 +10,7 @@ class InputError(ValueError):
 class HorizonWarning(UserWarning):
     """A horizon where the estimate says nothing: before any patient entered, or with no
     patient at risk (beyond all follow-up); usually years or months typed for days."""
+
+
+class MissingFileError(InputError, FileNotFoundError):
+    """A table file that does not exist: bad input (an InputError), and a FileNotFoundError."""

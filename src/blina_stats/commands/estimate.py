@@ -12,6 +12,7 @@ from typing import Any
 
 from .._json import dumps
 from ..data import load_events
+from ..data.readers import table_path
 from ..endpoints import ENDPOINTS, GVHD_COMPETING, ORIGINS
 from ..endpoints.intercurrent import RELAPSE_DEFINITIONS, STRATEGIES
 from ..endpoints.labels import origin_words
@@ -153,12 +154,12 @@ def format_table(doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     cohort = load_events(
-        args.file,
+        table_path(args.file, "FILE", "event table"),
         columns=dict(args.column),
         date_format=args.date_format,
         sheet_name=sheet,
         cutoff=args.cutoff,
-        gvhd=args.gvhd,
+        gvhd=None if args.gvhd is None else table_path(args.gvhd, "--gvhd", "GVHD episodes table"),
     )
     if args.origin == "enrollment" and not cohort.has_enrollment:
         raise InputError(

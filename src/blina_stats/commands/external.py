@@ -16,6 +16,7 @@ from typing import Any
 from .._constants import DEFAULT_SEED, TWO_YEARS
 from .._json import dumps
 from ..data import load_events
+from ..data.readers import table_path
 from ..external import ESTIMANDS, LANDMARKS, BalanceWarning, external_control
 from ..synthetic import bundled
 from ._options import count, seed
@@ -97,8 +98,15 @@ def format_table(doc: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    trial = load_events(args.data or bundled("trial"))
-    controls = load_events(args.controls or bundled("controls"))
+    # an empty --data= or --controls= is an error, not the bundled file
+    trial = load_events(
+        bundled("trial") if args.data is None else table_path(args.data, "--data", "trial table")
+    )
+    controls = load_events(
+        bundled("controls")
+        if args.controls is None
+        else table_path(args.controls, "--controls", "external control table")
+    )
     for problem in (*trial.warnings, *controls.warnings):
         print(f"blina-stats external: warning: {problem}", file=sys.stderr)
     with warnings.catch_warnings(record=True) as caught:

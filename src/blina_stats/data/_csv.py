@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -30,6 +31,8 @@ PLAIN_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 #: what a user may ask of a column: kept as written, or numbers
 COLUMN_TYPES = ("text", "number")
 _QUOTE, _NEWLINE, _CR = 34, 10, 13
+#: a byte that did not decode, kept by the surrogateescape error handler
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def read_csv(
@@ -52,24 +55,61 @@ def read_csv(
     ------
     SchemaError
         A repeated column name; a line with more or fewer cells than the header
-        (naming the line and the patient); a NUL byte in a cell.
+        (naming the line and the patient); a NUL byte in a cell; a cell that is
+        not `encoding` text (naming the line, the patient and the column).
+
+    Notes
+    -----
+    A file starting with a UTF-16 byte-order mark (a spreadsheet's "Unicode
+    text") is read as UTF-16 when `encoding` is UTF-8: such a file is never
+    UTF-8.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and codecs.lookup(
+        encoding
+    ).name in ("utf-8", "utf-8-sig"):
+        encoding = "utf-16"
+    try:
+        return _read_csv(path_name, data, sep, encoding, id_names, na_values, date_names)
+    except UnicodeDecodeError:
+        raise SchemaError([_undecodable(path_name, data, sep, encoding, id_names)]) from None
+
+
+def _read_csv(
+    path_name: str,
+    data: bytes,
+    sep: str,
+    encoding: str,
+    id_names: set[str],
+    na_values: Sequence[str],
+    date_names: set[str],
+) -> pd.DataFrame:
     text_safe = 'a,\n"\t\r'.encode(encoding, errors="replace") == b'a,\n"\t\r'
     if text_safe and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         header, records = _records(data, sep, encoding)
     else:  # UTF-16 and friends: the csv module on the decoded text (rare, slower)
         header, records = _records_decoded(data.decode(encoding), sep)
     _check_header(path_name, header)
+    _check_separator(path_name, header, sep)
     id_at = next((k for k, name in enumerate(header) if name in id_names), None)
     problems = [
         _cell_problem(path_name, line, cells, len(header), id_at) for line, cells in records
     ]
     if problems:
+        titled = next((n for n, cells in records[:20] if id_names & set(cells)), None)
+        if len(header) == 1 and id_at is None and titled is not None:
+            problems = [
+                f"{path_name}: the header is on line {titled}, not the first line: delete the "
+                "lines above it"
+            ]
         raise SchemaError(problems)
     return pd.read_csv(
         io.BytesIO(data),
         sep=sep,
-        dtype={name: "category" if name in date_names else str for name in header},
+        dtype={
+            # pandas names a blank header cell "Unnamed: k"; read as text like the rest
+            (name if name.strip() else f"Unnamed: {k}"): "category" if name in date_names else str
+            for k, name in enumerate(header)
+        },
         keep_default_na=False,
         na_values=list(na_values),
         encoding=encoding,
@@ -157,6 +197,51 @@ def _check_header(path_name: str, header: list[str]) -> None:
     if repeated:
         raise SchemaError(
             [f"{path_name}: column(s) {repeated} appear more than once in the header"]
+        )
+
+
+def _undecodable(path_name: str, data: bytes, sep: str, encoding: str, id_names: set[str]) -> str:
+    """Where the first byte that is not `encoding` text is: line, patient, column, cell."""
+    text = data.decode(encoding, errors="surrogateescape")
+    found = _ESCAPED.search(text)
+    if found is None:  # pragma: no cover - pandas failed where Python decodes
+        return f"{path_name}: not {encoding} text: read it with its encoding (e.g. cp1252)"
+    at = found.start()
+    first = re.search(r"\S[^\n]*", text)
+    header = _cells(first.group().lstrip("\ufeff") if first else "", sep)
+    number = text.count("\n", 0, at) + 1
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    cells = _cells(text[start : len(text) if end < 0 else end], sep)
+    id_at = next((k for k, name in enumerate(header) if name in id_names), None)
+    where = f"{path_name}: line {number}"
+    if id_at is not None and id_at < len(cells) and cells[id_at].isprintable():
+        where += f", patient {cells[id_at]!r}"
+    k = next((k for k, c in enumerate(cells) if _ESCAPED.search(c)), 0)
+    if k < len(header) and number > 1:
+        where += f", column {header[k]!r}"
+    raw = cells[k].encode(encoding, errors="surrogateescape") if cells else b""
+    shown = raw.decode(encoding, errors="backslashreplace")
+    byte = ord(text[at]) - 0xDC00
+    return (
+        f"{where}: '{shown}' is not {encoding} text (byte 0x{byte:02x}): read the file with "
+        "its encoding (e.g. cp1252 for a Windows export, or latin-1)"
+    )
+
+
+def _check_separator(path_name: str, header: list[str], sep: str) -> None:
+    """A header of one column holding another separator: ``;`` (a European Excel), tabs."""
+    if len(header) != 1:
+        return
+    other = next((c for c in (";", "\t", ",", "|") if c != sep and c in header[0]), None)
+    if other is not None:
+        name = header[0] if len(header[0]) <= 60 else header[0][:57] + "..."
+        raise SchemaError(
+            [
+                f"{path_name}: the header is one column, {name!r}: are the cells separated by "
+                f"{other!r}? .csv and .txt files are read with commas between cells, .tsv "
+                "files with tabs"
+            ]
         )
 
 

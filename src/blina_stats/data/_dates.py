@@ -68,19 +68,50 @@ def days_to_timedelta(days: Any) -> np.ndarray:
     return out
 
 
+def as_days(when: Any) -> np.ndarray:
+    """Dates as ``datetime64[D]``; native datetimes are not passed through nanoseconds."""
+    arr = np.asarray(when)
+    if arr.dtype.kind != "M":
+        arr = np.asarray(when, dtype="datetime64[ns]")
+    return arr.astype("datetime64[D]")
+
+
 def days_between(when: Any, day0: Any) -> np.ndarray:
     """Whole days from `day0` to `when` (dates at midnight) as floats, NaN where either is NaT.
 
     Counted in days, not nanoseconds: the nanosecond difference of two dates
-    more than 292 years apart overflows (pandas raised OverflowError).
+    more than 292 years apart overflows (pandas raised OverflowError).  A
+    ``datetime64`` of days (a cut-off after 2262, beyond nanoseconds) is used
+    as it is; either argument may be one date.
     """
-    later = np.asarray(when, dtype="datetime64[ns]").astype("datetime64[D]")
-    start = np.asarray(day0, dtype="datetime64[ns]").astype("datetime64[D]")
-    delta = later - start
+    delta = as_days(when) - as_days(day0)
     out = np.full(delta.shape, np.nan)
     known = ~np.isnat(delta)
     out[known] = delta[known].astype(np.int64)
     return out
+
+
+#: the first and last whole days pandas holds in nanoseconds, which the date columns are
+FIRST_DAY = (pd.Timestamp.min + pd.Timedelta(days=1)).date().isoformat()
+LAST_DAY = pd.Timestamp.max.date().isoformat()
+_OUTSIDE = f"is outside {FIRST_DAY} to {LAST_DAY}, the dates read (a typo in the year?)"
+
+
+def _calendar(text: str, fmt: str) -> bool:
+    """A real calendar date (one pandas could not hold: 1600, 2300), not a 30 February.
+
+    ASCII only: strptime reads other digits (Arabic-Indic), which pandas does not.
+    """
+    if not text.isascii():
+        return False
+    try:
+        if fmt == "ISO8601":
+            dt.datetime.fromisoformat(text)
+        else:
+            dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_native(value: Any) -> bool:
@@ -174,7 +205,8 @@ class Dates:
         values = column.reset_index(drop=True)
         if pd.api.types.is_datetime64_any_dtype(values):
             # a zone-aware column: each value's own calendar date (the module docstring)
-            return pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
+            local = pd.Series(pd.to_datetime(values).dt.tz_localize(None).dt.normalize())
+            return local if local.dtype == "datetime64[ns]" else self._units(local, name)
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if self.sas_dates:
                 return pd.Series(SAS_EPOCH + days_to_timedelta(values.to_numpy())).dt.floor("D")
@@ -199,6 +231,17 @@ class Dates:
         self._written(values, out, name)
         return pd.Series(out, index=values.index)
 
+    def _units(self, values: pd.Series, name: str) -> pd.Series:
+        """A date column in seconds or days (pandas 2 keeps them) in nanoseconds, as every
+        other date; one pandas cannot hold there is the error of the written date."""
+        p = self.problems
+        days = values.to_numpy().astype("datetime64[D]")
+        known = ~np.isnat(days)
+        outside = known & ((days < np.datetime64(FIRST_DAY)) | (days > np.datetime64(LAST_DAY)))
+        p.error(outside, lambda i: f"{p.col(name)} {days[i]} {_OUTSIDE}")
+        days[outside] = np.datetime64("NaT")
+        return pd.Series(days.astype("datetime64[ns]"))
+
     def _natives(self, values: pd.Series, native: np.ndarray, out: np.ndarray, name: str) -> None:
         """Native dates (of an object column) at midnight of their own calendar date."""
         p = self.problems
@@ -208,7 +251,8 @@ class Dates:
         out[native] = when.to_numpy(dtype="datetime64[ns]")
         bad = np.zeros(len(values), dtype=bool)
         bad[native] = when.isna().to_numpy() & cells.notna().to_numpy()
-        p.error(bad, lambda i: f"{p.col(name)} {values.iloc[i]!s} is not a valid date")
+        # a native date is a calendar date: one pandas cannot hold is out of its range
+        p.error(bad, lambda i: f"{p.col(name)} {values.iloc[i]!s} {_OUTSIDE}")
 
     def _written(self, values: pd.Series, out: np.ndarray, name: str) -> None:
         """Written dates by the cell-by-cell rule, applied once to each distinct cell.
@@ -251,8 +295,14 @@ class Dates:
             self.layouts.setdefault(family, (name, first, str(shown[codes[first]])))
         np.copyto(out, when[codes], where=codes >= 0)  # NaT where no layout read the cell
         invalid = np.isnat(when)
-        for k in range(len(LAYOUTS)):
-            message((layout == k) & invalid, "is not a valid date")
+        for k, (_, _, fmt) in enumerate(LAYOUTS):
+            bad = (layout == k) & invalid
+            if not bad.any():
+                continue
+            far = np.zeros_like(bad)
+            far[np.flatnonzero(bad)] = [_calendar(str(shown[i]), fmt) for i in np.flatnonzero(bad)]
+            message(bad & ~far, "is not a valid date")
+            message(far, _OUTSIDE)
         rest = written & (layout < 0)
         ambiguous = np.append(text.str.match(AMBIGUOUS).to_numpy(dtype=bool, na_value=False), False)
         message(

@@ -232,8 +232,10 @@ def load_events(
     ------
     blina_stats.data.SchemaError
         (an InputError) with a one-line message naming the file, the patient
-        and the column, for every problem listed in :mod:`~blina_stats.data.schema`.
-    FileNotFoundError
+        and the column, for every problem listed in :mod:`~blina_stats.data.schema`;
+        a `path_or_frame` or `gvhd` that is None, no path, an empty name or a folder.
+    blina_stats.errors.MissingFileError
+        The file does not exist (an InputError and a FileNotFoundError).
 
     Notes
     -----
@@ -261,9 +263,12 @@ def load_events(
         sheet_name=sheet_name,
         encoding=encoding,
         column_types=column_types,
+        table="event table",
     )
     episodes = (
-        gvhd if gvhd is None or isinstance(gvhd, RawTable) else read_table(gvhd, encoding=encoding)
+        gvhd
+        if gvhd is None or isinstance(gvhd, RawTable)
+        else read_table(gvhd, encoding=encoding, argument="gvhd", table="GVHD episodes table")
     )
     table = validate(
         raw.frame,

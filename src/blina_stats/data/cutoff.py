@@ -35,6 +35,7 @@ import pandas as pd
 from ..errors import InputError
 from ._cells import ValidationWarning
 from ._columns import GRADE, SEVERITY, TIMED
+from ._dates import as_days, days_between
 
 __all__ = ["CutoffResult", "apply_cutoff", "parse_cutoff"]
 
@@ -144,7 +145,9 @@ def apply_cutoff(
             f"{source}: patient {pid!r}: {col} is empty, and cutoff {when.isoformat()} needs "
             "every patient's transplant date"
         )
-    cut = (pd.Timestamp(when) - hsct).dt.days.to_numpy(dtype=np.float64)
+    # in days: 1700 to 2000 overflows in nanoseconds, and 2262-04-12 is beyond them
+    day0 = as_days(hsct)
+    cut = days_between(np.datetime64(when, "D"), day0)
     if (cut < 0).all():
         raise InputError(
             f"{source}: cutoff {when.isoformat()} is before every transplant (the first "
@@ -155,7 +158,9 @@ def apply_cutoff(
     enr = out["enrollment_day"].to_numpy(dtype=np.float64)
     reason = np.where(cut < 0, TRANSPLANTED_AFTER, np.where(enr > cut, ENROLLED_AFTER, ""))
     if "enrollment" in present and (reason != "").all():
-        first = (hsct + pd.to_timedelta(np.nanmin(enr), unit="D")).min().date()
+        # each patient's own enrollment date, not the smallest day after the first transplant
+        first_day = np.nanmin(day0.astype(np.int64) + enr)
+        first = np.datetime64(int(first_day), "D").astype(dt.date)
         raise InputError(
             f"{source}: cutoff {when.isoformat()} is before every enrollment (the first "
             f"is {first.isoformat()}): no patient is left"

@@ -11,18 +11,29 @@ Readers only read: they neither parse dates nor check values (that is
 * A column name given twice is an error in every format (pandas would rename
   the second to ``name.1``), and so is a name with a leading or trailing space
   (``"death_date "`` would silently become a covariate).
+* A column without a name (a blank header cell, which pandas calls
+  ``Unnamed: 0``) is an error when it holds a value (a table saved with its
+  row index); when every cell is empty too (a separator at the end of every
+  line) it holds nothing and is left out.
+* Rows with every cell empty at the end of a file (``,,,,`` lines a
+  spreadsheet writes) are left out, as blank lines are; such a row between
+  rows that are not is an error naming it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ._cells import SchemaError
+from ..errors import InputError, MissingFileError
+from ._cells import MAX_SHOWN, SchemaError, show
+from ._cells import blank as blank_cells
 from ._csv import COLUMN_TYPES, apply_types, read_csv
 from .schema import SCHEMA_COLUMNS
 
@@ -72,6 +83,8 @@ def read_table(
     sheet_name: str | int = 0,
     encoding: str = "utf-8",
     column_types: Mapping[str, str] | None = None,
+    argument: str = "path_or_frame",
+    table: str = "table",
 ) -> RawTable:
     """Read an event table and rename its columns to the schema's.
 
@@ -90,6 +103,10 @@ def read_table(
         Column -> ``"text"`` (kept as written) or ``"number"``, overriding the
         rule for CSV columns (numbers only when every cell is a plain number);
         for other formats, ``"text"`` turns the values into their text.
+    argument, table : str
+        The caller's name of `path_or_frame` and what the table is (``"ae"``,
+        ``"adverse-event table"``), named by the message when it is no file:
+        None, an empty name, a folder, a file that does not exist.
 
     Returns
     -------
@@ -102,34 +119,37 @@ def read_table(
         mapping that names a missing column or maps two columns to one name, a
         column name given twice or with a leading or trailing space, a CSV
         line with more or fewer cells than the header, a NUL byte in a CSV
-        cell, or a ``"number"`` column holding text.
-    FileNotFoundError
-        The file does not exist.
+        cell, or a ``"number"`` column holding text; `path_or_frame` None, not
+        a path, an empty name or a folder.
+    MissingFileError
+        The file does not exist (an InputError and a FileNotFoundError).
     """
     mapping = dict(columns or {})
     types = dict(column_types or {})
     odd = {k: v for k, v in types.items() if v not in COLUMN_TYPES}
     if odd:
         raise InputError(f"column_types: {odd} ({' or '.join(map(repr, COLUMN_TYPES))} expected)")
-    text_read = False
+    text_read = pandas_named = False
+    id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
     if isinstance(path_or_frame, pd.DataFrame):
         source, frame, sas = "<DataFrame>", path_or_frame.copy(), False
         frame.columns = [str(c) for c in frame.columns]
     else:
-        path = Path(path_or_frame)
+        path = table_path(path_or_frame, argument, table)
         source = path.name
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file")
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
             raise InputError(
                 f"{source}: not a table file: expected one of {', '.join(sorted(SUFFIXES))}"
             )
-        id_columns = {"patient_id"} | {k for k, v in mapping.items() if v == "patient_id"}
         dates = {c for c in SCHEMA_COLUMNS if c.endswith("_date") and c not in mapping.values()}
         dates |= {k for k, v in mapping.items() if v in SCHEMA_COLUMNS and v.endswith("_date")}
         frame = _read(path, kind, id_columns, dates, sheet_name, encoding)
         sas, text_read = kind == "sas", kind == "csv"
+        pandas_named = kind in ("csv", "excel")
+    frame = _unnamed(frame, source, id_columns, pandas_named=pandas_named)
+    if not isinstance(path_or_frame, pd.DataFrame):
+        frame = _empty_rows(frame, source)
     _check_table(frame, source)
     _check_repeated([str(c) for c in frame.columns], source)
     absent = [k for k in mapping if k not in frame.columns]
@@ -155,6 +175,30 @@ def read_table(
     frame = apply_types(frame, skip, types, source, infer=text_read)
     frame.index = pd.RangeIndex(len(frame))  # our own copy: no need to copy it again
     return RawTable(frame, source, names, sas)
+
+
+def table_path(value: object, argument: str, table: str = "table") -> Path:
+    """`value` as the path of an existing file; one InputError line naming `argument` if not.
+
+    ``Path("")`` is the current folder, and ``Path(None)`` a TypeError from
+    pathlib: both are said here, with what the argument should have been.
+    """
+    label = f"the {table} ({argument})"
+    if value is None:
+        raise InputError(f"{label} is None: give the file's path or a DataFrame")
+    if not isinstance(value, str | os.PathLike):
+        raise InputError(
+            f"{label}: {value!r} ({type(value).__name__}) is not a file's path or a DataFrame"
+        )
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{label}: the file name is empty ({os.fspath(value)!r})")
+    path = Path(value)
+    if path.is_dir():
+        here = " (the current folder: an empty file name?)" if path == Path() else ""
+        raise InputError(f"{label}: {path} is a folder{here}, not a table file")
+    if not path.exists():
+        raise MissingFileError(f"{label}: {path}: no such file")
+    return path
 
 
 def _read(
@@ -244,6 +288,88 @@ def _check_spaces(names: list[str], source: str) -> None:
                     f"rename it, or map it with columns={{{c!r}: {c.strip()!r}}}"
                 ]
             )
+
+
+#: how far down a header under a title is looked for
+_TITLE_ROWS = 20
+#: pandas' name of a blank header cell (CSV, Excel): ``Unnamed: <position>``
+_UNNAMED = re.compile(r"Unnamed: (\d+)")
+
+
+def _unnamed(
+    frame: pd.DataFrame, source: str, id_columns: set[str], *, pandas_named: bool
+) -> pd.DataFrame:
+    """Columns without a name: left out when empty, an error naming a value otherwise.
+
+    A blank name is one of spaces, or (`pandas_named`: read from a file by
+    pandas) ``Unnamed: k`` at position ``k``.
+    """
+    names = [str(c) for c in frame.columns]
+
+    def blank(k: int, name: str) -> bool:
+        if not name.strip():
+            return True
+        m = _UNNAMED.fullmatch(name) if pandas_named else None
+        return m is not None and int(m.group(1)) == k
+
+    positions = [k for k, name in enumerate(names) if blank(k, name)]
+    if not positions:
+        return frame
+    id_at = next((k for k, name in enumerate(names) if name in id_columns), None)
+    if id_at is None:  # a title above the header (a spreadsheet's first rows)
+        cells = frame.head(_TITLE_ROWS).astype(str)
+        head = cells.isin(id_columns).any(axis=1).to_numpy()
+        if head.any():
+            row = int(np.argmax(head))
+            found = next(c for c in cells.iloc[row] if c in id_columns)
+            raise SchemaError(
+                [
+                    f"{source}: the header is below the first line (data row {row + 1} holds "
+                    f"{found!r}): delete the lines above it"
+                ]
+            )
+    for k in positions:
+        values = frame.iloc[:, k]
+        filled = ~blank_cells(values).to_numpy()
+        if filled.any():
+            row = int(np.argmax(filled))
+            patient = "" if id_at is None else f", patient {frame.iloc[row, id_at]!r}"
+            raise SchemaError(
+                [
+                    f"{source}: column {k + 1} has no name in the header but holds values "
+                    f"(data row {row + 1}{patient}: {show(values.iloc[row])}): name it, or "
+                    "delete it (a table saved with its row index?)"
+                ]
+            )
+    return frame.drop(columns=frame.columns[positions])
+
+
+def _empty_rows(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Rows with every cell empty: left out at the end of a file (a spreadsheet's ``,,,,``
+    lines, like the blank lines skipped), an error naming them elsewhere."""
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        return frame
+    n = tail = len(frame)
+    while tail > 0 and _blank_frame(frame.iloc[tail - 1 : tail]).to_numpy().all():
+        tail -= 1  # the rows at the end, one by one: a few at most
+    # inside: only rows whose first cell is missing can be empty (one cheap column)
+    candidates = np.flatnonzero(frame.iloc[:tail, 0].isna().to_numpy())
+    inside = candidates[_blank_frame(frame.iloc[candidates]).all(axis=1).to_numpy()]
+    if inside.size:
+        shown = ", ".join(str(r + 1) for r in inside[:MAX_SHOWN])
+        more = f" and {inside.size - MAX_SHOWN} more" if inside.size > MAX_SHOWN else ""
+        raise SchemaError(
+            [
+                f"{source}: data row(s) {shown}{more} are empty (every cell empty) between "
+                "rows that are not: delete them, or fill them in"
+            ]
+        )
+    return frame if tail == n else frame.iloc[:tail].copy()
+
+
+def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells of a frame: missing, or only spaces."""
+    return frame.isna() | frame.astype(str).apply(lambda c: c.str.strip().eq(""))
 
 
 def _check_table(frame: pd.DataFrame, source: str) -> None:

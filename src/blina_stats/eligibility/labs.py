@@ -114,7 +114,9 @@ def read_labs(
     """
     if isinstance(path_or_frame, Labs):
         return path_or_frame
-    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding, table="labs table"
+    )
     frame, source = raw.frame, raw.source
     missing = [c for c in LAB_COLUMNS if c not in frame.columns]
     if missing:

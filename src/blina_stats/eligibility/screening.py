@@ -182,7 +182,13 @@ def read_screening(
     """
     if isinstance(path_or_frame, ScreeningLog):
         return path_or_frame
-    raw = read_table(path_or_frame, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        path_or_frame,
+        columns=columns,
+        sheet_name=sheet_name,
+        encoding=encoding,
+        table="screening log",
+    )
     frame, source = raw.frame, raw.source
     if "patient_id" not in frame.columns:
         raise SchemaError([f"{source}: missing required column patient_id"])

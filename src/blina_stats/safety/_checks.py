@@ -19,7 +19,7 @@ from ..data._cells import (
     parse_bool,
     parse_days,
 )
-from ..data._dates import Dates
+from ..data._dates import Dates, days_between
 from ..errors import InputError
 
 
@@ -103,7 +103,7 @@ def days_after_transplant(
             return out
         when = dates.parse(raw, date_col)
         dates.check_mixed()
-        from_date = (when - hsct).dt.days.to_numpy(dtype=np.float64)
+        from_date = days_between(when, hsct)  # in days: no overflow for dates centuries apart
         if from_day is not None:
             clash = ~np.isnan(out) & ~np.isnan(from_date) & (out != from_date)
             p.error(

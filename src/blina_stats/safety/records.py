@@ -180,7 +180,14 @@ def read_adverse_events(
     """
     if isinstance(ae, AdverseEvents):
         return ae
-    raw = read_table(ae, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        ae,
+        columns=columns,
+        sheet_name=sheet_name,
+        encoding=encoding,
+        argument="ae",
+        table="adverse-event table",
+    )
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "term", "soc", "grade"), "onset")
     id_warnings: list[ValidationWarning] = []
@@ -262,7 +269,14 @@ def read_dosing(
     """
     if isinstance(dosing, Dosing):
         return dosing
-    raw = read_table(dosing, columns=columns, sheet_name=sheet_name, encoding=encoding)
+    raw = read_table(
+        dosing,
+        columns=columns,
+        sheet_name=sheet_name,
+        encoding=encoding,
+        argument="dosing",
+        table="dosing table",
+    )
     frame, source = raw.frame, raw.source
     require(frame, source, ("patient_id", "course", "dose_ug"), "infusion")
     id_warnings: list[ValidationWarning] = []
