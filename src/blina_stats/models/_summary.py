@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +13,7 @@ from scipy.stats import chi2, norm
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["GlobalTestResult", "coefficient_table"]
+__all__ = ["GlobalTestResult", "coefficient_table", "display_labels"]
 
 
 def coefficient_table(
@@ -60,3 +62,14 @@ class GlobalTestResult:
     def chi_square(cls, statistic: float, df: int, name: str) -> GlobalTestResult:
         """The test with its p-value from the chi-square distribution on `df` df."""
         return cls(float(statistic), int(df), float(chi2.sf(statistic, df)), name)
+
+
+def display_labels(levels: Mapping[str, Sequence[object]], labels: Any) -> Any:
+    """The row labels of a model's forest plot: `labels` as given when a list (one a row),
+    else the covariates' display labels (:func:`blina_stats.data.labels.covariate_labels`,
+    the user's `labels` over the package's, with the words of `levels`)."""
+    if labels is not None and not isinstance(labels, Mapping):
+        return labels
+    from ..data.labels import covariate_labels
+
+    return covariate_labels(labels, levels)
