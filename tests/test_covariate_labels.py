@@ -86,7 +86,7 @@ def test_cox_and_fine_gray_forests_label_rows_and_keep_the_terms(trial: bs.Cohor
     assert _ticks(fg.plot())[0].startswith("Donor type: ")
     # a mapping on a bare summary: the user's words only, other rows as written
     ax = plot_forest(cox.summary, labels={"mrd_pre_hsct": "MRD"})
-    assert _ticks(ax) == ["MRD: positive", "age", "sex: M"]
+    assert _ticks(ax) == ["MRD: positive", "age", "sex[M]"]  # unlabelled: the term as it is
 
 
 def test_labels_are_drawn_as_written_never_as_mathtext(trial: bs.Cohort) -> None:
@@ -114,3 +114,18 @@ def test_covariate_labels_reads_as_a_plain_mapping() -> None:
         "Age (years)",
         "site: a",
     )
+
+
+def test_a_models_notebook_view_shows_labels_beside_its_terms(trial: bs.Cohort) -> None:
+    cox = bs.cox_regression(trial, "pfs", ["mrd_pre_hsct", "age"])
+    page = cox._repr_html_()
+    assert "MRD before HSCT: positive" in page and "Age (years)" in page
+    assert "mrd_pre_hsct[positive]" in page  # the term, by which .summary is read
+    fg = bs.fine_gray(trial, "relapse", ["sex"])
+    assert "Sex: male" in fg._repr_html_()
+    bare = bs.cox_regression(
+        trial.frame["last_contact_day"],
+        trial.frame["death_day"].notna(),
+        trial.frame[["sex"]].rename(columns={"sex": "z"}),
+    )
+    assert "label" not in bare._repr_html_()  # no column with a label: the terms alone

@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._design import Design
-from ._summary import GlobalTestResult, coefficient_table, display_labels
+from ._summary import GlobalTestResult, coefficient_table, display_labels, labelled_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -134,7 +134,7 @@ class CoxResult:
             ),
             ("concordance", f"{self.concordance:.3f}"),
         ]
-        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        key = labelled_key(self.summary, self._design.levels, self._design.columns)
         return html_result("Cox regression", facts, key, None)
 
 

@@ -73,3 +73,27 @@ def display_labels(levels: Mapping[str, Sequence[object]], labels: Any) -> Any:
     from ..data.labels import covariate_labels
 
     return covariate_labels(labels, levels)
+
+
+def labelled_key(
+    summary: pd.DataFrame, levels: Mapping[str, Sequence[object]], columns: Sequence[str]
+) -> pd.DataFrame:
+    """The hazard ratios a notebook shows, with a first column of display labels when a term's
+    covariate has one (``mrd_pre_hsct[positive]`` -> "MRD before HSCT: positive"); the
+    index stays the term names, by which `summary` is read."""
+    from ..data.labels import covariate_labels
+
+    labels = covariate_labels(levels=levels)
+    known = set(labels) | set(labels.levels)  # a column without a label: its term as it is
+    rows = {c: labels.row(c) for c in columns if c not in levels and c in known}
+    rows |= {
+        f"{c}[{lev}]": labels.row(c, lev)
+        for c, lv in levels.items()
+        if c in known
+        for lev in lv[1:]
+    }
+    key = summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+    shown = [rows.get(str(t), str(t)) for t in key.index]
+    if shown == [str(t) for t in key.index]:
+        return key
+    return key.assign(label=shown)[["label", *key.columns]]

@@ -16,7 +16,7 @@ from ..estimators.weighted import as_weights, unit
 from . import _fine_gray_likelihood as lik
 from ._cohort import align, is_cohort_form
 from ._design import Design, as_frame, build_design, formula_design, warn_no_events
-from ._summary import GlobalTestResult, coefficient_table, display_labels
+from ._summary import GlobalTestResult, coefficient_table, display_labels, labelled_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -149,7 +149,7 @@ class FineGrayResult:
                 + ("" if self.converged else "; DID NOT CONVERGE"),
             ),
         ]
-        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        key = labelled_key(self.summary, self._design.levels, self._design.columns)
         return html_result("Fine-Gray regression", facts, key, None)
 
 

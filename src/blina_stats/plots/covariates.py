@@ -17,9 +17,8 @@ TERM = re.compile(r"^(?P<column>.+)\[(?:T\.)?(?P<level>.*)\]$")
 
 def level_text(labels: Mapping[str, str] | None, column: str, level: object) -> str:
     """The words of `level` of `column` (``labels.levels``), else the level as written."""
-    words: Mapping[str, Mapping[str, str]] = getattr(labels, "levels", {})
     text = str(level)
-    return words.get(column, {}).get(text, text)
+    return _words(labels or {}).get(column, {}).get(text, text)
 
 
 def covariate_text(labels: Mapping[str, str] | None, column: str, level: object = None) -> str:
@@ -31,8 +30,8 @@ def covariate_text(labels: Mapping[str, str] | None, column: str, level: object 
 
 
 def row_text(labels: Mapping[str, str] | None, row: object) -> str:
-    """A table row named by a covariate: ``(column, level)``, a term ``column[level]``, a column,
-    or a row named in `labels` itself; anything else as written."""
+    """A table row named by a covariate: ``(column, level)``, a term ``column[level]`` of a
+    labelled column, a column, or a row named in `labels` itself; anything else as written."""
     labels = labels or {}
     if isinstance(row, tuple) and len(row) == 2:
         return covariate_text(labels, str(row[0]), row[1])
@@ -40,6 +39,10 @@ def row_text(labels: Mapping[str, str] | None, row: object) -> str:
     if text in labels:
         return labels[text]
     term = TERM.match(text)
-    if term is not None:
+    if term is not None and (term["column"] in labels or term["column"] in _words(labels)):
         return covariate_text(labels, term["column"], term["level"])
-    return text
+    return text  # a term of a column without a label: as the model names it
+
+
+def _words(labels: Mapping[str, str]) -> Mapping[str, Mapping[str, str]]:
+    return getattr(labels, "levels", {})

@@ -81,8 +81,8 @@ def plot_forest(
         Row labels, top to bottom; or a mapping column -> label (such as
         ``{"mrd_pre_hsct": "MRD before HSCT"}`` or
         :func:`blina_stats.data.labels.covariate_labels`, which also gives the
-        words of levels), applied to rows named by a term ``column[level]``,
-        a column, a pair ``(column, level)`` of a two-level index, or a row
+        words of levels), applied to rows named by a term ``column[level]``
+        of a labelled column, a column, a pair ``(column, level)`` of a two-level index, or a row
         named in the mapping itself; other rows and columns without a label
         keep their names.  By default the table's index (a pair as
         ``column: level``).
