@@ -62,7 +62,8 @@ def test_forest_takes_the_largest_donor_group_not_the_first_in_ascii_order(
     assert fig is not None
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert "donor_type: MUD (reference)" in labels and "donor_type: MMUD" in labels
+    # the figure names covariates for readers; the table keeps the data's names
+    assert "Donor type: MUD (reference)" in labels and "Donor type: MMUD" in labels
     texts = [t.get_text() for t in ax.texts]
     assert "6 / 3" in texts and "n / events" in texts and "1 (reference)" in texts
 
@@ -89,4 +90,4 @@ def test_the_report_part_states_the_references(cohort: bs.Cohort) -> None:
     part = subgroups.build(Context.load(Inputs.resolve(), n_trials=0, quiet=True))
     refs = part.json["subgroups"]["references"]
     assert refs["donor_type"] == {"level": "MUD", "reason": "largest group, 29 patients"}
-    assert any("donor_type MUD (largest group, 29 patients)" in n for n in part.notes)
+    assert any("Donor type: MUD (largest group, 29 patients)" in n for n in part.notes)

@@ -170,7 +170,7 @@ def test_cohort_plot_by_estimates_each_group_of_the_endpoints_patients(trial: bs
         km = bs.kaplan_meier(data.time[m], data.status[m], entry=data.entry[m])
         np.testing.assert_array_equal(curve.get_ydata()[1:], km.estimate)
         assert curve.get_label() == f"{level} (n={m.sum()}, {int(km.n_events.sum())} events)"
-    assert ax.get_legend().get_title().get_text() == "mrd_pre_hsct"
+    assert ax.get_legend().get_title().get_text() == "MRD before HSCT"  # its display label
 
 
 def test_bins_keep_their_order(trial: bs.Cohort) -> None:

@@ -18,7 +18,9 @@ from ..report import build_report
 from ._options import (
     TABLES,
     PerTable,
+    UniquePairs,
     count,
+    pair,
     read_options,
     seed,
     table_column,
@@ -58,6 +60,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
     )
+    parser.add_argument(
+        "--label",
+        type=label,
+        action=UniquePairs,
+        default={},
+        metavar="COLUMN=LABEL",
+        help="display label of a covariate in figures and tables, e.g. "
+        "--label 'mrd_pre_hsct=MRD before HSCT' (repeatable)",
+    )
     add_reading_arguments(parser)
     add_estimand_arguments(parser)
     parser.add_argument(
@@ -65,6 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"exit status {PARTIAL} when a part of the report is not available",
     )
+
+
+def label(text: str) -> tuple[str, str]:
+    """``COLUMN=LABEL``: the display label of a covariate (the label may hold ``=``)."""
+    return pair(text, "COLUMN=LABEL, e.g. 'mrd_pre_hsct=MRD before HSCT'")
 
 
 def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         relapse_definition=args.relapse_definition,
         controls=args.controls,
         read_options=read_options(args.column, args.date_format, args.sheet, args.encoding),
+        labels=dict(args.label),
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

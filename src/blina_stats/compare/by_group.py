@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..data.labels import CovariateLabels, covariate_labels
 from ..endpoints import AALEN_JOHANSEN, ENDPOINTS, EndpointData, derive
 from ..endpoints.labels import axis_label, horizon_label
 from ..errors import InputError
@@ -65,6 +66,9 @@ class GroupedEndpoint:
         The event and the competing event in words.
     plot_options : mapping
         The keywords left for the plot function.
+    labels : CovariateLabels
+        The display label of `by` and the words of its levels (legend title and
+        entries); the groups keep their levels as written in `results`.
     """
 
     data: EndpointData
@@ -77,6 +81,7 @@ class GroupedEndpoint:
     horizon_name: str
     cause_names: Mapping[int, str]
     plot_options: Mapping[str, Any] = field(default_factory=dict)
+    labels: CovariateLabels = field(default_factory=CovariateLabels)
 
 
 def group_labels(
@@ -160,6 +165,7 @@ def group_endpoint(
     pvalue: bool = False,
     horizon: float | bool | None = None,
     cause: int | tuple[int, ...] | list[int] = 1,
+    labels: Mapping[str, str] | None = None,
     **options: Any,
 ) -> GroupedEndpoint:
     """Derive `endpoint`, estimate it in each group of `by`, and (with `pvalue`) test the groups.
@@ -183,6 +189,10 @@ def group_endpoint(
         A day to derive the endpoint at (the figure marks it); True: the endpoint's own.
     cause : int or sequence of int
         The causes drawn (incidence endpoints).
+    labels : mapping of str to str, optional
+        Display labels of covariates, ``{"mrd_pre_hsct": "MRD before HSCT"}``,
+        over the package's (:mod:`blina_stats.data.labels`): the legend's title
+        and the words of the levels.  A column without a label keeps its name.
     **options
         Options of :func:`~blina_stats.endpoints.derive`; the others are kept in
         ``plot_options`` for the plot function.
@@ -192,6 +202,7 @@ def group_endpoint(
     GroupedEndpoint
     """
     derive_options = {k: options.pop(k) for k in list(options) if k in DERIVE_OPTIONS}
+    shown = covariate_labels(labels)  # a bad mapping fails before any estimate
     competing = endpoint in ENDPOINTS and ENDPOINTS[endpoint].kind == AALEN_JOHANSEN
     if competing and pvalue and by is not None:
         # Gray's test has no delayed entry: curves and test both from the first dose
@@ -207,6 +218,7 @@ def group_endpoint(
     if by is not None:
         group, order = group_labels(cohort, data, by, bins, reference)
         results = estimate_groups(data, group, order)
+        shown = covariate_labels(labels, {by: order})
         if pvalue and competing:
             tests = tuple(gray_test(data.time, data.status, group, cause=c) for c in causes)
         elif pvalue:
@@ -226,6 +238,7 @@ def group_endpoint(
         horizon_name=horizon_label(data.horizon, data.origin, short=True),
         cause_names={1: _sentence(data.endpoint.event), 2: _sentence(competing_words)},
         plot_options=options,
+        labels=shown,
     )
 
 

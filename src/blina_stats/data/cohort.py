@@ -146,7 +146,9 @@ class Cohort:
         delayed entry, curves and test are then both from the first dose);
         ``horizon=True`` marks the endpoint's horizon.  Other options go to
         :func:`~blina_stats.endpoints.derive` (``origin``, ``delayed_entry``...)
-        or to the plot function (``cause``, ``color``, ``unit``...).
+        or to the plot function (``cause``, ``color``, ``unit``...).  ``labels=`` (a
+        mapping column -> label) names the covariate and its levels in the
+        legend over the package's display labels (:mod:`blina_stats.data.labels`).
 
         Examples
         --------

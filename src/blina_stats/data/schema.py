@@ -46,7 +46,8 @@ event had not happened by last contact.  [1] ``last_contact`` may be empty
 when a death is recorded (a warning; follow-up then ends at death).
 
 Every other column is a covariate, kept exactly as read (disease status, MRD
-before transplant, donor type, conditioning, age, sex, ...).
+before transplant, donor type, conditioning, age, sex, ...); figures and tables show
+them by the labels of :mod:`blina_stats.data.labels`.
 
 Dates are ISO 8601 (``2021-03-14``, a time of day is ignored), SAS ``DATE9``
 (``14MAR2021``), ``14-Mar-2021`` or ``2021/03/14``, or native dates (Excel,

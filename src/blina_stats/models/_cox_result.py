@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._design import Design
-from ._summary import GlobalTestResult, coefficient_table
+from ._summary import GlobalTestResult, coefficient_table, display_labels, labelled_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -109,10 +109,16 @@ class CoxResult:
         return pd.DataFrame(surv, index=self.baseline_cumulative_hazard.index, columns=frame.index)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Forest plot of the hazard ratios; see `blina_stats.plots.forest.plot_forest`."""
+        """Forest plot of the hazard ratios; see `blina_stats.plots.forest.plot_forest`.
+
+        Rows are named by the covariates' display labels (``labels=``, a
+        mapping column -> label, over :mod:`blina_stats.data.labels`); the
+        model's term names (`names`, the index of `summary`) stay as they are.
+        """
         from ..plots.forest import plot_forest
 
-        return plot_forest(self.summary, ax=ax, **kwargs)
+        labels = display_labels(self._design.levels, kwargs.pop("labels", None))
+        return plot_forest(self.summary, ax=ax, labels=labels, **kwargs)
 
     def _repr_html_(self) -> str:
         from .._html import html_result
@@ -128,7 +134,7 @@ class CoxResult:
             ),
             ("concordance", f"{self.concordance:.3f}"),
         ]
-        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        key = labelled_key(self.summary, self._design.levels, self._design.columns)
         return html_result("Cox regression", facts, key, None)
 
 

@@ -16,7 +16,7 @@ from ..estimators.weighted import as_weights, unit
 from . import _fine_gray_likelihood as lik
 from ._cohort import align, is_cohort_form
 from ._design import Design, as_frame, build_design, formula_design, warn_no_events
-from ._summary import GlobalTestResult, coefficient_table
+from ._summary import GlobalTestResult, coefficient_table, display_labels, labelled_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -122,10 +122,16 @@ class FineGrayResult:
         return pd.DataFrame(cif, index=pd.Index(self.event_times, name="time"), columns=frame.index)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Forest plot of the subdistribution hazard ratios; see `blina_stats.plots.plot_forest`."""
+        """Forest plot of the subdistribution hazard ratios; see `blina_stats.plots.plot_forest`.
+
+        Rows are named by the covariates' display labels (``labels=``, a
+        mapping column -> label, over :mod:`blina_stats.data.labels`); the
+        model's term names (`names`, the index of `summary`) stay as they are.
+        """
         from ..plots.forest import plot_forest
 
-        return plot_forest(self.summary, ax=ax, **kwargs)
+        labels = display_labels(self._design.levels, kwargs.pop("labels", None))
+        return plot_forest(self.summary, ax=ax, labels=labels, **kwargs)
 
     def _repr_html_(self) -> str:
         from .._html import html_result
@@ -143,7 +149,7 @@ class FineGrayResult:
                 + ("" if self.converged else "; DID NOT CONVERGE"),
             ),
         ]
-        key = self.summary[["hazard_ratio", "ci_lower", "ci_upper", "p"]]
+        key = labelled_key(self.summary, self._design.levels, self._design.columns)
         return html_result("Fine-Gray regression", facts, key, None)
 
 

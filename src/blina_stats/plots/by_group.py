@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .covariates import level_text
 from .groups import is_incidence
 from .survival import plot_incidence, plot_survival
 
@@ -25,8 +26,9 @@ def plot_grouped(grouped: GroupedEndpoint, ax: Axes | None = None, **kwargs: Any
     ax : matplotlib Axes, optional
     **kwargs
         Keywords of the plot function, over ``grouped.plot_options``; the axis
-        labels, the horizon's words, the legend title (the covariate) and the
-        cause names default to the endpoint's.
+        labels, the horizon's words, the legend title (the covariate's label,
+        ``grouped.labels``) and the cause names default to the endpoint's; the
+        legend names each group by the words of its level.
 
     Returns
     -------
@@ -38,8 +40,14 @@ def plot_grouped(grouped: GroupedEndpoint, ax: Axes | None = None, **kwargs: Any
         options.setdefault("horizon_name", grouped.horizon_name)
     results: Any = grouped.data.result
     if grouped.by is not None:
-        results = dict(grouped.results)
-        options.setdefault("legend_title", grouped.by)
+        by = grouped.by
+        # the legend's title names the covariate, its entries the levels' words
+        shown = [level_text(grouped.labels, by, level) for level in grouped.results]
+        if len(set(shown)) == len(shown):
+            results = dict(zip(shown, grouped.results.values(), strict=True))
+        else:  # two levels with the same words: as written
+            results = dict(grouped.results)
+        options.setdefault("legend_title", grouped.labels.get(by, by))
         if grouped.tests:
             options.setdefault("pvalue", list(grouped.tests))
     if is_incidence(grouped.data.result):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,8 @@ def plot_external(
     comparison: ExternalComparison,
     endpoint: str | None = None,
     ax: Axes | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Trial, weighted control and unweighted control curves of one endpoint, or of all.
@@ -31,6 +34,8 @@ def plot_external(
         One endpoint on `ax` (returns its Axes); None: every endpoint and the
         Love plot on a new figure (returns the array of Axes).
     ax : Axes, optional
+    labels : mapping of str to str, optional
+        Display labels of the covariates in the Love plot (:func:`love_plot`).
     **kwargs
         Passed to the trial and weighted control step lines.
 
@@ -55,7 +60,7 @@ def plot_external(
         axes = fig.subplots(rows, 2, squeeze=False).ravel()
     for name, a in zip(names, axes, strict=False):
         _panel(comparison, name, a, **kwargs)
-    love_plot(comparison.propensity, ax=axes[len(names)])
+    love_plot(comparison.propensity, ax=axes[len(names)], labels=labels)
     for a in axes[len(names) + 1 :]:
         a.set_axis_off()
     return axes

@@ -6,12 +6,14 @@ stays light.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .covariates import row_text
 from .style import PALETTE, new_figure, plain_text, style
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def plot_forest(
     data: Any,
     ax: Axes | None = None,
     *,
-    labels: list[str] | None = None,
+    labels: list[str] | Mapping[str, str] | None = None,
     xlabel: str = "Hazard ratio (95% CI)",
     annotate: bool = True,
     color: str = PALETTE[0],
@@ -75,8 +77,15 @@ def plot_forest(
         and ``n`` and ``events`` (shown per row as "n / events").
     ax : matplotlib Axes, optional
         Where to draw; by default a new column-width figure.
-    labels : list of str, optional
-        Row labels, top to bottom; by default the table's index.
+    labels : list of str or mapping, optional
+        Row labels, top to bottom; or a mapping column -> label (such as
+        ``{"mrd_pre_hsct": "MRD before HSCT"}`` or
+        :func:`blina_stats.data.labels.covariate_labels`, which also gives the
+        words of levels), applied to rows named by a term ``column[level]``
+        of a labelled column, a column, a pair ``(column, level)`` of a two-level index, or a row
+        named in the mapping itself; other rows and columns without a label
+        keep their names.  By default the table's index (a pair as
+        ``column: level``).
     xlabel : str
         Label of the horizontal axis.
     annotate : bool
@@ -98,7 +107,10 @@ def plot_forest(
     """
     table = _as_table(data)
     n = len(table)
-    names = [str(i) for i in table.index] if labels is None else list(labels)
+    if labels is None or isinstance(labels, Mapping):
+        names = [row_text(labels, i) for i in table.index]
+    else:
+        names = list(labels)
     if len(names) != n:
         raise ValueError(f"`labels` has {len(names)} entries but the table has {n} rows")
     ref = _is_reference(table)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
 
+from .style import plain_text
+
 if TYPE_CHECKING:
     from ..compare import GrayResult, LogrankResult
 
@@ -77,7 +79,7 @@ def as_groups(
 
 def legend_label(name: str, n: int, events: int, what: str | None = None) -> str:
     """``"MRD-negative (n=40, 12 events)"``; with `what`, ``"Relapse, MRD-negative (...)"``."""
-    head = name if what is None else f"{what}, {name}"
+    head = plain_text(name if what is None else f"{what}, {name}")  # the user's levels: no mathtext
     return f"{head} (n={n}, {events} event{'' if events == 1 else 's'})"
 
 

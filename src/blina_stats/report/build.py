@@ -94,6 +94,7 @@ def build_report(
     controls: str | Path | None = None,
     cohort: Cohort | None = None,
     read_options: Mapping[str, Mapping[str, Any]] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -143,6 +144,11 @@ def build_report(
         ``date_format`` (``"%d/%m/%Y"``), ``sheet_name`` and ``encoding``, as
         :func:`blina_stats.load_events` takes them.  The labs have no dates;
         the GVHD episodes are read with the event table's date format.
+    labels : mapping of str to str, optional
+        Display labels of covariates in figures and table rows,
+        ``{"mrd_pre_hsct": "MRD before HSCT"}``, over the package's
+        (:mod:`blina_stats.data.labels`); JSON fields, CSV column names and
+        model terms keep the raw names.
 
     Returns
     -------
@@ -154,8 +160,9 @@ def build_report(
         When the event table itself cannot be read or validated (nothing can
         be reported without it), when `origin` is ``"enrollment"`` and the
         table gives no enrollment, when `out` is a file, under a file, or a
-        non-empty folder that is not a report, or when an input lies inside
-        `out`.  Nothing is written then.
+        non-empty folder that is not a report, when an input lies inside
+        `out`, or when `labels` names a column that is not a covariate.
+        Nothing is written then.
     """
     out = Path(out)
     check_out(out)
@@ -187,6 +194,7 @@ def build_report(
         seed=seed,
         quiet=quiet,
         cutoff=cutoff,
+        labels=labels,
     )
     ctx.options.update(intercurrent=dict(intercurrent or {}), relapse_definition=relapse_definition)
     # a bad estimand option is an error before anything is written

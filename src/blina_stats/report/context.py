@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._constants import DEFAULT_SEED
 from ..data import Cohort, load_events
+from ..data.labels import cohort_labels
 from ..endpoints import CONF_LEVEL, CONF_TYPE, ENDPOINTS, EndpointData, NotEstimable, derive
 from ..endpoints import summary_table as _summary_table
 from ..errors import InputError
@@ -102,6 +103,9 @@ class Context:
         Day 0 of every time scale.
     n_trials, seed : int
         Simulated trials per design scenario, and the seed of every simulation.
+    labels : mapping of str to str, optional
+        Display labels of covariates over the package's (``labels``: a
+        :class:`~blina_stats.data.labels.CovariateLabels`).
     """
 
     def __init__(
@@ -113,8 +117,10 @@ class Context:
         n_trials: int = 20_000,
         seed: int = DEFAULT_SEED,
         quiet: bool = False,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.cohort = cohort
+        self.labels = cohort_labels(cohort, labels)
         self.inputs = inputs
         self.origin = origin
         self.n_trials = n_trials

@@ -73,12 +73,17 @@ def build(ctx: Context, controls: Path) -> Part:
         ]
     ]
     balance = result.propensity.balance.reset_index()
-    axes = result.plot()
+    # rows named for readers (the JSON keeps the columns' names)
+    raw = list(zip(balance["covariate"], balance["level"], strict=True))
+    balance["level"] = [ctx.labels.level(c, lev) if lev else lev for c, lev in raw]
+    balance["covariate"] = [ctx.labels.column(c) for c, _ in raw]
+    axes = result.plot(labels=ctx.labels)
     al = result.aligned
     notes = [
         f"{ctx.cohort.source} (from the first dose) against {cohort.source} (alive and "
         f"relapse-free at the landmark, day {al.landmark_day:g}, and followed from it), "
-        f"{result.estimand} propensity weights on {', '.join(COVARIATES)} (logistic model); "
+        f"{result.estimand} propensity weights on "
+        f"{', '.join(ctx.labels.column(c) for c in COVARIATES)} (logistic model); "
         f"differences trial - weighted control at {result.horizon:g} days with percentile "
         f"bootstrap intervals ({result.n_boot} replicates resampling both cohorts and "
         f"refitting the propensity model, seed {result.seed}); restricted means to the same "

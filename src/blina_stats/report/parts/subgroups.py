@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...compare.endpoint import compare_groups, comparison_options
 from ...compare.groups import reference_level
+from ...data.labels import CovariateLabels, cohort_labels
 from ...errors import InputError
 from ...models import cox_regression
 from ..captions import patients, time_origin
@@ -75,6 +76,7 @@ def pfs_forest(
     data: EndpointData,
     caught: list[str],
     reference: Mapping[str, object] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, Figure | None]:
     """Univariable Cox hazard ratios for PFS `data` (from transplant, delayed entry at
     enrollment) by level of each grouping covariate, and their forest plot.
@@ -83,12 +85,15 @@ def pfs_forest(
     group among the endpoint's patients, a tie going to the first in sorted order
     (:func:`~blina_stats.compare.groups.reference_level`); the table has a row per
     level (the reference's hazard ratio 1), with its patients and events, and the
-    reason for the reference in ``reference_reason``.
+    reason for the reference in ``reference_reason``.  The table names covariates and
+    levels as the data does; the figure's rows by their display labels (`labels` over
+    the package's, :func:`~blina_stats.data.labels.cohort_labels`).
     """
     from ...plots.forest import plot_forest
     from ...plots.style import new_figure, style
 
     named = dict(reference or {})
+    shown_labels = labels if isinstance(labels, CovariateLabels) else cohort_labels(cohort, labels)
     frame = cohort.frame.set_index("patient_id").loc[list(data.patient_id)]
     event = np.asarray(data.status) == 1
     parts = {}
@@ -113,7 +118,7 @@ def pfs_forest(
     if not (~shown["reference"].to_numpy(bool)).any():
         return table, None
     shown.index = [
-        f"{c}: {lev}" + (" (reference)" if r else "")
+        shown_labels.row(c, lev) + (" (reference)" if r else "")
         for (c, lev), r in zip(shown.index, shown["reference"], strict=True)
     ]
     fig = new_figure(width=6.0, height=0.25 * len(shown) + 1.0)
@@ -121,6 +126,21 @@ def pfs_forest(
         ax = fig.add_subplot()
     plot_forest(shown, ax, xlabel="Hazard ratio for PFS (95% CI)")
     return table, fig
+
+
+def shown_rows(table: pd.DataFrame, labels: CovariateLabels) -> pd.DataFrame:
+    """`table` with its rows named for readers: each covariate by its label and each level by
+    its words (the index's names, the columns and the values unchanged; the JSON keeps the raw
+    names)."""
+    out = table.copy()
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_tuples(
+            [(labels.column(c), labels.level(c, lev)) for c, lev in out.index],
+            names=out.index.names,
+        )
+    else:
+        out.index = pd.Index([labels.column(c) for c in out.index], name=out.index.name)
+    return out
 
 
 def _level_rows(
@@ -153,8 +173,8 @@ def _level_rows(
 def build(ctx: Context) -> Part:
     """Subgroup tests of PFS, OS, relapse and NRM, and the PFS forest plot."""
     caught: list[str] = []
-    tests = subgroup_tests(ctx.cohort, ctx.endpoint, caught)
-    if tests.empty:
+    raw = subgroup_tests(ctx.cohort, ctx.endpoint, caught)
+    if raw.empty:
         raise InputError(f"{ctx.cohort.source}: no covariate with 2-6 levels to compare")
     pfs = ctx.endpoint("pfs", origin="transplant")
     who, since = patients(ctx.cohort, pfs.n_used), time_origin(pfs)
@@ -163,19 +183,19 @@ def build(ctx: Context) -> Part:
             f"Subgroup comparisons of PFS, OS, relapse and NRM, {patients(ctx.cohort)}, "
             f"{time_origin(ctx.endpoint('pfs'))}, whole follow-up "
             "(log-rank or Gray p-values; exploratory, unadjusted)",
-            tests,
+            shown_rows(raw, ctx.labels),
             "subgroup_tests",
         )
     ]
     figures = []
-    cox, fig = pfs_forest(ctx.cohort, pfs, caught)
+    cox, fig = pfs_forest(ctx.cohort, pfs, caught, labels=ctx.labels)
     references: dict[str, dict[str, str]] = {}
     if not cox.empty:
         caption = (
             f"Univariable Cox models for PFS by subgroup, {who}, {since}, whole follow-up "
             "(exploratory, unadjusted)"
         )
-        tables.append((caption, cox, "subgroup_cox_pfs"))
+        tables.append((caption, shown_rows(cox, ctx.labels), "subgroup_cox_pfs"))
         refs = cox[cox["reference"].to_numpy(bool)]
         references = {
             str(c): {"level": str(lev), "reason": str(why)}
@@ -190,7 +210,9 @@ def build(ctx: Context) -> Part:
     ref_note = (
         "Forest plot and Cox table: each level against its covariate's reference, the largest "
         "group unless named (a tie goes to the first level in sorted order): "
-        + "; ".join(f"{c} {r['level']} ({r['reason']})" for c, r in references.items())
+        + "; ".join(
+            f"{ctx.labels.row(c, r['level'])} ({r['reason']})" for c, r in references.items()
+        )
         + "."
     )
     return Part(
@@ -207,7 +229,7 @@ def build(ctx: Context) -> Part:
         ),
         json={
             "subgroups": {
-                "tests": tests.to_dict(orient="index"),
+                "tests": raw.to_dict(orient="index"),
                 "warnings": caught,
                 "references": references,
                 "exploratory": True,
