@@ -127,3 +127,23 @@ def test_bad_label_options_are_one_line_and_exit_2(
         err = capsys.readouterr().err.strip()
         assert said in err and len(err.splitlines()) == 1
     assert not out.exists()  # nothing written
+
+
+def test_table_one_shows_labels_and_level_words() -> None:
+    from blina_stats.report.parts import baseline
+
+    ctx = Context.load(Inputs.resolve(), n_trials=0, quiet=True)
+    tables = {name: frame for _, frame, name in baseline.build(ctx).tables}
+    table = tables["baseline"]
+    rows = list(zip(table.index, table["level"], strict=True))
+    for expected in (
+        ("Age (years)", "median (range)"),
+        ("Sex", "female"),
+        ("Sex", "male"),
+        ("MRD before HSCT", "negative"),
+        ("Days from transplant to first dose", "median (range)"),
+    ):
+        assert expected in rows
+    raw = {"age", "sex", "mrd_pre_hsct", "disease_status", "days_to_first_dose"}
+    assert not raw & set(table.index)
+    assert table.loc["Patients", "value"] == "68"

@@ -13,6 +13,7 @@ from .._constants import DAYS_PER_MONTH
 from .._formulas import safe_frame
 from .._markdown import escape_cell, markdown_table
 from ..data import Cohort
+from ..data.labels import CovariateLabels, cohort_labels
 from ..endpoints import EndpointData
 from ..endpoints.labels import origin_words
 from ..estimators import kaplan_meier
@@ -144,22 +145,25 @@ def by_origin(groups: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, axis=1)
 
 
-def baseline_table(cohort: Cohort) -> pd.DataFrame:
+def baseline_table(cohort: Cohort, labels: CovariateLabels | None = None) -> pd.DataFrame:
     """Table 1: each covariate as median (range) or counts with percentages.
 
     Numeric covariates with more than five distinct values are summarised by
     median (min-max); every other covariate by level, ``n (%)`` of the
     patients, missing values counted on their own line.  Days from transplant
-    to the first dose are added when enrollment is known.
+    to the first dose are added when enrollment is known.  Covariates and
+    their levels are shown by `labels` (by default the package's,
+    :func:`blina_stats.data.labels.cohort_labels`): "MRD before HSCT", "male".
     """
+    lab = cohort_labels(cohort, None) if labels is None else labels
     frame = cohort.frame
     n = cohort.n_patients
     rows: list[dict[str, str]] = [{"characteristic": "Patients", "level": "", "value": str(n)}]
-    columns = list(cohort.covariates)
+    names = {col: lab.column(col) for col in cohort.covariates}
     if cohort.has_enrollment:
         frame = frame.assign(days_to_first_dose=frame["enrollment_day"])
-        columns.append("days_to_first_dose")
-    for col in columns:
+        names["days_to_first_dose"] = "Days from transplant to first dose"
+    for col, name in names.items():
         values = frame[col]
         missing = int(values.isna().sum())
         numeric = pd.to_numeric(values, errors="coerce")
@@ -167,7 +171,7 @@ def baseline_table(cohort: Cohort) -> pd.DataFrame:
             v = numeric.dropna()
             rows.append(
                 {
-                    "characteristic": col,
+                    "characteristic": name,
                     "level": "median (range)",
                     "value": f"{v.median():g} ({v.min():g}-{v.max():g})",
                 }
@@ -177,15 +181,15 @@ def baseline_table(cohort: Cohort) -> pd.DataFrame:
             for level, k in counts.items():
                 rows.append(
                     {
-                        "characteristic": col,
-                        "level": str(level),
+                        "characteristic": name,
+                        "level": lab.level(col, level),
                         "value": f"{k} ({100 * k / n:.1f}%)",
                     }
                 )
         if missing:
             rows.append(
                 {
-                    "characteristic": col,
+                    "characteristic": name,
                     "level": "missing",
                     "value": f"{missing} ({100 * missing / n:.1f}%)",
                 }

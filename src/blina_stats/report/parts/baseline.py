@@ -27,7 +27,7 @@ def build(ctx: Context) -> Part:
         tables=(
             (
                 f"Baseline characteristics, {who}, at transplant: median (range) or n (%)",
-                baseline_table(ctx.cohort),
+                baseline_table(ctx.cohort, ctx.labels),
                 "baseline",
             ),
             (
