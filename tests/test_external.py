@@ -239,7 +239,11 @@ def test_plots(cohorts) -> None:
     assert len(axes) == 6 and axes[4].get_xlabel() == "absolute standardised mean difference"
     ax = r.plot("os")
     assert ax.get_title() == "Overall survival (ATT weights)"
-    assert r.propensity.plot().get_yticklabels()[0].get_text() == "age"
+    rows = [t.get_text() for t in r.propensity.plot().get_yticklabels()]
+    assert rows[0] == "Age (years)"  # the package's labels, as in the report
+    assert "MRD before HSCT: positive" in rows or "MRD before HSCT: negative" in rows
+    relabelled = r.propensity.plot(labels={"age": "Age at HSCT"}).get_yticklabels()
+    assert relabelled[0].get_text() == "Age at HSCT"
     with pytest.raises(ValueError, match=re.escape("unknown endpoint 'grfs'")):
         r.plot("grfs")
 

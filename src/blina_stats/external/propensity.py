@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -70,11 +70,22 @@ class PropensityWeights:
     warnings: tuple[ValidationWarning, ...] = ()
     _design: Design | None = field(default=None, repr=False, compare=False)
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Love plot of the absolute SMDs before and after (:func:`blina_stats.plots.love_plot`)."""
+    def plot(
+        self, ax: Axes | None = None, *, labels: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> Axes:
+        """Love plot of the absolute SMDs before and after (:func:`blina_stats.plots.love_plot`).
+
+        Covariates are named by the package's labels
+        (:func:`blina_stats.data.labels.covariate_labels`) with `labels` over them.
+        """
+        from ..data.labels import covariate_labels
         from ..plots.love import love_plot
 
-        return love_plot(self, ax=ax, **kwargs)
+        levels: dict[str, list[object]] = {}
+        for column, level in self.balance.index:
+            if level:
+                levels.setdefault(column, []).append(level)
+        return love_plot(self, ax=ax, labels=covariate_labels(labels, levels), **kwargs)
 
 
 def arm_weights(
