@@ -49,3 +49,23 @@ def test_an_infusion_date_centuries_after_the_transplant_is_counted_in_days() ->
     )
     records = safety.read_dosing(dosing, centuries())
     assert records.frame["infusion_day"].tolist() == [days("2000-01-01", "1700-01-01")]
+
+
+def test_nrm_person_time_with_transplants_centuries_apart_counts_days() -> None:
+    """The calendar start of each patient was a nanosecond difference: OverflowError."""
+    cohort = bs.load_events(
+        pd.DataFrame(
+            {
+                "patient_id": ["a", "b"],
+                "hsct_date": ["1700-01-01", "2020-01-01"],
+                "enrollment_date": ["1700-03-01", "2020-03-01"],
+                "last_contact_date": ["1702-01-01", "2022-01-01"],
+            }
+        )
+    )
+    from blina_stats.safety.monitoring_rules import nrm_person_time
+
+    pt = nrm_person_time(cohort)
+    first, second = (float(pt.loc[p, "enrolled"]) for p in ("a", "b"))
+    assert first == days("1700-03-01", "1700-01-01")
+    assert second == days("2020-03-01", "1700-01-01")

@@ -203,6 +203,12 @@ def test_pregnancy_test_window_0_to_7_days_before_the_dose() -> None:
     assert _met(rows, "I10") == [True, False, True, False, None]
 
 
+def test_pregnancy_test_dated_centuries_before_the_dose_is_out_of_window() -> None:
+    # a typo in the year: the nanosecond difference of the two dates overflowed
+    rows = [{**_base("typo"), "birth_date": "1700-06-15", "pregnancy_test_date": "1722-03-05"}]
+    assert _met(rows, "I10") == [False]
+
+
 def test_pregnancy_test_applies_to_women_of_childbearing_potential() -> None:
     late = "2022-02-01"  # 37 days before the dose
     rows = [

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from ..data._dates import days_between
 from .criteria import CRITERIA
 
 Rule = Callable[[pd.DataFrame], pd.Series]
@@ -51,7 +52,10 @@ def _i10(f: pd.DataFrame) -> pd.Series:
     applies = women & f["childbearing_potential"]
     positive = pd.Series(f["pregnancy_test"].eq("positive"), dtype="boolean")
     negative = pd.Series(f["pregnancy_test"].eq("negative"), dtype="boolean")
-    gap = (f["first_dose_date"] - f["pregnancy_test_date"]).dt.days.astype("Float64")
+    # in days: a typo in a year must not overflow the nanosecond difference
+    gap = pd.Series(
+        days_between(f["first_dose_date"], f["pregnancy_test_date"]), index=f.index
+    ).astype("Float64")
     in_window = (gap >= 0) & (gap <= 7)
     # for a woman of childbearing potential
     test_ok = pd.Series(pd.NA, index=f.index, dtype="boolean")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Cohort
+from ..data._dates import days_between
 from .monitoring import MonitoringRule, monitoring_rule
 from .outcomes import enrollment_order, evaluable, monitoring_window
 from .protocol import Protocol
@@ -95,7 +96,8 @@ def nrm_person_time(cohort: Cohort, window: float = 100.0) -> pd.DataFrame:
     """
     f = cohort.frame.set_index("patient_id").loc[enrollment_order(cohort)]
     enrol = f["enrollment_day"].to_numpy(dtype=np.float64)
-    start = (f["hsct_date"] - f["hsct_date"].min()).dt.days.to_numpy(dtype=np.float64)
+    # in days: no overflow for transplants centuries apart (a sentinel year)
+    start = days_between(f["hsct_date"], f["hsct_date"].min())
     death = f["death_day"].to_numpy(dtype=np.float64)
     relapse = f["relapse_day"].to_numpy(dtype=np.float64)
     last = f["last_contact_day"].to_numpy(dtype=np.float64)
