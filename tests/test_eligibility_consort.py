@@ -82,6 +82,18 @@ def test_lost_to_follow_up_options() -> None:
         consort_flow(_log(), bad)
 
 
+def test_lost_to_follow_up_with_a_last_contact_centuries_before_the_cutoff() -> None:
+    # a sentinel year: the nanosecond gap to the cut-off overflowed (OverflowError)
+    events = _events()
+    events.loc[1, ["hsct_date", "enrollment_date", "last_contact_date"]] = [
+        "1722-01-01",
+        "1722-03-06",
+        "1722-09-23",
+    ]
+    flow = consort_flow(_log(), events)
+    assert flow.n_lost_to_follow_up == 1  # B, alive and last seen three centuries before
+
+
 def test_enrolled_patient_missing_from_the_log() -> None:
     events = _events()
     events.loc[0, "patient_id"] = "Z"

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..data._dates import days_between
 from ..data.cohort import Cohort, load_events
 from ..data.schema import days_to_timedelta
 from ..endpoints import ENDPOINTS, EndpointData, NotEstimable
@@ -278,7 +279,7 @@ def _lost(
         return None, None
     last = frame["hsct_date"] + days_to_timedelta(frame["last_contact_day"])
     cutoff = last.max() if cutoff_date is None else pd.Timestamp(cutoff_date)
-    gap = (cutoff - last).dt.days.to_numpy(dtype=np.float64)
+    gap = days_between(cutoff, last)  # in days: no overflow for centuries-apart dates
     return int((alive & (gap > window)).sum()), cutoff
 
 
