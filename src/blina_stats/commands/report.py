@@ -19,6 +19,7 @@ from ._options import (
     TABLES,
     PerTable,
     count,
+    positive_int,
     read_options,
     seed,
     table_column,
@@ -57,6 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cutoff",
         metavar="DATE",
         help="data cut-off YYYY-MM-DD: later events ignored, follow-up truncated at it",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        help="processes that save the figures (1: one after another; default: "
+        "$BLINA_STATS_JOBS, else the processors available, at most 4); the files are the same",
     )
     add_reading_arguments(parser)
     add_estimand_arguments(parser)
@@ -131,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         relapse_definition=args.relapse_definition,
         controls=args.controls,
         read_options=read_options(args.column, args.date_format, args.sheet, args.encoding),
+        jobs=args.jobs,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..plots.pdf_fonts import shared_subsets
 from .context import Context, Inputs
 from .docx import write_docx
+from .figures import resolve_jobs, save_all
 from .folder import (
     check_inputs,
     check_out,
@@ -40,12 +41,13 @@ from .latex import write_tables_tex
 from .part import build_part, failed, failure
 from .parts import PARTS
 from .parts import external as external_part
-from .write import merge_json, write_html, write_json, write_part
+from .write import merge_json, remove_files, write_html, write_json, write_part
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from ..data import Cohort
     from .html import Section
@@ -94,6 +96,7 @@ def build_report(
     controls: str | Path | None = None,
     cohort: Cohort | None = None,
     read_options: Mapping[str, Mapping[str, Any]] | None = None,
+    jobs: int | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -143,6 +146,11 @@ def build_report(
         ``date_format`` (``"%d/%m/%Y"``), ``sheet_name`` and ``encoding``, as
         :func:`blina_stats.load_events` takes them.  The labs have no dates;
         the GVHD episodes are read with the event table's date format.
+    jobs : int, optional
+        Processes that save the figures (:mod:`blina_stats.report.figures`):
+        1 saves them one after another in this process; by default the
+        environment variable ``BLINA_STATS_JOBS``, else the processors
+        available (at most 4).  The files are the same whatever it is.
 
     Returns
     -------
@@ -154,11 +162,13 @@ def build_report(
         When the event table itself cannot be read or validated (nothing can
         be reported without it), when `origin` is ``"enrollment"`` and the
         table gives no enrollment, when `out` is a file, under a file, or a
-        non-empty folder that is not a report, or when an input lies inside
-        `out`.  Nothing is written then.
+        non-empty folder that is not a report, when an input lies inside
+        `out`, or when `jobs` is not a whole number >= 1.  Nothing is written
+        then.
     """
     out = Path(out)
     check_out(out)
+    jobs = resolve_jobs(jobs)
     started = time.perf_counter()
 
     def say(text: str) -> None:
@@ -195,18 +205,32 @@ def build_report(
     if cohort is not None:
         digests = {f"in-memory Cohort ({cohort.source})": frame_sha256(cohort.frame), **digests}
     with staging(out) as tmp, shared_subsets():  # a PDF font subset made once per build
-        parts, sections, files = [], [], []
+        parts, sections, written = [], [], []
+        queue: list[tuple[Figure, Path]] = []  # saved together, on every core, once all are drawn
+        spans = []
         for module in (*PARTS, *extra):
             say(module.TITLE)
             part = build_part(module.KEY, module.TITLE, module.build, ctx)
+            start = len(queue)
             try:
-                section, written = write_part(part, tmp)
-            except Exception as exc:  # a figure that cannot be drawn fails its part alone
+                section, made = write_part(part, tmp, queue)
+            except Exception as exc:  # a table that cannot be written fails its part alone
+                del queue[start:]
                 part = failed(part, failure(exc, str(ctx.cohort.source)))
-                section, written = write_part(part, tmp)
+                section, made = write_part(part, tmp)
             parts.append(part)
             sections.append(section)
-            files += written
+            written.append(made)
+            spans.append(range(start, len(queue)))
+        say(f"saving {len(queue)} figures" + (f" ({jobs} processes)" if jobs > 1 else ""))
+        errors = save_all(queue, jobs)
+        for i, span in enumerate(spans):
+            error = next((errors[j] for j in span if errors[j] is not None), None)
+            if error is not None:  # a figure that cannot be saved fails its part alone
+                remove_files(parts[i], tmp, written[i])
+                parts[i] = failed(parts[i], failure(error, str(ctx.cohort.source)))
+                sections[i], written[i] = write_part(parts[i], tmp)
+        files = [path for made in written for path in made]
         doc = merge_json(to_json(ctx.cohort, ctx.estimates(), ctx.options), parts)
         missing = tuple(f"{p.title}: {p.message}" for p in parts if p.status != "ok")
         doc["report"] = {

@@ -5,12 +5,16 @@ columns of numbers right-aligned, the caption above it as a Word caption with
 a ``SEQ Table`` field), every figure its PNG with a ``SEQ Figure`` caption
 below, in the report's order, so a medical writer can paste them into a
 clinical study report; Word renumbers the captions (update fields).
+
+The file is the same bytes for the same report: its zip entries carry a fixed
+date (1980-01-01, the zip format's first) instead of the time of writing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from copy import deepcopy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 _SPECIAL = re.compile(r"[\t\n\r\f\v]")
 #: the width of a figure on the page (inches; a portrait page with 1-inch margins holds 6.5)
 FIGURE_WIDTH = 6.0
+#: the date of every zip entry of a Word file (the zip format's first)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def _caption(doc: Document, kind: str, number: int, text: str) -> None:
@@ -165,7 +171,8 @@ def write_docx(
         for caption, png in s.figures:
             figures += 1
             add_figure(doc, png, caption, figures)
-    doc.save(str(path))
+    with fixed_zip_dates():
+        doc.save(str(path))
     return path
 
 
@@ -207,5 +214,39 @@ def to_docx(table: Any, path: str | Path, caption: str | None = None) -> Path:
     text = frame.attrs.get("caption")
     add_table(doc, frame, str(text) if text else None, 1)
     path = Path(path)
-    doc.save(str(path))
+    with fixed_zip_dates():
+        doc.save(str(path))
     return path
+
+
+@contextmanager
+def fixed_zip_dates() -> Iterator[None]:
+    """Within the block, python-docx writes each zip entry dated :data:`ZIP_DATE`.
+
+    python-docx dates every entry with the time it is written, so two saves
+    of one document differ in those bytes alone; its writer's ``write`` is
+    replaced, for the block, by the same call with a fixed date (entries
+    compressed and permitted as python-docx writes them).  A python-docx
+    that writes its files another way is left as it is.
+    """
+    from zipfile import ZIP_DEFLATED, ZipInfo
+
+    from docx.opc import phys_pkg
+
+    writer: Any = getattr(phys_pkg, "_ZipPkgWriter", None)  # a private class of python-docx's
+    if writer is None or not hasattr(writer, "write"):  # pragma: no cover - other python-docx
+        yield
+        return
+    write = writer.write
+
+    def dated(self: Any, pack_uri: Any, blob: bytes) -> None:
+        info = ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
+        info.compress_type = ZIP_DEFLATED
+        info.external_attr = 0o600 << 16  # what ZipFile.writestr gives an entry named by text
+        self._zipf.writestr(info, blob)
+
+    writer.write = dated
+    try:
+        yield
+    finally:
+        writer.write = write
