@@ -19,7 +19,7 @@ from blina_stats.plots.style import figure_of, new_axes
 from blina_stats.report import build as build_module
 from blina_stats.report import build_report
 from blina_stats.report import figures as figures_module
-from blina_stats.report.figures import JOBS_ENV, resolve_jobs, save_all
+from blina_stats.report.figures import JOBS_ENV, FigureSaver, resolve_jobs, save_all
 from blina_stats.report.part import Part
 
 needs_fork = pytest.mark.skipif(not figures_module.can_fork(), reason="no fork here")
@@ -101,6 +101,37 @@ def test_a_figure_the_forked_process_cannot_save_is_saved_here(tmp_path: Path, h
     for i in range(4):
         for fmt in ("png", "pdf"):
             assert (tmp_path / f"fig{i}.{fmt}").stat().st_size > 0
+    assert no_child_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("how", ["fail", "fail in a fork", "die in a fork"])
+def test_figures_handed_to_a_forked_process_between_parts(tmp_path: Path, how: str) -> None:
+    queue = figures(tmp_path, {0: how, 1: how, 4: how}, n=6)
+    with FigureSaver(jobs=2) as saver:
+        for fig, path in queue[:3]:
+            saver.add(fig, path)
+        saver.start()  # the first three saved by a forked process while the rest are queued
+        for fig, path in queue[3:]:
+            saver.add(fig, path)
+        errors = saver.finish()
+    expected = repr(RuntimeError("cannot draw the broken artist")) if how == "fail" else "None"
+    assert [repr(e) for e in errors] == [expected, expected, "None", "None", expected, "None"]
+    for i in range(6):
+        if errors[i] is None:
+            assert (tmp_path / f"fig{i}.png").stat().st_size > 0
+            assert (tmp_path / f"fig{i}.pdf").stat().st_size > 0
+    assert no_child_left()
+
+
+@needs_fork
+def test_a_build_that_stops_leaves_no_forked_process(tmp_path: Path) -> None:
+    queue = figures(tmp_path, {}, n=3)
+    with pytest.raises(KeyboardInterrupt), FigureSaver(jobs=2) as saver:
+        for fig, path in queue:
+            saver.add(fig, path)
+        saver.start()
+        raise KeyboardInterrupt
     assert no_child_left()
 
 

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..plots.pdf_fonts import shared_subsets
 from .context import Context, Inputs
 from .docx import write_docx
-from .figures import resolve_jobs, save_all
+from .figures import FigureSaver, resolve_jobs
 from .folder import (
     check_inputs,
     check_out,
@@ -204,9 +204,10 @@ def build_report(
     digests = inputs.sha256() | {str(p.controls): sha256(p.controls) for p in extra}
     if cohort is not None:
         digests = {f"in-memory Cohort ({cohort.source})": frame_sha256(cohort.frame), **digests}
-    with staging(out) as tmp, shared_subsets():  # a PDF font subset made once per build
+    # a PDF font subset made once per build; the figures saved on every core
+    with staging(out) as tmp, shared_subsets(), FigureSaver(jobs) as saver:
         parts, sections, written = [], [], []
-        queue: list[tuple[Figure, Path]] = []  # saved together, on every core, once all are drawn
+        queue: list[tuple[Figure, Path]] = []
         spans = []
         for module in (*PARTS, *extra):
             say(module.TITLE)
@@ -222,8 +223,11 @@ def build_report(
             sections.append(section)
             written.append(made)
             spans.append(range(start, len(queue)))
+            for fig, path in queue[start:]:
+                saver.add(fig, path)
+            saver.start()  # the figures waiting saved by a forked process while the next is built
         say(f"saving {len(queue)} figures" + (f" ({jobs} processes)" if jobs > 1 else ""))
-        errors = save_all(queue, jobs)
+        errors = saver.finish()
         for i, span in enumerate(spans):
             error = next((errors[j] for j in span if errors[j] is not None), None)
             if error is not None:  # a figure that cannot be saved fails its part alone

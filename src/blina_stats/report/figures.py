@@ -1,12 +1,17 @@
-"""Save the report's figures on every core: queued while the parts are built, written together.
+"""Save the report's figures on every core, while the later parts are still being built.
 
 Saving a figure (its layout, a 300 dpi PNG and a PDF) is most of a report's
-time and pure CPU, one figure independent of the next.  The report therefore
-queues each figure as its part is written and, before anything reads the
-saved files (the page, the Word and LaTeX documents embed them), saves the
-whole queue with :func:`save_all`: the work is shared by this process and
-``jobs - 1`` forked copies of it, which take the next figure from one queue
-until none is left.
+time and pure CPU, one figure independent of the next.  The report hands
+each part's figures to a :class:`FigureSaver` as the part is written.  Between
+parts, :meth:`FigureSaver.start` gives the figures waiting to a forked copy
+of this process (at most ``jobs - 1`` at a time), which saves them while this
+one builds the next parts; :meth:`FigureSaver.finish`, before anything reads
+the saved files (the page, the Word and LaTeX documents embed them), shares
+the figures left between this process and new forked ones, and this process
+then takes the figures a busy forked one has not started.  Every batch is a
+pipe of figure indices that any process holding those figures reads one
+index at a time, so no figure is saved twice and none waits for a busy
+process.
 
 Every figure is saved by the same :func:`~blina_stats.plots.style.save` in
 either process, so its files are byte for byte those of a sequential save
@@ -27,6 +32,7 @@ process is unsafe (macOS).
 
 from __future__ import annotations
 
+import array
 import os
 import signal
 import struct
@@ -86,6 +92,97 @@ def _processors() -> int:
     return max(1, os.cpu_count() or 1)  # pragma: no cover - Linux has sched_getaffinity
 
 
+class FigureSaver:
+    """Figures saved as PNG and PDF by `jobs` processes (see the module's notes).
+
+    Parameters
+    ----------
+    jobs : int
+        Processes that save them: this one and at most ``jobs - 1`` forked
+        ones at a time (1, or a platform where :func:`can_fork` is false:
+        every figure saved by :meth:`finish`, in order, in this process).
+    """
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = jobs if can_fork() else 1
+        self.figures: list[tuple[Figure, Path]] = []
+        self._pending: list[int] = []
+        self._batches: list[_Batch] = []  # handed to forked processes, newest last
+
+    def add(self, fig: Figure, path: Path) -> None:
+        """Queue `fig`, to be saved as `path` with each suffix (PNG, PDF)."""
+        self.figures.append((fig, path))
+        self._pending.append(len(self.figures) - 1)
+
+    def start(self) -> None:
+        """Hand the figures waiting to a forked process, when fewer than ``jobs - 1`` are busy."""
+        if self._idle() < 1 or not self._pending or len(self.figures) >= _MAX_QUEUE:
+            return
+        batch = _Batch(self._pending)
+        self._batches.append(batch)
+        self._pending = []
+        batch.spawn(self.figures, [batch.tasks])
+
+    def finish(self) -> list[Exception | None]:
+        """Save every figure not saved yet and wait for the forked processes.
+
+        Returns
+        -------
+        list of Exception or None
+            For each figure, in the order added, the error its save raised
+            (its files may be partly written), or None when it was saved.
+        """
+        errors: list[Exception | None] = [None] * len(self.figures)
+        done: set[int] = set()
+        try:
+            if self.jobs > 1 and len(self.figures) < _MAX_QUEUE:
+                if self._pending:
+                    self._batches.append(_Batch(self._pending))
+                    self._pending = []
+                # the newest first: an older batch is being saved by its own process, and
+                # the processes forked now hold every figure, so take from any batch
+                queues = [batch.tasks for batch in reversed(self._batches)]
+                self._join(queues)
+                while (index := _take(queues)) is not None:
+                    errors[index] = _save(*self.figures[index])
+                    done.add(index)
+                    self._join(queues)  # a forked process that has finished takes some of the rest
+                for batch in self._batches:
+                    done |= batch.wait()
+        finally:
+            self.close()
+        for i, (fig, path) in enumerate(self.figures):
+            if i not in done:  # waiting, or a forked process could not save it cleanly
+                errors[i] = _save(fig, path)
+        self._pending = []
+        return errors
+
+    def _idle(self) -> int:
+        """How many more forked processes may run now."""
+        if self.jobs < 2:
+            return 0
+        return self.jobs - 1 - sum(batch.busy() for batch in self._batches)
+
+    def _join(self, queues: list[int]) -> None:
+        """Fork processes that take from `queues` while some are idle and two figures are left."""
+        left = sum(_waiting(fd) for fd in queues)
+        forks = min(self._idle(), left - 1)  # one figure left: this process saves it
+        if forks > 0:
+            self._batches[-1].spawn(self.figures, queues, forks)
+
+    def close(self) -> None:
+        """Close every batch, stopping and reaping a forked process not waited for."""
+        for batch in self._batches:
+            batch.close()
+        self._batches = []
+
+    def __enter__(self) -> FigureSaver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # a build that stopped before finish leaves no process behind
+
+
 def save_all(figures: Sequence[tuple[Figure, Path]], jobs: int = 1) -> list[Exception | None]:
     """Save each ``(figure, path)`` as PNG and PDF, shared by `jobs` processes.
 
@@ -95,22 +192,18 @@ def save_all(figures: Sequence[tuple[Figure, Path]], jobs: int = 1) -> list[Exce
         Each figure and the path of its files without a suffix, as
         :func:`~blina_stats.plots.style.save` takes them.
     jobs : int
-        Processes that save them: this one and ``jobs - 1`` forked ones
-        (one process at most per figure; 1 where :func:`can_fork` is false).
+        Processes that save them (see :class:`FigureSaver`).
 
     Returns
     -------
     list of Exception or None
-        For each figure, in order, the error its save raised (its files may
-        be partly written), or None when it was saved.
+        For each figure, in order, the error its save raised, or None when
+        it was saved.
     """
-    errors: list[Exception | None] = [None] * len(figures)
-    forks = min(jobs, len(figures)) - 1 if can_fork() and len(figures) < _MAX_QUEUE else 0
-    done = _save_forked(figures, forks, errors) if forks > 0 else set()
-    for i, (fig, path) in enumerate(figures):
-        if i not in done:
-            errors[i] = _save(fig, path)
-    return errors
+    saver = FigureSaver(jobs)
+    for fig, path in figures:
+        saver.add(fig, path)
+    return saver.finish()
 
 
 def _save(fig: Figure, path: Path) -> Exception | None:
@@ -121,48 +214,102 @@ def _save(fig: Figure, path: Path) -> Exception | None:
     return None
 
 
-def _save_forked(
-    figures: Sequence[tuple[Figure, Path]], forks: int, errors: list[Exception | None]
-) -> set[int]:
-    """Save the figures here and in `forks` forked processes; the indices saved.
+class _Batch:
+    """Figure indices in a pipe, read by this process and the forked ones given them."""
 
-    The errors of the figures saved here are set in `errors`; a figure a
-    forked process could not save cleanly is not among those returned.
-    """
-    tasks_read, tasks_write = os.pipe()
-    with os.fdopen(tasks_write, "wb") as queue:  # every index is in the queue before a fork
-        queue.write(b"".join(_INDEX.pack(i) for i in range(len(figures))))
-    results_read, results_write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    children: list[int] = []
-    done: set[int] = set()
-    finished = False
-    try:
-        for _ in range(forks):
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the forked process (seen by its results)
-                _child(figures, tasks_read, results_write)
-            children.append(pid)
-        os.close(results_write)
-        results_write = -1
-        while (index := _next(tasks_read)) is not None:
-            errors[index] = _save(*figures[index])
-            done.add(index)
-        with os.fdopen(results_read, "rb") as results:
-            results_read = -1
-            while len(record := results.read(_DONE.size)) == _DONE.size:
-                index, clean = _DONE.unpack(record)
-                if clean:
-                    done.add(index)
-        finished = True
-    finally:
-        for fd in (tasks_read, results_read, results_write):
-            if fd >= 0:
-                os.close(fd)
-        for pid in children:
-            _reap(pid, stop=not finished)
-    return done
+    def __init__(self, indices: list[int]) -> None:
+        self.tasks, queue = os.pipe()  # kept open here: this process takes what is left
+        with os.fdopen(queue, "wb") as fh:  # every index is in the pipe before a fork
+            fh.write(b"".join(_INDEX.pack(i) for i in indices))
+        self.children: list[tuple[int, int]] = []  # (pid, the read end of its results)
+        self._reaped: set[int] = set()  # never signalled again: the pid may be reused
+        self._done: set[int] | None = None
+
+    def spawn(self, figures: Sequence[tuple[Figure, Path]], queues: list[int], n: int = 1) -> None:
+        """Fork `n` processes that save the figures of `queues`, one after the other."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            for _ in range(n):
+                results_read, results_write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - runs in the forked process (seen by its results)
+                    os.close(results_read)
+                    _child(figures, queues, results_write)
+                os.close(results_write)
+                self.children.append((pid, results_read))
+        except BaseException:
+            self.close(stop=True)
+            raise
+
+    def busy(self) -> int:
+        """How many of the batch's forked processes are still running (the others reaped)."""
+        running = 0
+        for pid, _ in self.children:
+            if pid in self._reaped:
+                continue
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    running += 1
+                    continue
+            except ChildProcessError:  # pragma: no cover - reaped elsewhere
+                pass
+            self._reaped.add(pid)
+        return running
+
+    def wait(self) -> set[int]:
+        """Wait for the batch's forked processes: the indices they saved cleanly."""
+        done: set[int] = set()
+        for pid, results in self.children:
+            with os.fdopen(os.dup(results), "rb") as fh:
+                while len(record := fh.read(_DONE.size)) == _DONE.size:
+                    index, clean = _DONE.unpack(record)
+                    if clean:
+                        done.add(index)
+            self._reap(pid, stop=False)
+        self._done = done
+        return done
+
+    def _reap(self, pid: int, stop: bool) -> None:
+        """Wait for a forked process, stopping it first when `stop`: no zombie is left."""
+        if pid in self._reaped:
+            return
+        try:
+            if stop:
+                os.kill(pid, signal.SIGTERM)  # the parent is leaving early (an error, Ctrl-C)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):  # pragma: no cover - gone already
+            pass
+        self._reaped.add(pid)
+
+    def close(self, stop: bool = False) -> None:
+        """Close the batch's pipes; stop and reap its forked processes when not waited for."""
+        stop = stop or self._done is None
+        for pid, results in self.children:
+            os.close(results)
+            self._reap(pid, stop=stop)
+        self.children = []
+        if self.tasks >= 0:
+            os.close(self.tasks)
+            self.tasks = -1
+
+
+def _take(queues: list[int]) -> int | None:
+    """The next figure's index from the first of `queues` not empty, None when all are."""
+    for tasks in queues:
+        if (index := _next(tasks)) is not None:
+            return index
+    return None
+
+
+def _waiting(tasks: int) -> int:
+    """How many indices are left in the pipe `tasks`."""
+    import fcntl  # POSIX, as fork is
+    import termios
+
+    size = array.array("i", [0])
+    fcntl.ioctl(tasks, termios.FIONREAD, size)
+    return size[0] // _INDEX.size
 
 
 def _next(tasks: int) -> int | None:
@@ -171,12 +318,12 @@ def _next(tasks: int) -> int | None:
     return _INDEX.unpack(record)[0] if len(record) == _INDEX.size else None
 
 
-def _child(figures: Sequence[tuple[Figure, Path]], tasks: int, results: int) -> None:
-    """The forked process: save figures from the queue, report each saved cleanly, exit."""
+def _child(figures: Sequence[tuple[Figure, Path]], queues: list[int], results: int) -> None:
+    """The forked process: save figures from the queues, report each saved cleanly, exit."""
     status = 1
     try:
         saved = []
-        while (index := _next(tasks)) is not None:
+        while (index := _take(queues)) is not None:
             with warnings.catch_warnings(record=True) as caught:
                 error = _save(*figures[index])
             # an error or a warning: the parent saves the figure again and raises or shows it
@@ -187,13 +334,3 @@ def _child(figures: Sequence[tuple[Figure, Path]], tasks: int, results: int) -> 
         status = 0
     finally:  # never returns into the parent's code (its cleanup, its atexit)
         os._exit(status)
-
-
-def _reap(pid: int, stop: bool) -> None:
-    """Wait for a forked process, stopping it first when `stop`: no zombie is left."""
-    try:
-        if stop:
-            os.kill(pid, signal.SIGTERM)  # the parent is leaving early (an error, Ctrl-C)
-        os.waitpid(pid, 0)
-    except (ChildProcessError, ProcessLookupError):  # pragma: no cover - already gone
-        pass
