@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import warnings
@@ -163,6 +164,18 @@ def test_a_figure_that_cannot_be_saved_fails_its_part_alone(
     names = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
     assert names == ["good_fig0.pdf", "good_fig0.png", "good_fig1.pdf", "good_fig1.png"]
     assert no_child_left()
+    assert gc.get_freeze_count() == 0  # the objects frozen for the build are collected again
+
+
+def test_a_session_that_froze_objects_keeps_them_frozen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: 1000)  # the session froze objects
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    build_report(out=tmp_path / "out", quiet=True, n_trials=0, jobs=1)
+    assert calls == []
 
 
 def test_the_number_of_processes(monkeypatch: pytest.MonkeyPatch) -> None:
