@@ -227,6 +227,7 @@ class _Batch:
 
     def spawn(self, figures: Sequence[tuple[Figure, Path]], queues: list[int], n: int = 1) -> None:
         """Fork `n` processes that save the figures of `queues`, one after the other."""
+        _prepare()
         sys.stdout.flush()
         sys.stderr.flush()
         try:
@@ -292,6 +293,22 @@ class _Batch:
         if self.tasks >= 0:
             os.close(self.tasks)
             self.tasks = -1
+
+
+def _prepare() -> None:
+    """What every save needs, made here once rather than in each forked process.
+
+    The modules a save imports on first use and the shared PDF font
+    subsets (:func:`~blina_stats.plots.pdf_fonts.warm_shared_subsets`).
+    """
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
+
+    from ..plots import legends, text_layouts  # noqa: F401
+    from ..plots.pdf_fonts import warm_shared_subsets
+
+    warm_shared_subsets()
 
 
 def _take(queues: list[int]) -> int | None:
