@@ -9,9 +9,12 @@ target, with the breakdown of the best ``jobs=2`` build:
 - ``build <part>``: the part's computations and the drawing of its figures
   (``design`` is the design review's simulations, ``adverse_events`` and
   ``monitoring`` the safety parts, ``subgroups`` the subgroup analyses),
-- ``figures: layout + PNG + PDF``: :func:`blina_stats.report.figures.save_all`
-  of every figure (on two processes: the wall clock is what counts; the CPU
-  and the PDF font embedding put apart are this process's share alone),
+- ``figures: layout + PNG + PDF``: the time this process spends in
+  :class:`blina_stats.report.figures.FigureSaver` (``start`` between parts,
+  ``finish`` before the documents): with ``jobs=2`` a forked process saves
+  figures while the later parts are built, so this is the time the build
+  waits for figures, not their whole cost; the PDF font embedding put apart
+  is this process's share,
 - ``tables``: CSV and Markdown of every table,
 - ``docx``, ``latex``, ``html``, ``json + manifest``: the documents.
 

@@ -254,7 +254,7 @@ def test_warmed_subsets_are_those_a_save_makes(
     monkeypatch.setattr(subset.Subsetter, "subset", counted)
     warm_shared_subsets()
     assert made == []  # outside the block: nothing to warm
-    with shared_subsets():
+    with shared_subsets(), style():
         warm_shared_subsets()
         assert len(made) == 3  # regular, bold, oblique
         warm = save(_text_figure("Overall survival"), tmp_path / "warm")[1].read_bytes()

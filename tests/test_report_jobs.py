@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -184,6 +185,19 @@ def test_the_number_of_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(JOBS_ENV, "3")
     assert resolve_jobs() == (3 if figures_module.can_fork() else 1)
     assert resolve_jobs(1) == 1
+    monkeypatch.delenv(JOBS_ENV)
+    if figures_module.can_fork() and threading.active_count() == 1:
+        assert resolve_jobs() == min(4, len(os.sched_getaffinity(0)))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert resolve_jobs() == 1  # another thread (a notebook kernel's): no fork by default
+        assert resolve_jobs(2) == (2 if figures_module.can_fork() else 1)
+    finally:
+        release.set()
+        other.join()
+    monkeypatch.setenv(JOBS_ENV, "2")
     monkeypatch.setattr(figures_module, "can_fork", lambda: False)
     assert resolve_jobs(2) == 1
     monkeypatch.delenv(JOBS_ENV)

@@ -81,9 +81,10 @@ def lean_subsets() -> Iterator[None]:
 
 
 def warm_shared_subsets() -> None:
-    """Within :func:`shared_subsets`, make the shared subsets of the style's text fonts now.
+    """Within :func:`shared_subsets`, make the shared subsets of the text fonts now.
 
-    The regular, bold and oblique faces of the style's font family, each
+    The regular, bold and oblique faces of the font family in the rc
+    parameters (call it within :func:`~.style.style`), each
     with the glyphs of :data:`COMMON_CHARACTERS` (the subset every figure
     drawing only those shares): a figure saved later finds them made.  The
     report calls it before it forks the processes that save its figures, so
@@ -97,11 +98,9 @@ def warm_shared_subsets() -> None:
     from matplotlib import font_manager
     from matplotlib.backends import _backend_pdf_ps
 
-    from .style import style
-
     if not hasattr(_backend_pdf_ps, "SubsetResults"):  # pragma: no cover - matplotlib < 3.11
         return
-    with style(), lean_subsets():
+    with lean_subsets():  # the caller's style: its font family
         import matplotlib as mpl
 
         family = mpl.rcParams["font.family"]

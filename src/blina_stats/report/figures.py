@@ -25,9 +25,10 @@ process.
 The number of processes: the `jobs` argument of
 :func:`~blina_stats.report.build_report` (``blina-stats report --jobs``),
 else the environment variable :data:`JOBS_ENV`, else the processors this
-process may use, at most :data:`MAX_JOBS`.  ``1`` saves in order in this
-process, as does a platform without ``fork`` (Windows) or where a forked
-process is unsafe (macOS).
+process may use, at most :data:`MAX_JOBS` (1 when the process runs other
+threads, as a notebook's kernel does: give `jobs` to fork all the same).
+``1`` saves in order in this process, as does a platform without ``fork``
+(Windows) or where a forked process is unsafe (macOS).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import os
 import signal
 import struct
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,7 +76,9 @@ def resolve_jobs(jobs: int | None = None) -> int:
     if jobs is None:
         text = os.environ.get(JOBS_ENV, "").strip()
         if not text:
-            return min(MAX_JOBS, _processors()) if can_fork() else 1
+            # another thread (a notebook's kernel) may hold a lock a forked process would need
+            alone = threading.active_count() == 1
+            return min(MAX_JOBS, _processors()) if can_fork() and alone else 1
         try:
             jobs = int(text)
         except ValueError:
@@ -233,7 +237,11 @@ class _Batch:
         try:
             for _ in range(n):
                 results_read, results_write = os.pipe()
-                pid = os.fork()
+                with warnings.catch_warnings():
+                    # Python >= 3.12 warns of any thread (numpy's BLAS pool among them): the
+                    # forked process only saves figures, with every module it needs imported
+                    warnings.filterwarnings("ignore", "This process", DeprecationWarning)
+                    pid = os.fork()
                 if pid == 0:  # pragma: no cover - runs in the forked process (seen by its results)
                     os.close(results_read)
                     _child(figures, queues, results_write)
@@ -307,8 +315,10 @@ def _prepare() -> None:
 
     from ..plots import legends, text_layouts  # noqa: F401
     from ..plots.pdf_fonts import warm_shared_subsets
+    from ..plots.style import style
 
-    warm_shared_subsets()
+    with style():
+        warm_shared_subsets()
 
 
 def _take(queues: list[int]) -> int | None:
