@@ -7,8 +7,7 @@ below, in the report's order, so a medical writer can paste them into a
 clinical study report; Word renumbers the captions (update fields).
 
 The file is the same bytes for the same report: its zip entries carry a fixed
-date (1980-01-01, the zip format's first) instead of the time of writing; its
-images are stored, not deflated again.
+date (1980-01-01, the zip format's first) instead of the time of writing.
 """
 
 from __future__ import annotations
@@ -233,11 +232,11 @@ def fixed_zip_dates() -> Iterator[None]:
     python-docx dates every entry with the time it is written, so two saves
     of one document differ in those bytes alone; its writer's ``write`` is
     replaced, for the block, by the same call with a fixed date (entries
-    permitted as python-docx writes them, deflated but for images, which
-    are stored as they are: they are compressed already).  A python-docx
+    deflated and permitted as python-docx writes them, images at the
+    fastest level: they are compressed already).  A python-docx
     that writes its files another way is left as it is.
     """
-    from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipInfo
+    from zipfile import ZIP_DEFLATED, ZipInfo
 
     from docx.opc import phys_pkg
 
@@ -249,11 +248,12 @@ def fixed_zip_dates() -> Iterator[None]:
 
     def dated(self: Any, pack_uri: Any, blob: bytes) -> None:
         info = ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
-        # a PNG or JPEG is compressed already: deflating it again gains nothing, costs 0.1 s
-        stored = pack_uri.membername.endswith((".png", ".jpeg", ".jpg"))
-        info.compress_type = ZIP_STORED if stored else ZIP_DEFLATED
+        info.compress_type = ZIP_DEFLATED
         info.external_attr = 0o600 << 16  # what ZipFile.writestr gives an entry named by text
-        self._zipf.writestr(info, blob)
+        # a PNG is compressed already: the fastest level deflates it as far (3% less than
+        # the default level 6 on the report's figures) in three quarters of the time
+        image = pack_uri.membername.endswith((".png", ".jpeg", ".jpg"))
+        self._zipf.writestr(info, blob, compresslevel=1 if image else None)
 
     writer.write = dated
     try:
