@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import threading
+import time
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -69,6 +70,8 @@ class Broken(Artist):
             raise RuntimeError("failed in the forked process")
         if self.how == "die in a fork" and forked:
             os._exit(9)
+        if self.how == "hang in a fork" and forked:
+            time.sleep(60)
 
 
 def figures(tmp_path: Path, how: dict[int, str], n: int = 4) -> list[tuple[Figure, Path]]:
@@ -134,6 +137,19 @@ def test_a_build_that_stops_leaves_no_forked_process(tmp_path: Path) -> None:
             saver.add(fig, path)
         saver.start()
         raise KeyboardInterrupt
+    assert no_child_left()
+
+
+@needs_fork
+def test_a_forked_process_that_hangs_is_stopped_and_its_figures_saved_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures_module, "STALL_SECONDS", 1.0)
+    start = time.perf_counter()
+    assert save_all(figures(tmp_path, dict.fromkeys(range(4), "hang in a fork")), 2) == [None] * 4
+    assert time.perf_counter() - start < 30
+    for i in range(4):
+        assert (tmp_path / f"fig{i}.pdf").stat().st_size > 0
     assert no_child_left()
 
 

@@ -57,7 +57,9 @@ MAX_JOBS = 4
 
 _INDEX = struct.Struct(">I")  # a figure's index in the queue, as a pipe reads it whole
 _DONE = struct.Struct(">I?")  # a figure's index and whether it was saved cleanly
-_MAX_QUEUE = 8192  # indices that fit in a pipe before anyone reads it
+_MAX_QUEUE = 8192  # indices (and results) that fit in a pipe before anyone reads it
+#: seconds a forked process may go without saving a figure before it is stopped
+STALL_SECONDS = 300.0
 
 
 def can_fork() -> bool:
@@ -267,14 +269,26 @@ class _Batch:
         return running
 
     def wait(self) -> set[int]:
-        """Wait for the batch's forked processes: the indices they saved cleanly."""
+        """Wait for the batch's forked processes: the indices they saved cleanly.
+
+        A process that reports no figure for :data:`STALL_SECONDS` is
+        stopped (SIGKILL): the figures it has not reported are saved here.
+        """
+        import select
+
         done: set[int] = set()
         for pid, results in self.children:
-            with os.fdopen(os.dup(results), "rb") as fh:
-                while len(record := fh.read(_DONE.size)) == _DONE.size:
-                    index, clean = _DONE.unpack(record)
-                    if clean:
-                        done.add(index)
+            data = b""
+            while select.select([results], [], [], STALL_SECONDS)[0]:
+                if not (chunk := os.read(results, 4096)):
+                    break  # it has exited
+                data += chunk
+            else:
+                os.kill(pid, signal.SIGKILL)  # stuck (a lock held at the fork): saved here
+            usable = len(data) - len(data) % _DONE.size
+            for index, clean in _DONE.iter_unpack(data[:usable]):
+                if clean:
+                    done.add(index)
             self._reap(pid, stop=False)
         self._done = done
         return done
@@ -349,15 +363,11 @@ def _child(figures: Sequence[tuple[Figure, Path]], queues: list[int], results: i
     """The forked process: save figures from the queues, report each saved cleanly, exit."""
     status = 1
     try:
-        saved = []
         while (index := _take(queues)) is not None:
             with warnings.catch_warnings(record=True) as caught:
                 error = _save(*figures[index])
             # an error or a warning: the parent saves the figure again and raises or shows it
-            saved.append(_DONE.pack(index, error is None and not caught))
-        data = b"".join(saved)
-        while data:
-            data = data[os.write(results, data) :]
+            os.write(results, _DONE.pack(index, error is None and not caught))  # atomic: 5 bytes
         status = 0
     finally:  # never returns into the parent's code (its cleanup, its atexit)
         os._exit(status)
