@@ -239,3 +239,18 @@ def test_a_bad_number_of_processes_is_one_line(
 def test_the_cli_takes_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--out", str(tmp_path / "out"), "--jobs", "0"]) == 2
     assert "--jobs: '0': expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_the_cli_passes_jobs_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from blina_stats.commands import report as report_command
+
+    seen = []
+
+    def build(*args: object, jobs: int | None = None, **kwargs: object) -> SimpleNamespace:
+        seen.append(jobs)
+        return SimpleNamespace(missing=())
+
+    monkeypatch.setattr(report_command, "build_report", build)
+    assert main(["report", "--out", str(tmp_path / "a"), "--jobs", "1"]) == 0
+    assert main(["report", "--out", str(tmp_path / "b")]) == 0
+    assert seen == [1, None]  # None: BLINA_STATS_JOBS, else the processors
