@@ -234,3 +234,29 @@ def test_a_report_build_subsets_each_font_once(
         wanted = {full[ord(c)] for c in set(text)}
         assert wanted <= names, wanted - names
         assert len(names) > len(wanted)  # and the common glyphs beside them
+
+
+def test_warmed_subsets_are_those_a_save_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # made before the report forks: a later save finds them, its bytes as if it had made them
+    from blina_stats.plots.pdf_fonts import shared_subsets, warm_shared_subsets
+
+    made: list[int] = []
+    subset_font = subset.Subsetter.subset
+
+    def counted(self: object, font: object) -> None:
+        made.append(1)
+        subset_font(self, font)
+
+    with shared_subsets():
+        cold = save(_text_figure("Overall survival"), tmp_path / "cold")[1].read_bytes()
+    monkeypatch.setattr(subset.Subsetter, "subset", counted)
+    warm_shared_subsets()
+    assert made == []  # outside the block: nothing to warm
+    with shared_subsets(), style():
+        warm_shared_subsets()
+        assert len(made) == 3  # regular, bold, oblique
+        warm = save(_text_figure("Overall survival"), tmp_path / "warm")[1].read_bytes()
+        assert len(made) == 3
+    assert warm == cold

@@ -249,3 +249,24 @@ def test_an_empty_frame_is_a_header_row_alone() -> None:
     add_table(doc, pd.DataFrame({"a": [], "b": []}), "Nothing", 1)
     (table,) = doc.tables
     assert [c.text for c in table.rows[0].cells] == ["a", "b"] and len(table.rows) == 1
+
+
+def test_a_word_file_is_the_same_bytes_each_time(report: Path, tmp_path: Path) -> None:
+    # python-docx dated each zip entry with the time of writing: two saves differed
+    import time
+    import zipfile
+
+    from blina_stats.report.docx import ZIP_DATE, to_docx
+
+    frame = pd.DataFrame({"endpoint": ["OS", "PFS"], "estimate": ["61.9", "48.5"]})
+    first = to_docx(frame, tmp_path / "first.docx", caption="Outcomes").read_bytes()
+    time.sleep(2.1)  # the zip format's dates are to 2 seconds
+    assert to_docx(frame, tmp_path / "again.docx", caption="Outcomes").read_bytes() == first
+    with zipfile.ZipFile(report / "report.docx") as z:
+        entries = z.infolist()
+    assert {e.date_time for e in entries} == {ZIP_DATE}
+    assert {e.compress_type for e in entries} == {zipfile.ZIP_DEFLATED}
+    images = [e for e in entries if e.filename.endswith(".png")]
+    assert len(images) == 12
+    assert sum(e.compress_size for e in images) < sum(e.file_size for e in images)
+    assert docx.Document(str(report / "report.docx")).paragraphs[0].style.name == "Title"

@@ -21,6 +21,7 @@ from ._options import (
     UniquePairs,
     count,
     pair,
+    positive_int,
     read_options,
     seed,
     table_column,
@@ -68,6 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="COLUMN=LABEL",
         help="display label of a covariate in figures and tables, e.g. "
         "--label 'mrd_pre_hsct=MRD before HSCT' (repeatable)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        help="processes that save the figures (1: one after another; default: "
+        "$BLINA_STATS_JOBS, else the processors available, at most 4); the files are the same",
     )
     add_reading_arguments(parser)
     add_estimand_arguments(parser)
@@ -148,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         controls=args.controls,
         read_options=read_options(args.column, args.date_format, args.sheet, args.encoding),
         labels=dict(args.label),
+        jobs=args.jobs,
     )
     for line in result.missing:
         print(f"blina-stats report: not available: {line}", file=sys.stderr)

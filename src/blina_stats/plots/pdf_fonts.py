@@ -80,6 +80,42 @@ def lean_subsets() -> Iterator[None]:
         _backend_pdf_ps.get_glyphs_subset = make
 
 
+def warm_shared_subsets() -> None:
+    """Within :func:`shared_subsets`, make the shared subsets of the text fonts now.
+
+    The regular, bold and oblique faces of the font family in the rc
+    parameters (call it within :func:`~.style.style`), each
+    with the glyphs of :data:`COMMON_CHARACTERS` (the subset every figure
+    drawing only those shares): a figure saved later finds them made.  The
+    report calls it before it forks the processes that save its figures, so
+    that the subsets are made once, not in each process; a subset's bytes
+    depend only on its font and glyphs, so a figure is the same whichever
+    process saves it.  Outside :func:`shared_subsets`, or with a matplotlib
+    that subsets fonts another way, nothing is done.
+    """
+    if _SHARED[0] is None:
+        return
+    from matplotlib import font_manager
+    from matplotlib.backends import _backend_pdf_ps
+
+    if not hasattr(_backend_pdf_ps, "SubsetResults"):  # pragma: no cover - matplotlib < 3.11
+        return
+    with lean_subsets():  # the caller's style: its font family
+        import matplotlib as mpl
+
+        family = mpl.rcParams["font.family"]
+        faces = (
+            font_manager.FontProperties(family=family),
+            font_manager.FontProperties(family=family, weight="bold"),
+            font_manager.FontProperties(family=family, style="oblique"),
+        )
+        for props in faces:
+            path = font_manager.findfont(props)
+            glyphs = set(_common_glyphs(path, int(getattr(path, "face_index", 0))))
+            with _backend_pdf_ps.get_glyphs_subset(path, glyphs):
+                pass
+
+
 class _SavedFont:
     """A subset already written: ``save`` writes its bytes (what matplotlib asks of a font)."""
 

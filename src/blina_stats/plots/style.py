@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 COLUMN_WIDTH = 3.5  # inches
 PAGE_WIDTH = 7.0
+#: the formats :func:`save` writes by default
+FORMATS = ("png", "pdf")
 
 RC: dict[str, Any] = {
     "font.size": 8,
@@ -140,7 +142,7 @@ def plain_text(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
-def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:
+def save(fig: Figure, path: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Save `fig` as `path` with each suffix in `formats` (PNG at 300 dpi); return the paths."""
     base = Path(path)
     base.parent.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,14 @@ the rest of the report is still written.
 
 from __future__ import annotations
 
+import functools
+import gc
 import platform
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .. import __version__
 from .._constants import DEFAULT_SEED
@@ -26,6 +28,7 @@ from ..errors import InputError
 from ..plots.pdf_fonts import shared_subsets
 from .context import Context, Inputs
 from .docx import write_docx
+from .figures import FigureSaver, resolve_jobs
 from .folder import (
     check_inputs,
     check_out,
@@ -40,17 +43,46 @@ from .latex import write_tables_tex
 from .part import build_part, failed, failure
 from .parts import PARTS
 from .parts import external as external_part
-from .write import merge_json, write_html, write_json, write_part
+from .write import merge_json, remove_files, write_html, write_json, write_part
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from ..data import Cohort
     from .html import Section
 
 TITLE = "Blinatumomab maintenance after allo-HSCT: trial report"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _older_objects_frozen(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`func` run with the objects that exist before it left out of garbage collection.
+
+    A report makes many objects (its figures); each full collection of the
+    garbage collector would go over every object of the session as well (the
+    imported pandas, SciPy, matplotlib), a tenth of a build.  Those objects
+    are frozen (:func:`gc.freeze`) for the call and given back to the
+    collector after it; a session that froze objects itself is left as it is.
+    The forked processes that save figures (:mod:`.figures`) then do not
+    touch those objects either.
+    """
+
+    @functools.wraps(func)
+    def frozen(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if gc.get_freeze_count():
+            return func(*args, **kwargs)
+        gc.freeze()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return frozen
 
 
 @dataclass(frozen=True)
@@ -75,6 +107,7 @@ class ReportResult:
     estimates: dict[str, Any]
 
 
+@_older_objects_frozen
 def build_report(
     data: str | Path | None = None,
     *,
@@ -95,6 +128,7 @@ def build_report(
     cohort: Cohort | None = None,
     read_options: Mapping[str, Mapping[str, Any]] | None = None,
     labels: Mapping[str, str] | None = None,
+    jobs: int | None = None,
 ) -> ReportResult:
     """Write the full report of the trial into `out`.
 
@@ -149,6 +183,11 @@ def build_report(
         ``{"mrd_pre_hsct": "MRD before HSCT"}``, over the package's
         (:mod:`blina_stats.data.labels`); JSON fields, CSV column names and
         model terms keep the raw names.
+    jobs : int, optional
+        Processes that save the figures (:mod:`blina_stats.report.figures`):
+        1 saves them one after another in this process; by default the
+        environment variable ``BLINA_STATS_JOBS``, else the processors
+        available (at most 4).  The files are the same whatever it is.
 
     Returns
     -------
@@ -161,11 +200,12 @@ def build_report(
         be reported without it), when `origin` is ``"enrollment"`` and the
         table gives no enrollment, when `out` is a file, under a file, or a
         non-empty folder that is not a report, when an input lies inside
-        `out`, or when `labels` names a column that is not a covariate.
-        Nothing is written then.
+        `out`, when `labels` names a column that is not a covariate, or when
+        `jobs` is not a whole number >= 1.  Nothing is written then.
     """
     out = Path(out)
     check_out(out)
+    jobs = resolve_jobs(jobs)
     started = time.perf_counter()
 
     def say(text: str) -> None:
@@ -202,19 +242,37 @@ def build_report(
     digests = inputs.sha256() | {str(p.controls): sha256(p.controls) for p in extra}
     if cohort is not None:
         digests = {f"in-memory Cohort ({cohort.source})": frame_sha256(cohort.frame), **digests}
-    with staging(out) as tmp, shared_subsets():  # a PDF font subset made once per build
-        parts, sections, files = [], [], []
+    # a PDF font subset made once per build; the figures saved on every core
+    with staging(out) as tmp, shared_subsets(), FigureSaver(jobs) as saver:
+        parts, sections, written = [], [], []
+        queue: list[tuple[Figure, Path]] = []
+        spans = []
         for module in (*PARTS, *extra):
             say(module.TITLE)
             part = build_part(module.KEY, module.TITLE, module.build, ctx)
+            start = len(queue)
             try:
-                section, written = write_part(part, tmp)
-            except Exception as exc:  # a figure that cannot be drawn fails its part alone
+                section, made = write_part(part, tmp, queue)
+            except Exception as exc:  # a table that cannot be written fails its part alone
+                del queue[start:]
                 part = failed(part, failure(exc, str(ctx.cohort.source)))
-                section, written = write_part(part, tmp)
+                section, made = write_part(part, tmp)
             parts.append(part)
             sections.append(section)
-            files += written
+            written.append(made)
+            spans.append(range(start, len(queue)))
+            for fig, path in queue[start:]:
+                saver.add(fig, path)
+            saver.start()  # the figures waiting saved by a forked process while the next is built
+        say(f"saving {len(queue)} figures" + (f" ({jobs} processes)" if jobs > 1 else ""))
+        errors = saver.finish()
+        for i, span in enumerate(spans):
+            error = next((errors[j] for j in span if errors[j] is not None), None)
+            if error is not None:  # a figure that cannot be saved fails its part alone
+                remove_files(parts[i], tmp, written[i])
+                parts[i] = failed(parts[i], failure(error, str(ctx.cohort.source)))
+                sections[i], written[i] = write_part(parts[i], tmp)
+        files = [path for made in written for path in made]
         doc = merge_json(to_json(ctx.cohort, ctx.estimates(), ctx.options), parts)
         missing = tuple(f"{p.title}: {p.message}" for p in parts if p.status != "ok")
         doc["report"] = {

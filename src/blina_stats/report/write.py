@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._json import dumps
-from ..plots.style import close, save
+from ..plots.style import FORMATS, close, save
 from .format import format_table
 from .html import Section, render
 from .part import Part
 from .tables import write_formatted
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def merge_json(doc: dict[str, Any], parts: Sequence[Part]) -> dict[str, Any]:
@@ -25,12 +28,16 @@ def merge_json(doc: dict[str, Any], parts: Sequence[Part]) -> dict[str, Any]:
     return doc
 
 
-def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
+def write_part(
+    part: Part, out: Path, queue: list[tuple[Figure, Path]] | None = None
+) -> tuple[Section, list[Path]]:
     """Write the tables and figures of `part` under `out`; its page section and its files.
 
     When one of them cannot be written (a figure that fails to draw), the
     files already written for the part are removed and the error raised: a
-    part is written whole or not at all.
+    part is written whole or not at all.  With `queue`, the figures are not
+    saved here but appended to it as ``(figure, path without suffix)``, for
+    :func:`~.figures.save_all` (their files are listed all the same).
     """
     section = Section(part.key, part.title, part.status, part.message, notes=list(part.notes))
     files: list[Path] = []
@@ -41,19 +48,29 @@ def write_part(part: Part, out: Path) -> tuple[Section, list[Path]]:
             section.tables.append((caption, shown))
             section.table_names.append(name)
         for caption, fig, name in part.figures:
-            paths = save(fig, out / "figures" / name)
+            base = out / "figures" / name
+            if queue is None:
+                paths = save(fig, base)
+            else:
+                queue.append((fig, base))
+                paths = [base.with_suffix(f".{fmt}") for fmt in FORMATS]
             files += paths
             section.figures.append((caption, paths[0]))
     except BaseException:
-        for path in files:
-            path.unlink(missing_ok=True)
-        for name in ("png", "pdf"):  # a figure saved in one format but not the other
-            for _, _, stem in part.figures:
-                (out / "figures" / f"{stem}.{name}").unlink(missing_ok=True)
+        remove_files(part, out, files)
         raise
     finally:
         close_figures(part)  # the report only saves its figures: none is left open in pyplot
     return section, files
+
+
+def remove_files(part: Part, out: Path, files: Sequence[Path]) -> None:
+    """Remove `files`, and each figure of `part` in any format (one saved in one format only)."""
+    for path in files:
+        path.unlink(missing_ok=True)
+    for name in FORMATS:
+        for _, _, stem in part.figures:
+            (out / "figures" / f"{stem}.{name}").unlink(missing_ok=True)
 
 
 def close_figures(part: Part) -> None:
