@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from blina_stats.report import build_report
 from blina_stats.report.context import Context, Inputs
@@ -48,3 +49,24 @@ def test_report_cli_takes_controls() -> None:
 
     args = build_parser().parse_args(["report", "--controls", "reg.csv"])
     assert args.controls == "reg.csv"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "the control table (controls): the file name is empty ('')"),
+        (".", "the control table (controls): . is a folder (the current folder"),
+        ("absent.csv", "the control table (controls): absent.csv: no such file"),
+    ],
+)
+def test_report_controls_that_are_no_file_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, message: str
+) -> None:
+    # --controls= printed "[Errno 21] Is a directory: '.'", naming neither option nor table
+    from blina_stats.cli import main
+
+    out = tmp_path / "out"
+    assert main(["report", "--quiet", "--out", str(out), f"--controls={given}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err
+    assert not out.exists()

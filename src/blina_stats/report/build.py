@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .. import __version__
 from .._constants import DEFAULT_SEED
+from ..data.readers import table_path
 from ..endpoints import CONF_LEVEL, CONF_TYPE
 from ..endpoints.intercurrent import check_options
 from ..endpoints.summary import to_json
@@ -222,7 +223,11 @@ def build_report(
         labs=labs,
         gvhd=gvhd,
     )
-    extra = () if controls is None else (external_part.for_controls(controls),)
+    extra = (
+        ()
+        if controls is None
+        else (external_part.for_controls(table_path(controls, "controls", "control table")),)
+    )
     check_inputs(out, inputs.paths() + [p.controls for p in extra])
     say(f"reading {inputs.events}" if cohort is None else f"cohort {cohort.source} (in memory)")
     ctx = Context.load(
