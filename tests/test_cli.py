@@ -51,3 +51,39 @@ def test_a_command_imports_only_its_own_module() -> None:
     }
     assert runs["--help"] == ["[]", "False"]
     assert runs["demo --help"][0] == "['blina_stats.commands.demo']"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [(["estimate", "BUNDLED", "--json"], 0), (["estimate", "absent.csv"], 2), (["--help"], 0)],
+)
+def test_console_script_keeps_its_output_exit_handlers_and_status(
+    tmp_path, args: list[str], status: int
+) -> None:
+    """`console` ends the process without the interpreter's teardown: nothing may be lost."""
+    import json
+    import subprocess
+    import sys
+
+    from blina_stats.synthetic import bundled
+
+    argv = [str(bundled("trial")) if a == "BUNDLED" else a for a in args]
+    marker = tmp_path / "atexit.txt"
+    probe = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'ran')\n"
+        "from blina_stats.cli import console\n"
+        f"sys.argv = ['blina-stats', *{argv!r}]\n"
+        "console()\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert run.returncode == status, run.stderr
+    assert marker.read_text() == "ran"  # exit handlers still run
+    if args[-1] == "--json":
+        assert json.loads(run.stdout)  # the whole document was flushed
+    elif status == 2:
+        assert run.stderr.count("\n") == 1 and "absent.csv" in run.stderr
+    else:
+        assert "usage: blina-stats" in run.stdout
