@@ -159,8 +159,7 @@ class PointwiseBand:
         block = np.empty((3, *(est.shape[::-1] if by_column else est.shape)))
         se, lower, upper = (b.T if by_column else b for b in block)
         np.sqrt(self.variance, out=se)
-        z = check_conf(self.conf_type, self.conf_level)
-        confidence_interval(est, se, self.conf_type, z, out=(lower, upper))
+        band_at(est, se, self.conf_type, self.conf_level, out=(lower, upper))
         for values in (block, se, lower, upper):  # views made before keep their flag
             values.setflags(write=False)
         return se, lower, upper
@@ -182,7 +181,12 @@ class PointwiseBand:
 
 
 def band_at(
-    estimate: FloatArray, se: FloatArray, conf_type: str, conf_level: float
+    estimate: FloatArray,
+    se: FloatArray,
+    conf_type: str,
+    conf_level: float,
+    out: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """`confidence_interval` of `conf_type` at `conf_level` (validated there)."""
-    return confidence_interval(estimate, se, conf_type, check_conf(conf_type, conf_level))
+    """`confidence_interval` of `conf_type` at `conf_level` (validated there), into `out`."""
+    z = check_conf(conf_type, conf_level)
+    return confidence_interval(estimate, se, conf_type, z, out=out)
